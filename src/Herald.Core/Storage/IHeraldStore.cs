@@ -1,0 +1,79 @@
+using Herald.Model;
+
+namespace Herald.Storage;
+
+/// <summary>
+/// The single storage seam. Every store (SQLite, PostgreSQL) implements all of it and passes the
+/// storage compliance suite. Writes that the API acknowledges are durable when the returned task completes.
+/// Stores throw <see cref="DuplicateException"/> for unique-key conflicts and
+/// <see cref="StoreUnavailableException"/> when the database cannot be reached.
+/// </summary>
+public interface IHeraldStore : IAsyncDisposable
+{
+    /// <summary>Creates or migrates the schema.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Cheap round trip used by health checks.</summary>
+    Task PingAsync(CancellationToken cancellationToken);
+
+    Task CreateApplicationAsync(Application app, CancellationToken cancellationToken);
+    Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken);
+    Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken);
+    Task UpdateApplicationAsync(Application app, CancellationToken cancellationToken);
+    /// <summary>Deletes the application with its endpoints, messages, deliveries and attempts.</summary>
+    Task<bool> DeleteApplicationAsync(string appId, CancellationToken cancellationToken);
+
+    Task CreateEventTypeAsync(EventType eventType, CancellationToken cancellationToken);
+    Task<EventType?> GetEventTypeAsync(string name, CancellationToken cancellationToken);
+    Task<Page<EventType>> ListEventTypesAsync(PageRequest page, bool includeArchived, CancellationToken cancellationToken);
+    Task UpdateEventTypeAsync(EventType eventType, CancellationToken cancellationToken);
+    /// <summary>Archives the event type, or removes it when <paramref name="expunge"/> is set.</summary>
+    Task<bool> DeleteEventTypeAsync(string name, bool expunge, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task CreateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken);
+    Task<Endpoint?> GetEndpointAsync(string appId, string idOrUid, CancellationToken cancellationToken);
+    Task<Page<Endpoint>> ListEndpointsAsync(string appId, PageRequest page, CancellationToken cancellationToken);
+    /// <summary>Replaces the endpoint's mutable fields (url, filters, headers, secrets, state).</summary>
+    Task UpdateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken);
+    Task<bool> DeleteEndpointAsync(string appId, string endpointId, CancellationToken cancellationToken);
+    Task<EndpointStats> GetEndpointStatsAsync(string appId, string endpointId, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken);
+    /// <summary>Makes failed deliveries of the endpoint created in [since, until) due again; returns how many.</summary>
+    Task<int> RecoverEndpointAsync(string appId, string endpointId, DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the message and, in the same transaction, one pending delivery per enabled endpoint of the
+    /// application whose filters accept it (only <paramref name="onlyEndpointId"/> when given).
+    /// Returns the number of deliveries created.
+    /// </summary>
+    Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken);
+    Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken);
+    Task<Page<Message>> ListMessagesAsync(string appId, MessageQuery query, CancellationToken cancellationToken);
+    Task<bool> ExpungeMessageContentAsync(string appId, string msgId, CancellationToken cancellationToken);
+    Task<Page<MessageDestination>> ListMessageDestinationsAsync(string appId, string msgId, PageRequest page, CancellationToken cancellationToken);
+    Task<Page<EndpointMessage>> ListEndpointMessagesAsync(string appId, string endpointId, MessageQuery query, CancellationToken cancellationToken);
+    /// <summary>Queues a manual attempt of the message to the endpoint now; false when either is unknown.</summary>
+    Task<bool> ResendAsync(string appId, string msgId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    Task<Page<Attempt>> ListAttemptsAsync(string appId, AttemptQuery query, CancellationToken cancellationToken);
+    Task<Attempt?> GetAttemptAsync(string appId, string msgId, string attemptId, CancellationToken cancellationToken);
+    Task<bool> ExpungeAttemptContentAsync(string appId, string msgId, string attemptId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due deliveries (pending and due, or sending with an expired lease),
+    /// marking them sending until <c>now + lease</c>. Deliveries of <paramref name="excludedEndpoints"/> are left alone.
+    /// </summary>
+    Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken);
+    /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
+    Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
+    /// <summary>Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand.</summary>
+    Task RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
+    /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
+    Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+
+    Task<StoredResponse?> GetIdempotentResponseAsync(string key, DateTimeOffset notBefore, CancellationToken cancellationToken);
+    Task SaveIdempotentResponseAsync(string key, StoredResponse response, CancellationToken cancellationToken);
+
+    Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
+    /// <summary>Sets the value when the key is absent; returns the value now stored.</summary>
+    Task<string> SetSettingIfAbsentAsync(string key, string value, CancellationToken cancellationToken);
+}

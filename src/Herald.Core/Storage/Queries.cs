@@ -1,0 +1,84 @@
+using Herald.Model;
+
+namespace Herald.Storage;
+
+/// <summary>Cursor pagination: items after <see cref="Iterator"/> in the chosen order.</summary>
+public sealed record PageRequest(int Limit, string? Iterator = null, bool Descending = false);
+
+public sealed record Page<T>(IReadOnlyList<T> Data, string? Iterator, string? PrevIterator, bool Done);
+
+public sealed record MessageQuery
+{
+    public required PageRequest Page { get; init; }
+    public string? Channel { get; init; }
+    public DateTimeOffset? Before { get; init; }
+    public DateTimeOffset? After { get; init; }
+    public IReadOnlyList<string>? EventTypes { get; init; }
+    public DeliveryStatus? Status { get; init; }
+    public bool WithContent { get; init; } = true;
+}
+
+public sealed record AttemptQuery
+{
+    public required PageRequest Page { get; init; }
+    public string? MsgId { get; init; }
+    public string? EndpointId { get; init; }
+    public DeliveryStatus? Status { get; init; }
+    /// <summary>0 for no response, or 100, 200, … 500 for that class of status code.</summary>
+    public int? StatusCodeClass { get; init; }
+    public string? Channel { get; init; }
+    public IReadOnlyList<string>? EventTypes { get; init; }
+    public DateTimeOffset? Before { get; init; }
+    public DateTimeOffset? After { get; init; }
+    public bool WithContent { get; init; } = true;
+}
+
+/// <summary>A claimed delivery with everything needed to send it.</summary>
+public sealed record DueDelivery
+{
+    public required long DeliveryId { get; init; }
+    public required string MsgId { get; init; }
+    public required string AppId { get; init; }
+    public required string EndpointId { get; init; }
+    public required int AttemptsMade { get; init; }
+    public required TriggerType Trigger { get; init; }
+    public required string EventType { get; init; }
+    public required string Payload { get; init; }
+    public required string Url { get; init; }
+    public required bool EndpointDisabled { get; init; }
+    public required IReadOnlyList<string> Secrets { get; init; }
+    public required IReadOnlyDictionary<string, string> Headers { get; init; }
+}
+
+public enum EndpointHealth
+{
+    /// <summary>The attempt succeeded: the endpoint's failure run ends.</summary>
+    Succeeded,
+    /// <summary>The attempt failed: the failure run starts or goes on; disabled once it is older than the limit.</summary>
+    Failed,
+    /// <summary>410 Gone: disable at once.</summary>
+    Gone,
+    /// <summary>No request was made (endpoint disabled): leave the endpoint as it is.</summary>
+    Untouched,
+}
+
+/// <summary>The outcome of one attempt, to be written with its delivery's new state.</summary>
+public sealed record DeliveryResult
+{
+    public required long DeliveryId { get; init; }
+    public required Attempt? Attempt { get; init; }
+    /// <summary>Success, Pending (retry at <see cref="NextAttemptAt"/>) or Fail.</summary>
+    public required DeliveryStatus NewStatus { get; init; }
+    public DateTimeOffset? NextAttemptAt { get; init; }
+    public required int AttemptsMade { get; init; }
+    public required EndpointHealth Health { get; init; }
+    public required DateTimeOffset Now { get; init; }
+    /// <summary>An endpoint whose failure run started before this time is disabled.</summary>
+    public required DateTimeOffset DisableIfFailingSince { get; init; }
+}
+
+public sealed record StoredResponse(string RequestHash, int StatusCode, string Body, DateTimeOffset CreatedAt);
+
+public sealed class DuplicateException(string message) : Exception(message);
+
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
