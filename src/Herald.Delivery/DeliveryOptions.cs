@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Herald.Delivery;
+
+/// <summary>Settings of the dispatcher and its HTTP client, bound from <c>Herald:Delivery</c>.</summary>
+public sealed record DeliveryOptions
+{
+    /// <summary>Subnets (CIDR) that webhooks may reach even though they are private, loopback or otherwise refused.</summary>
+    public List<string> AllowedSubnets { get; init; } = [];
+
+    /// <summary>Delays between attempts, e.g. ["00:00:05", "00:05:00"]. Empty means the default schedule.</summary>
+    public List<TimeSpan> RetrySchedule { get; init; } = [];
+
+    [Range(0.0, 1.0)]
+    public double RetryJitter { get; init; } = 0.2;
+
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a claimed delivery stays reserved; another worker takes it after that.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The longest wait between two looks at the queue when nothing wakes the dispatcher.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    [Range(1, 5000)]
+    public int BatchSize { get; init; } = 256;
+
+    [Range(1, 100_000)]
+    public int MaxInFlight { get; init; } = 1024;
+
+    [Range(1, 10_000)]
+    public int MaxInFlightPerEndpoint { get; init; } = 64;
+
+    /// <summary>An endpoint whose every attempt failed for this long is disabled.</summary>
+    public TimeSpan DisableAfterFailingFor { get; init; } = TimeSpan.FromDays(5);
+
+    [Range(0, 1_048_576)]
+    public int ResponseBodyLimit { get; init; } = 4096;
+
+    /// <summary>Also send svix-id, svix-timestamp and svix-signature for receivers written against Svix.</summary>
+    public bool SendSvixHeaders { get; init; }
+
+    public string UserAgent { get; init; } = "Herald-Webhooks/1.0";
+
+    public Retries.RetryPolicy ToRetryPolicy() => new()
+    {
+        Schedule = RetrySchedule.Count > 0 ? RetrySchedule : Retries.RetryPolicy.DefaultSchedule,
+        Jitter = RetryJitter,
+    };
+}

@@ -1,0 +1,158 @@
+using Herald.Delivery.Sending;
+using Herald.Ids;
+using Herald.Model;
+using Herald.Retries;
+using Herald.Storage;
+
+namespace Herald.Delivery.Dispatching;
+
+public sealed partial class Dispatcher
+{
+    private void Start(DueDelivery delivery)
+    {
+        Interlocked.Increment(ref _sending);
+        _ = Task.Run(() => SendChainAsync(delivery), CancellationToken.None);
+    }
+
+    /// <summary>Sends one delivery, then whatever waits behind it for the same endpoint.</summary>
+    private async Task SendChainAsync(DueDelivery? delivery)
+    {
+        try
+        {
+            while (delivery is not null)
+            {
+                if (_stopping || _abort.IsCancellationRequested)
+                {
+                    await ReleaseAsync([delivery.DeliveryId]);
+                }
+                else
+                {
+                    await SendOneAsync(delivery);
+                }
+                delivery = _lanes.Complete(delivery.EndpointId, out bool freed);
+                if (freed)
+                {
+                    _signal.Notify();
+                }
+            }
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _sending) == 0 && _stopping)
+            {
+                _idle.TrySetResult();
+            }
+        }
+    }
+
+    private async Task SendOneAsync(DueDelivery delivery)
+    {
+        SendResult? sent = null;
+        if (!delivery.EndpointDisabled)
+        {
+            try
+            {
+                sent = await _sender.SendAsync(delivery, _abort.Token);
+            }
+            catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+            {
+                await ReleaseAsync([delivery.DeliveryId]);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.SendCrashed(_logger, delivery.DeliveryId, ex);
+                var now = _time.GetUtcNow();
+                sent = new SendResult(AttemptOutcome.NetworkError, 0, "Internal error while sending.", TimeSpan.Zero, now, null);
+            }
+        }
+        var result = Evaluate(delivery, sent);
+        await _results.Writer.WriteAsync(result, CancellationToken.None);
+    }
+
+    private DeliveryResult Evaluate(DueDelivery delivery, SendResult? sent)
+    {
+        var now = _time.GetUtcNow();
+        int attempts = delivery.AttemptsMade + (sent is null ? 0 : 1);
+        var common = new DeliveryResult
+        {
+            DeliveryId = delivery.DeliveryId,
+            Attempt = null,
+            NewStatus = DeliveryStatus.Fail,
+            AttemptsMade = attempts,
+            Health = EndpointHealth.Untouched,
+            Now = now,
+            DisableIfFailingSince = now - _options.DisableAfterFailingFor,
+        };
+        if (sent is null)
+        {
+            return common; // the endpoint is disabled: nothing is sent
+        }
+        Log.Attempted(_logger, delivery.MsgId, delivery.EndpointId, attempts, sent.StatusCode, (long)sent.Duration.TotalMilliseconds);
+        var outcome = sent.Outcome;
+        var attempt = new Attempt
+        {
+            Id = HeraldId.New(HeraldId.Attempt, sent.StartedAt),
+            MsgId = delivery.MsgId,
+            AppId = delivery.AppId,
+            EndpointId = delivery.EndpointId,
+            Url = delivery.Url,
+            Status = outcome.Kind == OutcomeKind.Success ? DeliveryStatus.Success : DeliveryStatus.Fail,
+            ResponseStatusCode = sent.StatusCode,
+            Response = sent.Response,
+            ResponseDurationMs = (long)sent.Duration.TotalMilliseconds,
+            TriggerType = delivery.Trigger,
+            Timestamp = sent.StartedAt,
+            RequestHeadersJson = sent.RequestHeadersJson,
+        };
+        if (outcome.Kind == OutcomeKind.Success)
+        {
+            return common with { Attempt = attempt, NewStatus = DeliveryStatus.Success, Health = EndpointHealth.Succeeded };
+        }
+        if (outcome.Kind == OutcomeKind.Gone)
+        {
+            return common with { Attempt = attempt, Health = EndpointHealth.Gone };
+        }
+        var delay = _retry.NextDelay(attempts, outcome, Random.Shared.NextDouble());
+        return delay is { } d
+            ? common with { Attempt = attempt, NewStatus = DeliveryStatus.Pending, NextAttemptAt = now + d, Health = EndpointHealth.Failed }
+            : common with { Attempt = attempt, Health = EndpointHealth.Failed };
+    }
+
+    private async Task WriteResultsAsync()
+    {
+        var batch = new List<DeliveryResult>(1024);
+        while (await _results.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < 1024 && _results.Reader.TryRead(out var result))
+            {
+                batch.Add(result);
+            }
+            while (true)
+            {
+                try
+                {
+                    await _store.RecordResultsAsync(batch, CancellationToken.None);
+                    break;
+                }
+                catch (Exception ex)
+                {
+                    Log.RecordFailed(_logger, batch.Count, ex);
+                    if (_abort.IsCancellationRequested)
+                    {
+                        break; // forced shutdown: leases expire and the deliveries are tried again
+                    }
+                    try
+                    {
+                        await Task.Delay(_options.PollInterval, _time, _abort.Token);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+            }
+            batch.Clear();
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Threading.Channels;
+using Herald.Delivery.Sending;
+using Herald.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Delivery.Dispatching;
+
+/// <summary>
+/// Claims due deliveries in batches under a lease, sends them concurrently with per-endpoint limits, and writes
+/// the attempts back in batches. A claim that is never written back (a crash) expires and is claimed again.
+/// </summary>
+public sealed partial class Dispatcher : BackgroundService
+{
+    private readonly IHeraldStore _store;
+    private readonly IDeliverySender _sender;
+    private readonly DispatchSignal _signal;
+    private readonly DeliveryOptions _options;
+    private readonly Retries.RetryPolicy _retry;
+    private readonly TimeProvider _time;
+    private readonly ILogger<Dispatcher> _logger;
+    private readonly EndpointLanes _lanes;
+    private readonly Channel<DeliveryResult> _results;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _sending;
+    private volatile bool _stopping;
+
+    public Dispatcher(IHeraldStore store, IDeliverySender sender, DispatchSignal signal, DeliveryOptions options, TimeProvider time, ILogger<Dispatcher> logger)
+    {
+        _store = store;
+        _sender = sender;
+        _signal = signal;
+        _options = options;
+        _retry = options.ToRetryPolicy();
+        _time = time;
+        _logger = logger;
+        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint, options.BatchSize));
+        _results = Channel.CreateBounded<DeliveryResult>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
+    }
+
+    /// <summary>Deliveries claimed and not yet written back (in flight or waiting for their endpoint).</summary>
+    public int Held => _lanes.Held;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Log.Started(_logger, _options.BatchSize, _options.MaxInFlight, _options.MaxInFlightPerEndpoint);
+        var writer = Task.Run(WriteResultsAsync, CancellationToken.None);
+        try
+        {
+            await ClaimLoopAsync(stoppingToken);
+        }
+        finally
+        {
+            _stopping = true;
+            await ReleaseAsync(_lanes.DrainWaiting().Select(d => d.DeliveryId).ToList());
+            Log.Stopping(_logger, Volatile.Read(ref _sending));
+            if (Volatile.Read(ref _sending) > 0)
+            {
+                await _idle.Task;
+            }
+            _results.Writer.TryComplete();
+            await writer;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // When the host's shutdown timeout runs out, cancel what is still being sent; those deliveries are released.
+        await using var registration = cancellationToken.Register(() => _abort.Cancel());
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ClaimLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            _signal.Reset();
+            int want = Math.Min(_lanes.Free, _options.BatchSize);
+            int claimed = 0;
+            if (want > 0)
+            {
+                try
+                {
+                    claimed = await ClaimAndStartAsync(want, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex)
+                {
+                    Log.StoreFailed(_logger, ex);
+                    await WaitAsync(_options.PollInterval, stoppingToken);
+                    continue;
+                }
+            }
+            if (claimed < want || want == 0)
+            {
+                await WaitForWorkAsync(stoppingToken);
+            }
+        }
+    }
+
+    private async Task<int> ClaimAndStartAsync(int want, CancellationToken stoppingToken)
+    {
+        var now = _time.GetUtcNow();
+        var due = await _store.ClaimDueAsync(now, _options.Lease, want, _lanes.Saturated(), stoppingToken);
+        List<long>? overflow = null;
+        foreach (var delivery in due)
+        {
+            switch (_lanes.Admit(delivery))
+            {
+                case true:
+                    Start(delivery);
+                    break;
+                case null:
+                    (overflow ??= []).Add(delivery.DeliveryId);
+                    break;
+            }
+        }
+        if (overflow is not null)
+        {
+            await ReleaseAsync(overflow);
+        }
+        return due.Count;
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        var wait = _options.PollInterval;
+        try
+        {
+            if (await _store.NextDueAtAsync(stoppingToken) is { } next)
+            {
+                var until = next - _time.GetUtcNow();
+                if (until > TimeSpan.Zero && until < wait)
+                {
+                    wait = until;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.StoreFailed(_logger, ex);
+        }
+        await WaitAsync(wait, stoppingToken);
+    }
+
+    private async Task WaitAsync(TimeSpan wait, CancellationToken stoppingToken)
+    {
+        using var cancelDelay = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var delay = Task.Delay(wait, _time, cancelDelay.Token);
+        await Task.WhenAny(delay, _signal.WaitAsync());
+        await cancelDelay.CancelAsync();
+        await delay.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private async Task ReleaseAsync(List<long> ids)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            await _store.ReleaseAsync(ids, _time.GetUtcNow(), CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            // Not fatal: the leases expire and the deliveries are claimed again.
+            Log.StoreFailed(_logger, ex);
+        }
+    }
+}

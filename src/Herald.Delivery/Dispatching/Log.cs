@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Logging;
+
+namespace Herald.Delivery.Dispatching;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Dispatcher started: batch {BatchSize}, {MaxInFlight} in flight at most, {PerEndpoint} per endpoint")]
+    public static partial void Started(ILogger logger, int batchSize, int maxInFlight, int perEndpoint);
+
+    [LoggerMessage(2, LogLevel.Warning, "The store could not be reached by the dispatcher; retrying")]
+    public static partial void StoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Warning, "Recording {Count} delivery results failed; retrying")]
+    public static partial void RecordFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Debug, "Delivery {MsgId} to {EndpointId}: attempt {Attempt} answered {StatusCode} in {DurationMs} ms")]
+    public static partial void Attempted(ILogger logger, string msgId, string endpointId, int attempt, int statusCode, long durationMs);
+
+    [LoggerMessage(5, LogLevel.Information, "Dispatcher stopping: {InFlight} deliveries in flight")]
+    public static partial void Stopping(ILogger logger, int inFlight);
+
+    [LoggerMessage(6, LogLevel.Error, "Sending delivery {DeliveryId} failed unexpectedly")]
+    public static partial void SendCrashed(ILogger logger, long deliveryId, Exception exception);
+}

@@ -1,0 +1,26 @@
+using System.Collections.Frozen;
+
+namespace Herald.Receiver.Handlers;
+
+/// <summary>Event type to handler, fixed at startup.</summary>
+internal sealed class HandlerRegistry
+{
+    private readonly FrozenDictionary<string, IWebhookHandlerInvoker> _byEventType;
+
+    public HandlerRegistry(IEnumerable<IWebhookHandlerInvoker> invokers)
+    {
+        var map = new Dictionary<string, IWebhookHandlerInvoker>(StringComparer.Ordinal);
+        foreach (var invoker in invokers)
+        {
+            if (!map.TryAdd(invoker.EventType, invoker))
+            {
+                throw new InvalidOperationException(
+                    $"More than one webhook handler is registered for event type '{invoker.EventType}'; register one handler per event type.");
+            }
+        }
+        _byEventType = map.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    public IWebhookHandlerInvoker? Find(string? eventType) =>
+        eventType is not null && _byEventType.TryGetValue(eventType, out var invoker) ? invoker : null;
+}

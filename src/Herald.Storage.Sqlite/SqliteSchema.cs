@@ -1,0 +1,40 @@
+namespace Herald.Storage.Sqlite;
+
+internal static class SqliteSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE applications (
+            id TEXT PRIMARY KEY, uid TEXT UNIQUE, name TEXT NOT NULL, throttle_rate INTEGER, metadata TEXT NOT NULL,
+            created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE event_types (
+            name TEXT PRIMARY KEY, description TEXT NOT NULL, archived INTEGER NOT NULL, deprecated INTEGER NOT NULL,
+            feature_flag TEXT, schemas TEXT, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+        CREATE TABLE endpoints (
+            id TEXT PRIMARY KEY, app_id TEXT NOT NULL, uid TEXT, url TEXT NOT NULL, description TEXT NOT NULL,
+            disabled INTEGER NOT NULL, disabled_reason TEXT, event_types TEXT, channels TEXT, throttle_rate INTEGER,
+            metadata TEXT NOT NULL, headers TEXT NOT NULL, secret TEXT NOT NULL, retired_secrets TEXT NOT NULL,
+            failing_since INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL, UNIQUE (app_id, uid));
+        CREATE INDEX ix_endpoints_app ON endpoints (app_id, id);
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY, app_id TEXT NOT NULL, event_type TEXT NOT NULL, event_id TEXT, channels TEXT, payload TEXT,
+            payload_expires_at INTEGER, created_at INTEGER NOT NULL, UNIQUE (app_id, event_id));
+        CREATE INDEX ix_messages_app ON messages (app_id, id);
+        CREATE TABLE deliveries (
+            id INTEGER PRIMARY KEY, msg_id TEXT NOT NULL, app_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, status INTEGER NOT NULL,
+            attempts INTEGER NOT NULL, trigger_type INTEGER NOT NULL, next_attempt_at INTEGER, created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL, UNIQUE (msg_id, endpoint_id));
+        CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE status IN (1, 3);
+        CREATE INDEX ix_deliveries_endpoint ON deliveries (endpoint_id, msg_id);
+        CREATE TABLE attempts (
+            id TEXT PRIMARY KEY, delivery_id INTEGER NOT NULL, msg_id TEXT NOT NULL, app_id TEXT NOT NULL, endpoint_id TEXT NOT NULL,
+            url TEXT NOT NULL, status INTEGER NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL, duration_ms INTEGER NOT NULL,
+            trigger_type INTEGER NOT NULL, request_headers TEXT, created_at INTEGER NOT NULL);
+        CREATE INDEX ix_attempts_msg ON attempts (msg_id, id);
+        CREATE INDEX ix_attempts_endpoint ON attempts (endpoint_id, id);
+        CREATE TABLE idempotency (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, body TEXT NOT NULL, created_at INTEGER NOT NULL);
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ];
+}

@@ -1,0 +1,72 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Herald.Storage.Sqlite;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Reads use pooled connections; every write goes through
+/// one <see cref="GroupCommitWriter"/>, which commits the writes of concurrent callers together.
+/// </summary>
+public sealed class SqliteStore : RelationalStore
+{
+    private readonly string _connectionString;
+    private readonly GroupCommitWriter _writer;
+
+    /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>
+    /// <param name="synchronousFull">FULL survives power loss; NORMAL survives a killed process. FULL by default.</param>
+    public SqliteStore(string connectionString, bool synchronousFull = true)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString.Contains('=', StringComparison.Ordinal) ? connectionString : $"Data Source={connectionString}")
+        {
+            Pooling = true,
+            DefaultTimeout = 30,
+        };
+        var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(dir))
+        {
+            Directory.CreateDirectory(dir);
+        }
+        _connectionString = builder.ToString();
+        _writer = new GroupCommitWriter(OpenConnection(synchronousFull, writer: true));
+    }
+
+    public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    protected override IReadOnlyList<string> Migrations => SqliteSchema.Migrations;
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await base.InitializeAsync(cancellationToken);
+        // One process owns the file, so anything still marked sending was in flight when it last stopped: due now.
+        await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c, "UPDATE deliveries SET status = 1 WHERE status = 3", transaction: t), cancellationToken);
+    }
+
+    protected override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await using var connection = OpenConnection(synchronousFull: false, writer: false);
+        return await read(connection);
+    }
+
+    protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        _writer.EnqueueAsync(write, cancellationToken);
+
+    protected override bool IsUniqueViolation(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };
+
+    protected override string JsonArrayContains(string column, string parameter) =>
+        $"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {parameter})";
+
+    public override ValueTask DisposeAsync() => _writer.DisposeAsync();
+
+    private SqliteConnection OpenConnection(bool synchronousFull, bool writer)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = writer
+            ? $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;"
+            : "PRAGMA busy_timeout = 30000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}

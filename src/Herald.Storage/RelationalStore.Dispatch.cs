@@ -1,0 +1,116 @@
+using Dapper;
+using Herald.Model;
+
+namespace Herald.Storage;
+
+public abstract partial class RelationalStore
+{
+    /// <summary>Appended to the claim's inner SELECT; PostgreSQL adds <c>FOR UPDATE SKIP LOCKED</c>.</summary>
+    protected virtual string ClaimLockClause => "";
+
+    public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
+        {
+            string exclude = excludedEndpoints.Count > 0 ? " AND endpoint_id NOT IN @excluded" : "";
+            var ids = (await c.QueryAsync<long>(Cmd(
+                $"""
+                UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
+                WHERE id IN (SELECT id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now{exclude}
+                             ORDER BY next_attempt_at LIMIT @max{ClaimLockClause})
+                RETURNING id
+                """, new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, excluded = excludedEndpoints }, t, cancellationToken))).ToList();
+            if (ids.Count == 0)
+            {
+                return [];
+            }
+            var rows = await c.QueryAsync<DueRow>(Cmd(
+                """
+                SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.trigger_type, m.event_type, m.payload,
+                       e.url, e.disabled, e.secret, e.retired_secrets, e.headers
+                FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
+                WHERE d.id IN @ids
+                ORDER BY d.id
+                """, new { ids }, t, cancellationToken));
+            return rows.Select(r => ToDue(r, now)).ToList();
+        }, cancellationToken);
+
+    public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
+        ReadAsync(async c => Time.At(await c.ExecuteScalarAsync<long?>(Cmd(
+            "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3)", null, null, cancellationToken))), cancellationToken);
+
+    public Task RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            foreach (var r in results)
+            {
+                if (r.Attempt is { } a)
+                {
+                    await c.ExecuteAsync(Cmd(
+                        """
+                        INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+                        VALUES (@Id, @delivery, @MsgId, @AppId, @EndpointId, @Url, @status, @ResponseStatusCode, @Response, @ResponseDurationMs, @trigger, @RequestHeadersJson, @created)
+                        """, new
+                        {
+                            a.Id, delivery = r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, status = (int)a.Status, a.ResponseStatusCode,
+                            a.Response, a.ResponseDurationMs, trigger = (int)a.TriggerType, a.RequestHeadersJson, created = Time.Ms(a.Timestamp),
+                        }, t, cancellationToken));
+                }
+                await c.ExecuteAsync(Cmd(
+                    "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, updated_at = @now WHERE id = @id",
+                    new { id = r.DeliveryId, status = (int)r.NewStatus, attempts = r.AttemptsMade, next = Time.Ms(r.NextAttemptAt), now = Time.Ms(r.Now) },
+                    t, cancellationToken));
+            }
+            foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId))
+            {
+                await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken);
+            }
+            return 0;
+        }, cancellationToken);
+
+    public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        deliveryIds.Count == 0 ? Task.CompletedTask : WriteAsync((c, t) => c.ExecuteAsync(Cmd(
+            "UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE id IN @ids AND status = 3",
+            new { ids = deliveryIds, due = Time.Ms(dueAt) }, t, cancellationToken)), cancellationToken);
+
+    private static async Task UpdateEndpointHealthAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string endpointId, List<DeliveryResult> results, CancellationToken ct)
+    {
+        var last = results[^1];
+        if (results.Any(r => r.Health == EndpointHealth.Gone))
+        {
+            await c.ExecuteAsync(Cmd(
+                "UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now WHERE id = @endpointId AND disabled = 0",
+                new { endpointId, reason = "The endpoint answered 410 Gone.", now = Time.Ms(last.Now) }, t, ct));
+        }
+        else if (last.Health == EndpointHealth.Succeeded)
+        {
+            await c.ExecuteAsync(Cmd("UPDATE endpoints SET failing_since = NULL WHERE id = @endpointId AND failing_since IS NOT NULL", new { endpointId }, t, ct));
+        }
+        else
+        {
+            var firstFailure = results.Where(r => r.Health == EndpointHealth.Failed).Min(r => r.Now);
+            await c.ExecuteAsync(Cmd(
+                """
+                UPDATE endpoints SET failing_since = COALESCE(failing_since, @first) WHERE id = @endpointId;
+                UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now
+                WHERE id = @endpointId AND disabled = 0 AND failing_since <= @limit
+                """, new
+                {
+                    endpointId, first = Time.Ms(firstFailure), now = Time.Ms(last.Now), limit = Time.Ms(last.DisableIfFailingSince),
+                    reason = "Every attempt failed for longer than the allowed failure period.",
+                }, t, ct));
+        }
+    }
+
+    private static DueDelivery ToDue(DueRow r, DateTimeOffset now)
+    {
+        var retired = StoreJson.ReadSecrets(r.retired_secrets);
+        var secrets = new List<string>(1 + retired.Length) { r.secret };
+        secrets.AddRange(retired.Where(s => s.ExpiresAt > now).Select(s => s.Secret));
+        return new DueDelivery
+        {
+            DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
+            Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
+            EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers),
+        };
+    }
+}

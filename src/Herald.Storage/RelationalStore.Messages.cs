@@ -1,0 +1,115 @@
+using Dapper;
+using Herald.Model;
+
+namespace Herald.Storage;
+
+public abstract partial class RelationalStore
+{
+    private const string MessageColumns = "m.id, m.app_id, m.event_type, m.event_id, m.channels, m.payload, m.created_at";
+
+    /// <summary>SQL true when the JSON array column <paramref name="column"/> holds the value of <paramref name="parameter"/>.</summary>
+    protected abstract string JsonArrayContains(string column, string parameter);
+
+    public Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken) =>
+        WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.", async (c, t) =>
+        {
+            long now = Time.Ms(message.CreatedAt);
+            await c.ExecuteAsync(Cmd(
+                "INSERT INTO messages (id, app_id, event_type, event_id, channels, payload, payload_expires_at, created_at) VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)",
+                new { id = message.Id, app = message.AppId, type = message.EventType, eventId = message.EventId, channels = StoreJson.List(message.Channels), payload = message.Payload, expires = Time.Ms(payloadExpiresAt), now },
+                t, cancellationToken));
+            var endpoints = await c.QueryAsync<EndpointRow>(Cmd(
+                "SELECT id, app_id, url, secret, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
+                new { app = message.AppId, only = onlyEndpointId }, t, cancellationToken));
+            int created = 0;
+            foreach (var row in endpoints)
+            {
+                var endpoint = row.ToModel();
+                if (onlyEndpointId is null && !endpoint.Accepts(message.EventType, message.Channels))
+                {
+                    continue;
+                }
+                await c.ExecuteAsync(Cmd(
+                    "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, 1, 0, 0, @now, @now, @now)",
+                    new { msg = message.Id, app = message.AppId, ep = endpoint.Id, now }, t, cancellationToken));
+                created++;
+            }
+            return created;
+        }, cancellationToken);
+
+    public Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken) =>
+        ReadAsync(async c => (await c.QueryFirstOrDefaultAsync<MessageRow>(Cmd(
+            $"SELECT {MessageColumns} FROM messages m WHERE m.app_id = @appId AND m.id = @v UNION ALL SELECT {MessageColumns} FROM messages m WHERE m.app_id = @appId AND m.event_id = @v LIMIT 1",
+            new { appId, v = idOrEventId }, null, cancellationToken)))?.ToModel(), cancellationToken);
+
+    public Task<Page<Message>> ListMessagesAsync(string appId, MessageQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            var args = MessageFilterArgs(appId, query);
+            return PageAsync<MessageRow, Message>(c,
+                $"SELECT {MessageColumns} FROM messages m WHERE m.app_id = @appId AND {{0}} {MessageFilterSql(query)} ORDER BY {{1}}",
+                "m.id", args, query.Page, r => WithContent(r.ToModel(), query.WithContent), m => m.Id, cancellationToken);
+        }, cancellationToken);
+
+    public Task<bool> ExpungeMessageContentAsync(string appId, string msgId, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) => await c.ExecuteAsync(Cmd(
+            "UPDATE messages SET payload = NULL WHERE app_id = @appId AND id = @msgId", new { appId, msgId }, t, cancellationToken)) > 0, cancellationToken);
+
+    public Task<Page<MessageDestination>> ListMessageDestinationsAsync(string appId, string msgId, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var args = new DynamicParameters(new { appId, msgId });
+            var rows = await PageAsync<EndpointRow, EndpointRow>(c,
+                $"SELECT e.{EndpointColumns.Replace(", ", ", e.", StringComparison.Ordinal)}, d.status AS delivery_status, d.next_attempt_at FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id WHERE d.app_id = @appId AND d.msg_id = @msgId AND {{0}} ORDER BY {{1}}",
+                "e.id", args, page, r => r, r => r.id, cancellationToken);
+            var data = rows.Data.Select(r => new MessageDestination(r.ToModel(), (DeliveryStatus)r.delivery_status,
+                r.delivery_status is 1 or 3 ? Time.At(r.next_attempt_at) : null)).ToList();
+            return new Page<MessageDestination>(data, rows.Iterator, rows.PrevIterator, rows.Done);
+        }, cancellationToken);
+
+    public Task<Page<EndpointMessage>> ListEndpointMessagesAsync(string appId, string endpointId, MessageQuery query, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            var args = MessageFilterArgs(appId, query);
+            args.Add("endpointId", endpointId);
+            string status = query.Status is null ? "" : " AND d.status = @status";
+            var rows = await PageAsync<MessageRow, MessageRow>(c,
+                $"SELECT {MessageColumns}, d.status, d.next_attempt_at FROM deliveries d JOIN messages m ON m.id = d.msg_id WHERE d.app_id = @appId AND d.endpoint_id = @endpointId AND {{0}} {MessageFilterSql(query)}{status} ORDER BY {{1}}",
+                "m.id", args, query.Page, r => r, r => r.id, cancellationToken);
+            var data = rows.Data.Select(r => new EndpointMessage(WithContent(r.ToModel(), query.WithContent), (DeliveryStatus)r.status,
+                r.status is 1 or 3 ? Time.At(r.next_attempt_at) : null)).ToList();
+            return new Page<EndpointMessage>(data, rows.Iterator, rows.PrevIterator, rows.Done);
+        }, cancellationToken);
+
+    public Task<bool> ResendAsync(string appId, string msgId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            var exists = await c.ExecuteScalarAsync<long>(Cmd(
+                "SELECT (SELECT COUNT(*) FROM messages WHERE app_id = @appId AND id = @msgId) * (SELECT COUNT(*) FROM endpoints WHERE app_id = @appId AND id = @endpointId)",
+                new { appId, msgId, endpointId }, t, cancellationToken));
+            if (exists == 0)
+            {
+                return false;
+            }
+            await c.ExecuteAsync(Cmd(
+                """
+                INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at)
+                VALUES (@msgId, @appId, @endpointId, 1, 0, 1, @now, @now, @now)
+                ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = 1, trigger_type = 1, next_attempt_at = @now, updated_at = @now
+                """, new { appId, msgId, endpointId, now = Time.Ms(now) }, t, cancellationToken));
+            return true;
+        }, cancellationToken);
+
+    private static Message WithContent(Message m, bool withContent) => withContent ? m : m with { Payload = null };
+
+    private string MessageFilterSql(MessageQuery q) =>
+        (q.Channel is null ? "" : " AND " + JsonArrayContains("m.channels", "@channel"))
+        + (q.Before is null ? "" : " AND m.created_at < @before")
+        + (q.After is null ? "" : " AND m.created_at > @after")
+        + (q.EventTypes is { Count: > 0 } ? " AND m.event_type IN @eventTypes" : "");
+
+    private static DynamicParameters MessageFilterArgs(string appId, MessageQuery q) => new(new
+    {
+        appId, channel = q.Channel, before = Time.Ms(q.Before), after = Time.Ms(q.After), eventTypes = q.EventTypes, status = (int?)q.Status,
+    });
+}

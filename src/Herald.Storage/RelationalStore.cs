@@ -1,0 +1,74 @@
+using System.Data.Common;
+using Dapper;
+using Herald.Model;
+
+namespace Herald.Storage;
+
+/// <summary>
+/// The SQL shared by the relational stores. A provider supplies connections, the write path (group commit on
+/// SQLite, plain transactions on PostgreSQL), its schema migrations, and the claim query.
+/// </summary>
+public abstract partial class RelationalStore : IHeraldStore
+{
+    /// <summary>Runs a read on a pooled connection.</summary>
+    protected abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken);
+
+    /// <summary>Runs a write inside a transaction; durable when the task completes.</summary>
+    protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken);
+
+    /// <summary>Versioned schema scripts, applied in order.</summary>
+    protected abstract IReadOnlyList<string> Migrations { get; }
+
+    /// <summary>Whether an exception is a unique-key violation.</summary>
+    protected abstract bool IsUniqueViolation(Exception exception);
+
+    public abstract ValueTask DisposeAsync();
+
+    public virtual async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await WriteAsync(async (c, t) =>
+        {
+            await c.ExecuteAsync(new CommandDefinition("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", transaction: t, cancellationToken: cancellationToken));
+            long current = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", transaction: t, cancellationToken: cancellationToken)) ?? 0;
+            for (int v = (int)current; v < Migrations.Count; v++)
+            {
+                await c.ExecuteAsync(new CommandDefinition(Migrations[v], transaction: t, cancellationToken: cancellationToken));
+                await c.ExecuteAsync(new CommandDefinition("INSERT INTO schema_version (version) VALUES (@v)", new { v = v + 1 }, t, cancellationToken: cancellationToken));
+            }
+            return 0;
+        }, cancellationToken);
+    }
+
+    public Task PingAsync(CancellationToken cancellationToken) =>
+        ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)), cancellationToken);
+
+    /// <summary>Turns unique-key violations into <see cref="DuplicateException"/>.</summary>
+    protected async Task<T> WriteUniqueAsync<T>(string conflictMessage, Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteAsync(write, cancellationToken);
+        }
+        catch (Exception ex) when (IsUniqueViolation(ex))
+        {
+            throw new DuplicateException(conflictMessage);
+        }
+    }
+
+    protected static CommandDefinition Cmd(string sql, object? args, DbTransaction? t, CancellationToken ct) =>
+        new(sql, args, t, cancellationToken: ct);
+
+    /// <summary>Runs a keyset-paginated query: <paramref name="sql"/> has {0} for the cursor condition and {1} for the order.</summary>
+    protected static async Task<Page<T>> PageAsync<TRow, T>(
+        DbConnection c, string sql, string key, DynamicParameters args, PageRequest page, Func<TRow, T> map, Func<T, string> keyOf, CancellationToken ct)
+    {
+        string cursor = page.Iterator is null ? "1=1" : page.Descending ? $"{key} < @iterator" : $"{key} > @iterator";
+        string order = page.Descending ? $"{key} DESC" : $"{key} ASC";
+        args.Add("iterator", page.Iterator);
+        args.Add("take", page.Limit + 1);
+        var rows = (await c.QueryAsync<TRow>(Cmd(string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, cursor, order) + " LIMIT @take", args, null, ct))).ToList();
+        bool done = rows.Count <= page.Limit;
+        var data = rows.Take(page.Limit).Select(map).ToList();
+        return new Page<T>(data, data.Count > 0 ? keyOf(data[^1]) : page.Iterator, data.Count > 0 ? keyOf(data[0]) : null, done);
+    }
+}

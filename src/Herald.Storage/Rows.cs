@@ -1,0 +1,142 @@
+using Herald.Model;
+
+namespace Herald.Storage;
+
+// Column-shaped rows read by Dapper and turned into domain records. Times are Unix milliseconds.
+#pragma warning disable CA1812
+internal static class Time
+{
+    public static long Ms(DateTimeOffset t) => t.ToUnixTimeMilliseconds();
+    public static long? Ms(DateTimeOffset? t) => t?.ToUnixTimeMilliseconds();
+    public static DateTimeOffset At(long ms) => DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    public static DateTimeOffset? At(long? ms) => ms is { } v ? DateTimeOffset.FromUnixTimeMilliseconds(v) : null;
+}
+
+internal sealed class AppRow
+{
+    public string id { get; set; } = "";
+    public string? uid { get; set; }
+    public string name { get; set; } = "";
+    public long? throttle_rate { get; set; }
+    public string metadata { get; set; } = "{}";
+    public long created_at { get; set; }
+    public long updated_at { get; set; }
+
+    public Application ToModel() => new()
+    {
+        Id = id, Uid = uid, Name = name, ThrottleRate = (int?)throttle_rate, Metadata = StoreJson.ReadMap(metadata),
+        CreatedAt = Time.At(created_at), UpdatedAt = Time.At(updated_at),
+    };
+}
+
+internal sealed class EventTypeRow
+{
+    public string name { get; set; } = "";
+    public string description { get; set; } = "";
+    public long archived { get; set; }
+    public long deprecated { get; set; }
+    public string? feature_flag { get; set; }
+    public string? schemas { get; set; }
+    public long created_at { get; set; }
+    public long updated_at { get; set; }
+
+    public EventType ToModel() => new()
+    {
+        Name = name, Description = description, Archived = archived != 0, Deprecated = deprecated != 0,
+        FeatureFlag = feature_flag, SchemasJson = schemas, CreatedAt = Time.At(created_at), UpdatedAt = Time.At(updated_at),
+    };
+}
+
+internal sealed class EndpointRow
+{
+    public string id { get; set; } = "";
+    public string app_id { get; set; } = "";
+    public string? uid { get; set; }
+    public string url { get; set; } = "";
+    public string description { get; set; } = "";
+    public long disabled { get; set; }
+    public string? disabled_reason { get; set; }
+    public string? event_types { get; set; }
+    public string? channels { get; set; }
+    public long? throttle_rate { get; set; }
+    public string metadata { get; set; } = "{}";
+    public string headers { get; set; } = "{}";
+    public string secret { get; set; } = "";
+    public string retired_secrets { get; set; } = "[]";
+    public long? failing_since { get; set; }
+    public long created_at { get; set; }
+    public long updated_at { get; set; }
+    // Present when listing a message's destinations.
+    public long delivery_status { get; set; }
+    public long? next_attempt_at { get; set; }
+
+    public Endpoint ToModel() => new()
+    {
+        Id = id, AppId = app_id, Uid = uid, Url = url, Description = description, Disabled = disabled != 0,
+        DisabledReason = disabled_reason, EventTypes = StoreJson.ReadList(event_types), Channels = StoreJson.ReadList(channels),
+        ThrottleRate = (int?)throttle_rate, Metadata = StoreJson.ReadMap(metadata), Headers = StoreJson.ReadMap(headers),
+        Secret = secret, RetiredSecrets = StoreJson.ReadSecrets(retired_secrets), FailingSince = Time.At(failing_since),
+        CreatedAt = Time.At(created_at), UpdatedAt = Time.At(updated_at),
+    };
+}
+
+internal sealed class MessageRow
+{
+    public string id { get; set; } = "";
+    public string app_id { get; set; } = "";
+    public string event_type { get; set; } = "";
+    public string? event_id { get; set; }
+    public string? channels { get; set; }
+    public string? payload { get; set; }
+    public long created_at { get; set; }
+    // Present when listing a message's state at one endpoint.
+    public long status { get; set; }
+    public long? next_attempt_at { get; set; }
+
+    public Message ToModel() => new()
+    {
+        Id = id, AppId = app_id, EventType = event_type, EventId = event_id, Channels = StoreJson.ReadList(channels),
+        Payload = payload, CreatedAt = Time.At(created_at),
+    };
+}
+
+internal sealed class AttemptRow
+{
+    public string id { get; set; } = "";
+    public string msg_id { get; set; } = "";
+    public string app_id { get; set; } = "";
+    public string endpoint_id { get; set; } = "";
+    public string url { get; set; } = "";
+    public long status { get; set; }
+    public long status_code { get; set; }
+    public string response { get; set; } = "";
+    public long duration_ms { get; set; }
+    public long trigger_type { get; set; }
+    public string? request_headers { get; set; }
+    public long created_at { get; set; }
+
+    public Attempt ToModel() => new()
+    {
+        Id = id, MsgId = msg_id, AppId = app_id, EndpointId = endpoint_id, Url = url, Status = (DeliveryStatus)status,
+        ResponseStatusCode = (int)status_code, Response = response, ResponseDurationMs = duration_ms,
+        TriggerType = (TriggerType)trigger_type, RequestHeadersJson = request_headers, Timestamp = Time.At(created_at),
+    };
+}
+
+internal sealed class DueRow
+{
+    public long id { get; set; }
+    public string msg_id { get; set; } = "";
+    public string app_id { get; set; } = "";
+    public string endpoint_id { get; set; } = "";
+    public long attempts { get; set; }
+    public long trigger_type { get; set; }
+    public string event_type { get; set; } = "";
+    public string? payload { get; set; }
+    public string url { get; set; } = "";
+    public long disabled { get; set; }
+    public string secret { get; set; } = "";
+    public string retired_secrets { get; set; } = "[]";
+    public string headers { get; set; } = "{}";
+}
+#pragma warning restore CA1812
