@@ -15,12 +15,12 @@ public interface IAddressConnector
     ValueTask<Stream> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken);
 }
 
-internal sealed class SystemHostResolver : IHostResolver
+public sealed class SystemHostResolver : IHostResolver
 {
     public Task<IPAddress[]> ResolveAsync(string host, CancellationToken cancellationToken) => Dns.GetHostAddressesAsync(host, cancellationToken);
 }
 
-internal sealed class SocketAddressConnector : IAddressConnector
+public sealed class SocketAddressConnector : IAddressConnector
 {
     public async ValueTask<Stream> ConnectAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
     {

@@ -17,7 +17,9 @@ public sealed class OutboundAddressPolicy
     /// <summary>Null when the address may be used; otherwise why not.</summary>
     public string? Refusal(IPAddress address)
     {
-        var normalized = address.ScopeId != 0 ? new IPAddress(address.GetAddressBytes()) : address;
+        var normalized = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 && address.ScopeId != 0
+            ? new IPAddress(address.GetAddressBytes())
+            : address;
         foreach (var subnet in _allowed)
         {
             if (subnet.Contains(normalized))

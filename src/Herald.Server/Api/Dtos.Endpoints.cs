@@ -1,0 +1,63 @@
+using Herald.Model;
+
+namespace Herald.Server.Api;
+
+public sealed record EndpointIn
+{
+    public string? Url { get; init; }
+    public string? Uid { get; init; }
+    public string? Description { get; init; }
+    public bool Disabled { get; init; }
+    public List<string>? EventTypes { get; init; }
+    public List<string>? Channels { get; init; }
+    public int? ThrottleRate { get; init; }
+    public Dictionary<string, string>? Metadata { get; init; }
+    public string? Secret { get; init; }
+    /// <summary>Herald extension: custom headers at creation.</summary>
+    public Dictionary<string, string>? Headers { get; init; }
+}
+
+public sealed record EndpointOut(
+    string Id, string? Uid, string Url, string Description, bool Disabled, string? DisabledReason,
+    IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? Channels, int? ThrottleRate,
+    IReadOnlyDictionary<string, string> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+public sealed record EndpointSecretOut(string Key);
+
+public sealed record EndpointSecretRotateIn
+{
+    public string? Key { get; init; }
+    public long? GracePeriodSeconds { get; init; }
+}
+
+public sealed record EndpointHeadersIn
+{
+    public Dictionary<string, string>? Headers { get; init; }
+}
+
+public sealed record EndpointHeadersPatchIn
+{
+    public Dictionary<string, string?>? Headers { get; init; }
+}
+
+public sealed record EndpointHeadersOut(IReadOnlyDictionary<string, string> Headers, IReadOnlyList<string> Sensitive);
+
+public sealed record EndpointStatsOut(long Success, long Pending, long Fail, long Sending, long Canceled);
+
+public sealed record RecoverIn
+{
+    public DateTimeOffset? Since { get; init; }
+    public DateTimeOffset? Until { get; init; }
+}
+
+public sealed record RecoverOut(string Id, string Status, string Task, DateTimeOffset UpdatedAt);
+
+public sealed record EventExampleIn
+{
+    public string? EventType { get; init; }
+}
+
+public sealed record MessageEndpointOut(
+    string Id, string? Uid, string Url, string Description, bool Disabled, IReadOnlyList<string>? EventTypes,
+    IReadOnlyList<string>? Channels, int? ThrottleRate, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    DeliveryStatus Status, string StatusText, DateTimeOffset? NextAttempt);

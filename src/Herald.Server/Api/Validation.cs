@@ -1,0 +1,144 @@
+using System.Text.RegularExpressions;
+
+namespace Herald.Server.Api;
+
+/// <summary>Collects every problem with a request body, then throws them together as one 422.</summary>
+internal sealed partial class Validation
+{
+    public const int MaxMetadataEntries = 64;
+    public const int MaxDescription = 4096;
+    public const int MaxUrl = 4096;
+    public const int MaxHeaders = 64;
+    public const int MaxHeaderValue = 8192;
+
+    private readonly List<ValidationErrorItem> _errors = [];
+
+    [GeneratedRegex("^[a-zA-Z0-9\\-_.]+$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex("^(whsec_)?[a-zA-Z0-9+/=]{32,100}$")]
+    private static partial Regex SecretPattern();
+
+    public Validation Fail(string field, string message, string type = "value_error")
+    {
+        _errors.Add(new ValidationErrorItem(["body", .. field.Split('.')], message, type));
+        return this;
+    }
+
+    public Validation Required(string field, object? value) => value is null ? Fail(field, "field required", "value_error.missing") : this;
+
+    /// <summary>Identifier-like values: letters, digits, '-', '_' and '.', at most <paramref name="max"/> characters.</summary>
+    public Validation Name(string field, string? value, int max, bool required = false)
+    {
+        if (value is null)
+        {
+            return required ? Required(field, value) : this;
+        }
+        if (value.Length == 0 || value.Length > max)
+        {
+            return Fail(field, $"must be 1 to {max} characters");
+        }
+        return NamePattern().IsMatch(value) ? this : Fail(field, "may contain only letters, digits, '-', '_' and '.'", "value_error.str.regex");
+    }
+
+    public Validation Names(string field, IReadOnlyList<string>? values, int maxItems, int maxLength)
+    {
+        if (values is null)
+        {
+            return this;
+        }
+        if (values.Count == 0 || values.Count > maxItems)
+        {
+            Fail(field, $"must hold 1 to {maxItems} items");
+        }
+        if (values.Distinct(StringComparer.Ordinal).Count() != values.Count)
+        {
+            Fail(field, "items must be unique");
+        }
+        for (int i = 0; i < values.Count && i < maxItems; i++)
+        {
+            Name($"{field}.{i}", values[i], maxLength, required: true);
+        }
+        return this;
+    }
+
+    public Validation Text(string field, string? value, int max) =>
+        value is not null && value.Length > max ? Fail(field, $"must be at most {max} characters") : this;
+
+    public Validation Range(string field, long? value, long min, long max) =>
+        value is { } v && (v < min || v > max) ? Fail(field, $"must be between {min} and {max}") : this;
+
+    public Validation Url(string field, string? value)
+    {
+        if (value is null)
+        {
+            return Required(field, value);
+        }
+        if (value.Length > MaxUrl)
+        {
+            return Fail(field, $"must be at most {MaxUrl} characters");
+        }
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || string.IsNullOrEmpty(uri.Host))
+        {
+            return Fail(field, "must be an absolute http or https URL with a host", "value_error.url");
+        }
+        return string.IsNullOrEmpty(uri.UserInfo) ? this : Fail(field, "must not carry credentials", "value_error.url");
+    }
+
+    public Validation Secret(string field, string? value) =>
+        value is null || SecretPattern().IsMatch(value) ? this : Fail(field, "must be whsec_ followed by 32 to 100 base64 characters", "value_error.str.regex");
+
+    public Validation Metadata(string field, IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is null)
+        {
+            return this;
+        }
+        if (metadata.Count > MaxMetadataEntries)
+        {
+            return Fail(field, $"may hold at most {MaxMetadataEntries} entries");
+        }
+        foreach (var (k, v) in metadata)
+        {
+            if (k.Length is 0 or > 256 || v is null || v.Length > 4096)
+            {
+                return Fail(field, "keys must be 1 to 256 characters and values at most 4096");
+            }
+        }
+        return this;
+    }
+
+    public Validation Headers(string field, IEnumerable<KeyValuePair<string, string?>> headers)
+    {
+        int count = 0;
+        foreach (var (name, value) in headers)
+        {
+            if (++count > MaxHeaders)
+            {
+                return Fail(field, $"may hold at most {MaxHeaders} headers");
+            }
+            if (Delivery.Sending.WebhookHeaders.Refusal(name) is { } why)
+            {
+                Fail($"{field}.{name}", why);
+            }
+            else if (value is not null && (value.Length > MaxHeaderValue || value.Any(c => c is '\r' or '\n' or '\0')))
+            {
+                Fail($"{field}.{name}", $"must be at most {MaxHeaderValue} characters without line breaks");
+            }
+        }
+        return this;
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (_errors.Count > 0)
+        {
+            throw new ValidationFailedException(_errors);
+        }
+    }
+}
+
+internal sealed class ValidationFailedException(IReadOnlyList<ValidationErrorItem> errors) : Exception("The request is not valid.")
+{
+    public IReadOnlyList<ValidationErrorItem> Errors => errors;
+}

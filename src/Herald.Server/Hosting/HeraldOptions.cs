@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Herald.Server.Hosting;
+
+/// <summary>The <c>Herald</c> configuration section.</summary>
+public sealed record HeraldOptions
+{
+    /// <summary>The admin bearer token. When empty, one is generated on first start, stored (hashed) and printed once.</summary>
+    public string? AdminToken { get; init; }
+
+    /// <summary>The largest accepted message payload in bytes (1 MiB by default).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxPayloadBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>How long an Idempotency-Key replays its first response.</summary>
+    public TimeSpan IdempotencyWindow { get; init; } = TimeSpan.FromHours(12);
+
+    /// <summary>The grace period of a rotated secret when the request names none.</summary>
+    public TimeSpan SecretRotationGrace { get; init; } = TimeSpan.FromHours(24);
+
+    public StorageOptions Storage { get; init; } = new();
+}
+
+public sealed record StorageOptions
+{
+    /// <summary><c>sqlite</c> (default) or <c>postgres</c>.</summary>
+    public string Provider { get; init; } = "sqlite";
+
+    /// <summary>For SQLite a file path or connection string; <c>herald.db</c> in the working directory by default.</summary>
+    public string ConnectionString { get; init; } = "Data Source=herald.db";
+
+    /// <summary>SQLite: fsync every commit (survives power loss). Off keeps durability across a killed process only.</summary>
+    public bool SqliteSynchronousFull { get; init; } = true;
+}

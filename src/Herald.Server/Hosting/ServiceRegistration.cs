@@ -1,0 +1,67 @@
+using Herald.Delivery;
+using Herald.Delivery.Dispatching;
+using Herald.Delivery.Sending;
+using Herald.Delivery.Ssrf;
+using Herald.Server.Auth;
+using Herald.Storage;
+using Herald.Storage.Sqlite;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Server.Hosting;
+
+public static class ServiceRegistration
+{
+    /// <summary>Registers the store, the admin auth, the dispatcher and its HTTP sender from the <c>Herald</c> section.</summary>
+    public static IServiceCollection AddHerald(this IServiceCollection services, IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Herald");
+        services.AddOptions<HeraldOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().Bind(section.GetSection("Delivery")).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DispatchSignal>();
+
+        services.TryAddSingleton<IHeraldStore>(sp => CreateStore(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage));
+        services.TryAddSingleton<AdminAuth>();
+        services.AddHostedService<StartupInitializer>();
+
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value);
+        services.TryAddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<DeliveryOptions>().AllowedSubnets));
+        services.TryAddSingleton<IHostResolver, SystemHostResolver>();
+        services.TryAddSingleton<IAddressConnector, SocketAddressConnector>();
+        services.TryAddSingleton<GuardedConnector>();
+        services.TryAddSingleton<IDeliverySender, HttpDeliverySender>();
+
+        var roles = configuration["Herald:Roles"] ?? "api,dispatcher";
+        if (roles.Contains("dispatcher", StringComparison.OrdinalIgnoreCase))
+        {
+            services.AddSingleton<Dispatcher>();
+            services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        }
+
+        services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeraldOptions>>((kestrel, herald) =>
+            kestrel.Limits.MaxRequestBodySize = herald.Value.MaxPayloadBytes + (256 * 1024));
+        return services;
+    }
+
+    public static IHeraldStore CreateStore(StorageOptions options) => options.Provider.ToLowerInvariant() switch
+    {
+        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull),
+        _ => throw new OptionsValidationException("Herald:Storage:Provider", typeof(StorageOptions),
+            [$"Herald:Storage:Provider '{options.Provider}' is not known; use 'sqlite' or 'postgres'."]),
+    };
+}
+
+/// <summary>Creates or migrates the schema and loads the admin token before the server takes requests.</summary>
+internal sealed class StartupInitializer(IHeraldStore store, AdminAuth auth) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.InitializeAsync(cancellationToken);
+        await auth.InitializeAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

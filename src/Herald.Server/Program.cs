@@ -1,0 +1,4 @@
+using Herald.Server.Hosting;
+
+var app = HeraldServer.Build(args);
+await app.RunAsync();
