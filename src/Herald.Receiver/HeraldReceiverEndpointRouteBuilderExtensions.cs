@@ -1,5 +1,6 @@
 using Herald.Receiver.Endpoints;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,10 +11,13 @@ public static class HeraldReceiverEndpointRouteBuilderExtensions
     /// <summary>Accepts Standard Webhooks POSTs at <paramref name="pattern"/>.</summary>
     public static IEndpointConventionBuilder MapHeraldWebhooks(this IEndpointRouteBuilder endpoints, string pattern = "/webhooks")
     {
-        var endpoint = endpoints.ServiceProvider.GetService<WebhookEndpoint>()
-            ?? throw new InvalidOperationException(
+        // Check the registration without resolving it, so option errors surface at host start (ValidateOnStart).
+        if (endpoints.ServiceProvider.GetService<IServiceProviderIsService>()?.IsService(typeof(WebhookEndpoint)) != true)
+        {
+            throw new InvalidOperationException(
                 "Herald's receiver is not registered; call builder.Services.AddHeraldReceiver(builder.Configuration.GetSection(\"Herald:Receiver\")) first.");
-        return endpoints.MapPost(pattern, endpoint.HandleAsync)
+        }
+        return endpoints.MapPost(pattern, static context => context.RequestServices.GetRequiredService<WebhookEndpoint>().HandleAsync(context))
             .WithDisplayName("Herald webhook receiver");
     }
 }

@@ -1,0 +1,103 @@
+using Herald.Receiver.Tests.Support;
+using Herald.Signing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Herald.Receiver.Tests;
+
+/// <summary>Configuration binding and the errors a misconfigured receiver gives at startup.</summary>
+public sealed class HeraldReceiverSetupTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Options_BindFromTheConfigurationSection_WithDefaultsForTheRest()
+    {
+        var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD");
+        settings["Herald:Receiver:Tolerance"] = "00:02:00";
+        using var provider = Services(settings).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<HeraldReceiverOptions>>().Value;
+
+        Assert.Equal(2, options.Secrets.Count);
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Tolerance);
+        Assert.Equal(1024 * 1024, options.MaxBodyBytes);
+        Assert.Equal(InboxProvider.Sqlite, options.Inbox.Provider);
+        Assert.Equal(3, options.Handlers.MaxAttempts);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.Handlers.PollInterval);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("whsec_")]
+    [InlineData("whsec_%%%")]
+    public async Task InvalidSecret_FailsAtStartup_WithoutEchoingIt(string secret)
+    {
+        var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate(), secret);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings));
+
+        Assert.Contains("Secrets[1]", error.Message, StringComparison.Ordinal);
+        if (secret.Length > "whsec_".Length)
+        {
+            Assert.DoesNotContain(secret, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task NoSecrets_FailsAtStartup()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString())));
+
+        Assert.Contains("At least one webhook secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnsafeTableName_FailsAtStartup()
+    {
+        var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate());
+        settings["Herald:Receiver:Inbox:TableName"] = "inbox; DROP TABLE x";
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings));
+
+        Assert.Contains("TableName", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TwoHandlersForOneEventType_AreRejected()
+    {
+        var services = Services(ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate()));
+        services.AddSingleton(new HandlerProbe());
+        services.AddWebhookHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
+        services.AddWebhookHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
+        using var provider = services.BuildServiceProvider();
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<Receiver.Handlers.HandlerRegistry>());
+
+        Assert.Contains("payment.succeeded", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void MapHeraldWebhooks_WithoutAddHeraldReceiver_ExplainsWhatIsMissing()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        var app = builder.Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => app.MapHeraldWebhooks("/webhooks"));
+
+        Assert.Contains("AddHeraldReceiver", error.Message, StringComparison.Ordinal);
+    }
+
+    private static ServiceCollection Services(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHeraldReceiver(configuration.GetSection("Herald:Receiver"));
+        return services;
+    }
+}
