@@ -71,6 +71,11 @@ public static class AddressClassifier
         {
             address = new IPAddress(address.GetAddressBytes());
         }
+        if (address.IsIPv4MappedToIPv6)
+        {
+            // Checked first: IPNetwork.Contains matches a mapped address against IPv4 ranges, not ::ffff:0:0/96.
+            return AddressClass.Ipv4Mapped;
+        }
         foreach (var (network, cls) in Ranges)
         {
             if (network.Contains(address))
