@@ -38,8 +38,8 @@ public abstract partial class RelationalStore
         ReadAsync(async c => Time.At(await c.ExecuteScalarAsync<long?>(Cmd(
             "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3)", null, null, cancellationToken))), cancellationToken);
 
-    public Task RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
-        WriteAsync(async (c, t) =>
+    public Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
+        WriteAsync<IReadOnlyList<string>>(async (c, t) =>
         {
             foreach (var r in results)
             {
@@ -56,15 +56,19 @@ public abstract partial class RelationalStore
                         }, t, cancellationToken));
                 }
                 await c.ExecuteAsync(Cmd(
-                    "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, updated_at = @now WHERE id = @id",
+                    "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now WHERE id = @id",
                     new { id = r.DeliveryId, status = (int)r.NewStatus, attempts = r.AttemptsMade, next = Time.Ms(r.NextAttemptAt), now = Time.Ms(r.Now) },
                     t, cancellationToken));
             }
+            List<string>? disabled = null;
             foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId))
             {
-                await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken);
+                if (await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken))
+                {
+                    (disabled ??= []).Add(group.Key);
+                }
             }
-            return 0;
+            return disabled ?? (IReadOnlyList<string>)[];
         }, cancellationToken);
 
     public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
@@ -72,33 +76,33 @@ public abstract partial class RelationalStore
             "UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE id IN @ids AND status = 3",
             new { ids = deliveryIds, due = Time.Ms(dueAt) }, t, cancellationToken)), cancellationToken);
 
-    private static async Task UpdateEndpointHealthAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string endpointId, List<DeliveryResult> results, CancellationToken ct)
+    private static async Task<bool> UpdateEndpointHealthAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string endpointId, List<DeliveryResult> results, CancellationToken ct)
     {
         var last = results[^1];
         if (results.Any(r => r.Health == EndpointHealth.Gone))
         {
-            await c.ExecuteAsync(Cmd(
+            return await c.ExecuteAsync(Cmd(
                 "UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now WHERE id = @endpointId AND disabled = 0",
-                new { endpointId, reason = "The endpoint answered 410 Gone.", now = Time.Ms(last.Now) }, t, ct));
+                new { endpointId, reason = "The endpoint answered 410 Gone.", now = Time.Ms(last.Now) }, t, ct)) > 0;
         }
-        else if (last.Health == EndpointHealth.Succeeded)
+        if (last.Health == EndpointHealth.Succeeded)
         {
             await c.ExecuteAsync(Cmd("UPDATE endpoints SET failing_since = NULL WHERE id = @endpointId AND failing_since IS NOT NULL", new { endpointId }, t, ct));
+            return false;
         }
-        else
-        {
-            var firstFailure = results.Where(r => r.Health == EndpointHealth.Failed).Min(r => r.Now);
-            await c.ExecuteAsync(Cmd(
-                """
-                UPDATE endpoints SET failing_since = COALESCE(failing_since, @first) WHERE id = @endpointId;
-                UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now
-                WHERE id = @endpointId AND disabled = 0 AND failing_since <= @limit
-                """, new
-                {
-                    endpointId, first = Time.Ms(firstFailure), now = Time.Ms(last.Now), limit = Time.Ms(last.DisableIfFailingSince),
-                    reason = "Every attempt failed for longer than the allowed failure period.",
-                }, t, ct));
-        }
+        var firstFailure = results.Where(r => r.Health == EndpointHealth.Failed).Min(r => r.Now);
+        await c.ExecuteAsync(Cmd(
+            "UPDATE endpoints SET failing_since = COALESCE(failing_since, @first) WHERE id = @endpointId",
+            new { endpointId, first = Time.Ms(firstFailure) }, t, ct));
+        return await c.ExecuteAsync(Cmd(
+            """
+            UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now
+            WHERE id = @endpointId AND disabled = 0 AND failing_since <= @limit
+            """, new
+            {
+                endpointId, now = Time.Ms(last.Now), limit = Time.Ms(last.DisableIfFailingSince),
+                reason = "Every attempt failed for longer than the allowed failure period.",
+            }, t, ct)) > 0;
     }
 
     private static DueDelivery ToDue(DueRow r, DateTimeOffset now)

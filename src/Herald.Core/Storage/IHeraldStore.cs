@@ -65,8 +65,11 @@ public interface IHeraldStore : IAsyncDisposable
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken);
     /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
-    /// <summary>Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand.</summary>
-    Task RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand.
+    /// Returns the ids of the endpoints this call disabled.
+    /// </summary>
+    Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
     /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
     Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
 

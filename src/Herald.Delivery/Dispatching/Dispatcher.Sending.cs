@@ -67,7 +67,7 @@ public sealed partial class Dispatcher
             }
         }
         var result = Evaluate(delivery, sent);
-        await _results.Writer.WriteAsync(result, CancellationToken.None);
+        await _results.Writer.WriteAsync((delivery, result), CancellationToken.None);
     }
 
     private DeliveryResult Evaluate(DueDelivery delivery, SendResult? sent)
@@ -121,18 +121,21 @@ public sealed partial class Dispatcher
 
     private async Task WriteResultsAsync()
     {
-        var batch = new List<DeliveryResult>(1024);
+        var batch = new List<(DueDelivery Delivery, DeliveryResult Result)>(1024);
+        var results = new List<DeliveryResult>(1024);
         while (await _results.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (batch.Count < 1024 && _results.Reader.TryRead(out var result))
+            while (batch.Count < 1024 && _results.Reader.TryRead(out var outcome))
             {
-                batch.Add(result);
+                batch.Add(outcome);
+                results.Add(outcome.Result);
             }
             while (true)
             {
                 try
                 {
-                    await _store.RecordResultsAsync(batch, CancellationToken.None);
+                    var disabled = await _store.RecordResultsAsync(results, CancellationToken.None);
+                    Notify(batch, disabled);
                     break;
                 }
                 catch (Exception ex)
@@ -153,6 +156,26 @@ public sealed partial class Dispatcher
                 }
             }
             batch.Clear();
+            results.Clear();
+        }
+    }
+
+    private void Notify(List<(DueDelivery Delivery, DeliveryResult Result)> batch, IReadOnlyList<string> disabled)
+    {
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.Recorded(batch);
+                if (disabled.Count > 0)
+                {
+                    observer.EndpointsDisabled(disabled);
+                }
+            }
+            catch (Exception ex)
+            {
+                Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+            }
         }
     }
 }

@@ -20,13 +20,16 @@ public sealed partial class Dispatcher : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly EndpointLanes _lanes;
-    private readonly Channel<DeliveryResult> _results;
+    private readonly Channel<(DueDelivery Delivery, DeliveryResult Result)> _results;
+    private readonly IDeliveryObserver[] _observers;
     private readonly CancellationTokenSource _abort = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sending;
     private volatile bool _stopping;
 
-    public Dispatcher(IHeraldStore store, IDeliverySender sender, DispatchSignal signal, DeliveryOptions options, TimeProvider time, ILogger<Dispatcher> logger)
+    public Dispatcher(
+        IHeraldStore store, IDeliverySender sender, DispatchSignal signal, DeliveryOptions options, TimeProvider time, ILogger<Dispatcher> logger,
+        IEnumerable<IDeliveryObserver> observers)
     {
         _store = store;
         _sender = sender;
@@ -35,8 +38,9 @@ public sealed partial class Dispatcher : BackgroundService
         _retry = options.ToRetryPolicy();
         _time = time;
         _logger = logger;
+        _observers = observers.ToArray();
         _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint, options.BatchSize));
-        _results = Channel.CreateBounded<DeliveryResult>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
+        _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }
 
     /// <summary>Deliveries claimed and not yet written back (in flight or waiting for their endpoint).</summary>

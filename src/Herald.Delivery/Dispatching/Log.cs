@@ -21,4 +21,7 @@ internal static partial class Log
 
     [LoggerMessage(6, LogLevel.Error, "Sending delivery {DeliveryId} failed unexpectedly")]
     public static partial void SendCrashed(ILogger logger, long deliveryId, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Delivery observer {Observer} failed")]
+    public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
 }
