@@ -14,7 +14,7 @@ public abstract partial class RelationalStore
             var args = new DynamicParameters(new
             {
                 appId, msgId = query.MsgId, endpointId = query.EndpointId, status = (int?)query.Status, channel = query.Channel,
-                before = Time.Ms(query.Before), after = Time.Ms(query.After), eventTypes = query.EventTypes,
+                before = Time.Ms(query.Before), after = Time.Ms(query.After), eventTypes = query.EventTypes?.ToArray(),
                 classLow = query.StatusCodeClass ?? 0, classHigh = query.StatusCodeClass is { } k && k > 0 ? k + 99 : 0,
             });
             bool joinMessage = query.Channel is not null || query.EventTypes is { Count: > 0 };
@@ -25,7 +25,7 @@ public abstract partial class RelationalStore
                 + (query.Before is null ? "" : " AND a.created_at < @before")
                 + (query.After is null ? "" : " AND a.created_at > @after")
                 + (query.Channel is null ? "" : " AND " + JsonArrayContains("m.channels", "@channel"))
-                + (query.EventTypes is { Count: > 0 } ? " AND m.event_type IN @eventTypes" : "");
+                + (query.EventTypes is { Count: > 0 } ? " AND " + InList("m.event_type", "@eventTypes") : "");
             string from = joinMessage ? "attempts a JOIN messages m ON m.id = a.msg_id" : "attempts a";
             return PageAsync<AttemptRow, Attempt>(c, $"SELECT {AttemptColumns} FROM {from} WHERE a.app_id = @appId AND {{0}}{filters} ORDER BY {{1}}",
                 "a.id", args, query.Page, r => query.WithContent ? r.ToModel() : r.ToModel() with { Response = "" }, a => a.Id, cancellationToken);

@@ -11,24 +11,24 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
-            string exclude = excludedEndpoints.Count > 0 ? " AND endpoint_id NOT IN @excluded" : "";
+            string exclude = excludedEndpoints.Count > 0 ? " AND NOT (" + InList("endpoint_id", "@excluded") + ")" : "";
             var ids = (await c.QueryAsync<long>(Cmd(
                 $"""
                 UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
                 WHERE id IN (SELECT id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now{exclude}
                              ORDER BY next_attempt_at LIMIT @max{ClaimLockClause})
                 RETURNING id
-                """, new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, excluded = excludedEndpoints }, t, cancellationToken))).ToList();
+                """, new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, excluded = excludedEndpoints.ToArray() }, t, cancellationToken))).ToList();
             if (ids.Count == 0)
             {
                 return [];
             }
             var rows = await c.QueryAsync<DueRow>(Cmd(
-                """
+                $"""
                 SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.trigger_type, m.event_type, m.payload,
                        e.url, e.disabled, e.secret, e.retired_secrets, e.headers
                 FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
-                WHERE d.id IN @ids
+                WHERE {InList("d.id", "@ids")}
                 ORDER BY d.id
                 """, new { ids }, t, cancellationToken));
             return rows.Select(r => ToDue(r, now)).ToList();
@@ -61,7 +61,8 @@ public abstract partial class RelationalStore
                     t, cancellationToken));
             }
             List<string>? disabled = null;
-            foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId))
+            foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId)
+                         .OrderBy(g => g.Key, StringComparer.Ordinal)) // one lock order across nodes: no deadlocks
             {
                 if (await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken))
                 {
@@ -72,9 +73,17 @@ public abstract partial class RelationalStore
         }, cancellationToken);
 
     public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        deliveryIds.Count == 0 ? Task.CompletedTask : WriteAsync((c, t) => c.ExecuteAsync(Cmd(
-            "UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE id IN @ids AND status = 3",
-            new { ids = deliveryIds, due = Time.Ms(dueAt) }, t, cancellationToken)), cancellationToken);
+        deliveryIds.Count == 0 ? Task.CompletedTask : WriteAsync(async (c, t) =>
+        {
+            int released = await c.ExecuteAsync(Cmd(
+                $"UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE {InList("id", "@ids")} AND status = 3",
+                new { ids = deliveryIds.ToArray(), due = Time.Ms(dueAt) }, t, cancellationToken));
+            if (released > 0)
+            {
+                await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
+            }
+            return released;
+        }, cancellationToken);
 
     private static async Task<bool> UpdateEndpointHealthAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string endpointId, List<DeliveryResult> results, CancellationToken ct)
     {

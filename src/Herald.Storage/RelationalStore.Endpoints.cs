@@ -56,11 +56,19 @@ public abstract partial class RelationalStore
         }, cancellationToken);
 
     public Task<int> RecoverEndpointAsync(string appId, string endpointId, DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => c.ExecuteAsync(Cmd(
-            """
-            UPDATE deliveries SET status = 1, next_attempt_at = @now, trigger_type = 1, updated_at = @now
-            WHERE app_id = @appId AND endpoint_id = @endpointId AND status = 2 AND created_at >= @since AND created_at < @until
-            """, new { appId, endpointId, since = Time.Ms(since), until = Time.Ms(until) ?? long.MaxValue, now = Time.Ms(now) }, t, cancellationToken)), cancellationToken);
+        WriteAsync(async (c, t) =>
+        {
+            int recovered = await c.ExecuteAsync(Cmd(
+                """
+                UPDATE deliveries SET status = 1, next_attempt_at = @now, trigger_type = 1, updated_at = @now
+                WHERE app_id = @appId AND endpoint_id = @endpointId AND status = 2 AND created_at >= @since AND created_at < @until
+                """, new { appId, endpointId, since = Time.Ms(since), until = Time.Ms(until) ?? long.MaxValue, now = Time.Ms(now) }, t, cancellationToken));
+            if (recovered > 0)
+            {
+                await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
+            }
+            return recovered;
+        }, cancellationToken);
 
     private static object EndpointArgs(Endpoint e) => new
     {

@@ -34,6 +34,10 @@ public abstract partial class RelationalStore
                     new { msg = message.Id, app = message.AppId, ep = endpoint.Id, now }, t, cancellationToken));
                 created++;
             }
+            if (created > 0)
+            {
+                await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
+            }
             return created;
         }, cancellationToken);
 
@@ -97,6 +101,7 @@ public abstract partial class RelationalStore
                 VALUES (@msgId, @appId, @endpointId, 1, 0, 1, @now, @now, @now)
                 ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = 1, trigger_type = 1, next_attempt_at = @now, updated_at = @now
                 """, new { appId, msgId, endpointId, now = Time.Ms(now) }, t, cancellationToken));
+            await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
             return true;
         }, cancellationToken);
 
@@ -106,10 +111,10 @@ public abstract partial class RelationalStore
         (q.Channel is null ? "" : " AND " + JsonArrayContains("m.channels", "@channel"))
         + (q.Before is null ? "" : " AND m.created_at < @before")
         + (q.After is null ? "" : " AND m.created_at > @after")
-        + (q.EventTypes is { Count: > 0 } ? " AND m.event_type IN @eventTypes" : "");
+        + (q.EventTypes is { Count: > 0 } ? " AND " + InList("m.event_type", "@eventTypes") : "");
 
     private static DynamicParameters MessageFilterArgs(string appId, MessageQuery q) => new(new
     {
-        appId, channel = q.Channel, before = Time.Ms(q.Before), after = Time.Ms(q.After), eventTypes = q.EventTypes, status = (int?)q.Status,
+        appId, channel = q.Channel, before = Time.Ms(q.Before), after = Time.Ms(q.After), eventTypes = q.EventTypes?.ToArray(), status = (int?)q.Status,
     });
 }

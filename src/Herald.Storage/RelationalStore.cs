@@ -24,10 +24,20 @@ public abstract partial class RelationalStore : IHeraldStore
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>SQL true when <paramref name="expression"/> is one of the list parameter's values (Dapper passes arrays natively to Npgsql).</summary>
+    protected virtual string InList(string expression, string parameter) => $"{expression} IN {parameter}";
+
+    /// <summary>Runs first in the migration transaction; PostgreSQL serializes concurrently starting nodes here.</summary>
+    protected virtual Task BeforeMigrationsAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Runs in a write transaction that made deliveries due; PostgreSQL sends NOTIFY here.</summary>
+    protected virtual Task AfterDeliveriesQueuedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public virtual async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await WriteAsync(async (c, t) =>
         {
+            await BeforeMigrationsAsync(c, t, cancellationToken);
             await c.ExecuteAsync(new CommandDefinition("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", transaction: t, cancellationToken: cancellationToken));
             long current = await c.ExecuteScalarAsync<long?>(new CommandDefinition("SELECT MAX(version) FROM schema_version", transaction: t, cancellationToken: cancellationToken)) ?? 0;
             for (int v = (int)current; v < Migrations.Count; v++)

@@ -73,6 +73,12 @@ public interface IHeraldStore : IAsyncDisposable
     /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
     Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Housekeeping: drops payloads whose retention has passed and idempotency records older than
+    /// <paramref name="idempotencyBefore"/>. Returns how many rows changed.
+    /// </summary>
+    Task<int> ExpireAsync(DateTimeOffset now, DateTimeOffset idempotencyBefore, CancellationToken cancellationToken);
+
     Task<StoredResponse?> GetIdempotentResponseAsync(string key, DateTimeOffset notBefore, CancellationToken cancellationToken);
     Task SaveIdempotentResponseAsync(string key, StoredResponse response, CancellationToken cancellationToken);
 

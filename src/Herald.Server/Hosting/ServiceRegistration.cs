@@ -25,6 +25,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<IHeraldStore>(sp => CreateStore(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage));
         services.TryAddSingleton<AdminAuth>();
         services.AddHostedService<StartupInitializer>();
+        services.AddHostedService<Maintenance.MaintenanceService>();
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value);
         services.TryAddSingleton(sp => new OutboundAddressPolicy(sp.GetRequiredService<DeliveryOptions>().AllowedSubnets));
