@@ -62,11 +62,13 @@ public sealed class SqliteStore : RelationalStore
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = writer
-            ? $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000; PRAGMA foreign_keys = OFF; PRAGMA wal_autocheckpoint = 4000;"
-            : "PRAGMA busy_timeout = 30000;";
-        pragma.ExecuteNonQuery();
+        if (writer)
+        {
+            // Readers need no set-up: WAL is a property of the file, and busy waits follow DefaultTimeout.
+            using var pragma = connection.CreateCommand();
+            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000;";
+            pragma.ExecuteNonQuery();
+        }
         return connection;
     }
 }

@@ -41,24 +41,23 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         WriteAsync<IReadOnlyList<string>>(async (c, t) =>
         {
+            // Two statements per result, prepared once per batch and re-run with new values.
+            using var insert = Reusable.Create(c, t,
+                """
+                INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+                VALUES (@id, @delivery, @msg, @app, @endpoint, @url, @status, @code, @response, @duration, @trigger, @headers, @created)
+                """, "id", "delivery", "msg", "app", "endpoint", "url", "status", "code", "response", "duration", "trigger", "headers", "created");
+            using var update = Reusable.Create(c, t,
+                "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now WHERE id = @id",
+                "status", "attempts", "next", "now", "id");
             foreach (var r in results)
             {
                 if (r.Attempt is { } a)
                 {
-                    await c.ExecuteAsync(Cmd(
-                        """
-                        INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
-                        VALUES (@Id, @delivery, @MsgId, @AppId, @EndpointId, @Url, @status, @ResponseStatusCode, @Response, @ResponseDurationMs, @trigger, @RequestHeadersJson, @created)
-                        """, new
-                        {
-                            a.Id, delivery = r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, status = (int)a.Status, a.ResponseStatusCode,
-                            a.Response, a.ResponseDurationMs, trigger = (int)a.TriggerType, a.RequestHeadersJson, created = Time.Ms(a.Timestamp),
-                        }, t, cancellationToken));
+                    await insert.RunAsync(cancellationToken, a.Id, r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, (int)a.Status, a.ResponseStatusCode,
+                        a.Response, a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
                 }
-                await c.ExecuteAsync(Cmd(
-                    "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now WHERE id = @id",
-                    new { id = r.DeliveryId, status = (int)r.NewStatus, attempts = r.AttemptsMade, next = Time.Ms(r.NextAttemptAt), now = Time.Ms(r.Now) },
-                    t, cancellationToken));
+                await update.RunAsync(cancellationToken, (int)r.NewStatus, r.AttemptsMade, Time.Ms(r.NextAttemptAt), Time.Ms(r.Now), r.DeliveryId);
             }
             List<string>? disabled = null;
             foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId)

@@ -22,17 +22,26 @@ public abstract partial class RelationalStore
                 "SELECT id, app_id, url, secret, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
                 new { app = message.AppId, only = onlyEndpointId }, t, cancellationToken));
             int created = 0;
-            foreach (var row in endpoints)
+            Reusable? insert = null;
+            try
             {
-                var endpoint = row.ToModel();
-                if (onlyEndpointId is null && !endpoint.Accepts(message.EventType, message.Channels))
+                foreach (var row in endpoints)
                 {
-                    continue;
+                    var endpoint = row.ToModel();
+                    if (onlyEndpointId is null && !endpoint.Accepts(message.EventType, message.Channels))
+                    {
+                        continue;
+                    }
+                    insert ??= Reusable.Create(c, t,
+                        "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, 1, 0, 0, @now, @now, @now)",
+                        "msg", "app", "ep", "now");
+                    await insert.RunAsync(cancellationToken, message.Id, message.AppId, endpoint.Id, now);
+                    created++;
                 }
-                await c.ExecuteAsync(Cmd(
-                    "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, 1, 0, 0, @now, @now, @now)",
-                    new { msg = message.Id, app = message.AppId, ep = endpoint.Id, now }, t, cancellationToken));
-                created++;
+            }
+            finally
+            {
+                insert?.Dispose();
             }
             if (created > 0)
             {

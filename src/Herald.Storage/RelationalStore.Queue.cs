@@ -1,0 +1,18 @@
+using Dapper;
+
+namespace Herald.Storage;
+
+public abstract partial class RelationalStore
+{
+    public Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(async c =>
+        {
+            // Both reads use the partial index on due deliveries (status 1 pending, 3 sending).
+            long depth = await c.ExecuteScalarAsync<long>(Cmd(
+                "SELECT COUNT(*) FROM deliveries WHERE status IN (1, 3)", null, null, cancellationToken));
+            long? oldest = await c.ExecuteScalarAsync<long?>(Cmd(
+                "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now",
+                new { now = Time.Ms(now) }, null, cancellationToken));
+            return new QueueStats(depth, Time.At(oldest));
+        }, cancellationToken);
+}
