@@ -77,7 +77,7 @@ internal static class MessagesApi
             var endpoint = await store.GetEndpointAsync(app.Id, endpoint_id, http.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
             await store.ResendAsync(app.Id, message.Id, endpoint.Id, time.GetUtcNow(), http.RequestAborted);
             signal.Notify();
-            return new JsonBody(StatusCodes.Status202Accepted, []);
+            return Reply.Json(StatusCodes.Status202Accepted, Reply.EmptyObject, ApiJsonContext.Default.JsonElement);
         });
 
         api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/msg", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
