@@ -39,6 +39,7 @@ public static class ServiceRegistration
         {
             services.AddSingleton<Dispatcher>();
             services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+            services.AddHostedService<StoreNotificationListener>();
         }
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -50,6 +51,7 @@ public static class ServiceRegistration
     public static IHeraldStore CreateStore(StorageOptions options) => options.Provider.ToLowerInvariant() switch
     {
         "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull),
+        "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString),
         _ => throw new OptionsValidationException("Herald:Storage:Provider", typeof(StorageOptions),
             [$"Herald:Storage:Provider '{options.Provider}' is not known; use 'sqlite' or 'postgres'."]),
     };

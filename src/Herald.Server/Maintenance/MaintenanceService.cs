@@ -5,12 +5,13 @@ using Microsoft.Extensions.Options;
 namespace Herald.Server.Maintenance;
 
 /// <summary>
-/// Expires payloads past their retention and old idempotency records, once a minute. The statements are
-/// idempotent, so several nodes running them at once do no harm.
+/// Expires payloads past their retention and old idempotency records, once a minute. On PostgreSQL one node
+/// at a time does it, under an advisory lock.
 /// </summary>
 internal sealed partial class MaintenanceService(IHeraldStore store, TimeProvider time, IOptions<HeraldOptions> options, ILogger<MaintenanceService> logger)
     : BackgroundService
 {
+    private const long LockKey = 0x4865_7261_6C64_0002;
     private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,11 +21,14 @@ internal sealed partial class MaintenanceService(IHeraldStore store, TimeProvide
             try
             {
                 await Task.Delay(Interval, time, stoppingToken);
-                var now = time.GetUtcNow();
-                int changed = await store.ExpireAsync(now, now - options.Value.IdempotencyWindow, stoppingToken);
-                if (changed > 0)
+                if (store is Storage.Postgres.PostgresStore postgres)
                 {
-                    LogExpired(logger, changed);
+                    // Once per round across all nodes: whoever holds the lock does it.
+                    await postgres.TryRunExclusiveAsync(LockKey, ExpireAsync, stoppingToken);
+                }
+                else
+                {
+                    await ExpireAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -35,6 +39,16 @@ internal sealed partial class MaintenanceService(IHeraldStore store, TimeProvide
             {
                 LogFailed(logger, ex);
             }
+        }
+    }
+
+    private async Task ExpireAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        int changed = await store.ExpireAsync(now, now - options.Value.IdempotencyWindow, cancellationToken);
+        if (changed > 0)
+        {
+            LogExpired(logger, changed);
         }
     }
 

@@ -1,0 +1,43 @@
+namespace Herald.Storage.Postgres;
+
+// Same tables and columns as SQLite. Times are Unix milliseconds (BIGINT), flags INTEGER 0/1, JSON as TEXT.
+// Ids and names use COLLATE "C": ids are base62 and sort by creation time only in byte order, whatever the
+// database's default collation is.
+internal static class PostgresSchema
+{
+    public static readonly IReadOnlyList<string> Migrations =
+    [
+        """
+        CREATE TABLE applications (
+            id TEXT COLLATE "C" PRIMARY KEY, uid TEXT COLLATE "C" UNIQUE, name TEXT NOT NULL, throttle_rate INTEGER, metadata TEXT NOT NULL,
+            created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+        CREATE TABLE event_types (
+            name TEXT COLLATE "C" PRIMARY KEY, description TEXT NOT NULL, archived INTEGER NOT NULL, deprecated INTEGER NOT NULL,
+            feature_flag TEXT, schemas TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL);
+        CREATE TABLE endpoints (
+            id TEXT COLLATE "C" PRIMARY KEY, app_id TEXT COLLATE "C" NOT NULL, uid TEXT COLLATE "C", url TEXT NOT NULL, description TEXT NOT NULL,
+            disabled INTEGER NOT NULL, disabled_reason TEXT, event_types TEXT, channels TEXT, throttle_rate INTEGER,
+            metadata TEXT NOT NULL, headers TEXT NOT NULL, secret TEXT NOT NULL, retired_secrets TEXT NOT NULL,
+            failing_since BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (app_id, uid));
+        CREATE INDEX ix_endpoints_app ON endpoints (app_id, id);
+        CREATE TABLE messages (
+            id TEXT COLLATE "C" PRIMARY KEY, app_id TEXT COLLATE "C" NOT NULL, event_type TEXT COLLATE "C" NOT NULL, event_id TEXT COLLATE "C",
+            channels TEXT, payload TEXT, payload_expires_at BIGINT, created_at BIGINT NOT NULL, UNIQUE (app_id, event_id));
+        CREATE INDEX ix_messages_app ON messages (app_id, id);
+        CREATE TABLE deliveries (
+            id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, msg_id TEXT COLLATE "C" NOT NULL, app_id TEXT COLLATE "C" NOT NULL,
+            endpoint_id TEXT COLLATE "C" NOT NULL, status INTEGER NOT NULL, attempts INTEGER NOT NULL, trigger_type INTEGER NOT NULL,
+            next_attempt_at BIGINT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, UNIQUE (msg_id, endpoint_id));
+        CREATE INDEX ix_deliveries_due ON deliveries (next_attempt_at) WHERE status IN (1, 3);
+        CREATE INDEX ix_deliveries_endpoint ON deliveries (endpoint_id, msg_id);
+        CREATE TABLE attempts (
+            id TEXT COLLATE "C" PRIMARY KEY, delivery_id BIGINT NOT NULL, msg_id TEXT COLLATE "C" NOT NULL, app_id TEXT COLLATE "C" NOT NULL,
+            endpoint_id TEXT COLLATE "C" NOT NULL, url TEXT NOT NULL, status INTEGER NOT NULL, status_code INTEGER NOT NULL, response TEXT NOT NULL,
+            duration_ms BIGINT NOT NULL, trigger_type INTEGER NOT NULL, request_headers TEXT, created_at BIGINT NOT NULL);
+        CREATE INDEX ix_attempts_msg ON attempts (msg_id, id);
+        CREATE INDEX ix_attempts_endpoint ON attempts (endpoint_id, id);
+        CREATE TABLE idempotency (key TEXT COLLATE "C" PRIMARY KEY, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL);
+        CREATE TABLE settings (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
+        """,
+    ];
+}

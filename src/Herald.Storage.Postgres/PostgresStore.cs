@@ -1,0 +1,134 @@
+using System.Data.Common;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Herald.Storage.Postgres;
+
+/// <summary>
+/// The scale-out store: several Herald nodes share one PostgreSQL database. Claims lock rows with
+/// <c>FOR UPDATE SKIP LOCKED</c>, so nodes never claim the same delivery; writes that queue deliveries send
+/// <c>NOTIFY herald_deliveries</c> (see <see cref="ListenAsync(Action, CancellationToken)"/>).
+/// Connections come from an Npgsql pool; each write is one plain transaction.
+/// </summary>
+public sealed partial class PostgresStore : RelationalStore
+{
+    private const int MaxConflictRetries = 3;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly NpgsqlDataSource _listenSource;
+    private readonly TimeProvider _time;
+
+    /// <param name="connectionString">An Npgsql connection string (<c>Host=…;Username=…;Password=…;Database=…</c>).</param>
+    public PostgresStore(string connectionString)
+        : this(connectionString, TimeProvider.System)
+    {
+    }
+
+    public PostgresStore(string connectionString, TimeProvider timeProvider)
+    {
+        var pooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true };
+        pooled.ApplicationName ??= "herald";
+        _dataSource = NpgsqlDataSource.Create(pooled.ConnectionString);
+        // The listener holds its connection for hours: keep it out of the pool and probe it so a dead peer is noticed.
+        var listen = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
+        if (listen.KeepAlive == 0)
+        {
+            listen.KeepAlive = 15;
+        }
+        _listenSource = NpgsqlDataSource.Create(listen.ConnectionString);
+        _time = timeProvider;
+    }
+
+    protected override IReadOnlyList<string> Migrations => PostgresSchema.Migrations;
+
+    protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
+
+    protected override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
+
+    protected override string JsonArrayContains(string column, string parameter) => $"({column})::jsonb ? {parameter}";
+
+    protected override bool IsUniqueViolation(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    protected override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                return await read(connection);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsUnavailable(ex))
+            {
+                if (!ShouldRetryAfter(ex, attempt))
+                {
+                    throw Unavailable(ex);
+                }
+            }
+        }
+    }
+
+    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            bool committing = false;
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var result = await write(connection, transaction);
+                committing = true;
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsUnavailable(ex))
+            {
+                // A commit cut off mid-way may or may not have happened: only an uncommitted write is safe to repeat.
+                if (!ShouldRetryAfter(ex, attempt) || committing)
+                {
+                    throw Unavailable(ex);
+                }
+            }
+            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+                                               && attempt <= MaxConflictRetries)
+            {
+                // The server rolled the transaction back; run it again.
+            }
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await _listenSource.DisposeAsync();
+        await _dataSource.DisposeAsync();
+    }
+
+    /// <summary>Whether the exception means the database could not be reached (as opposed to a rejected statement).</summary>
+    internal static bool IsUnavailable(Exception exception) => exception switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exceptions
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+        NpgsqlException => true, // I/O errors, timeouts, an exhausted pool
+        SocketException or IOException or TimeoutException => true,
+        _ => false,
+    };
+
+    /// <summary>
+    /// After a server restart every idle pooled connection is dead, and Npgsql finds out only by using one: drop them
+    /// all and try once more on a fresh connection. A timeout is not retried, so that a 503 is not delayed twice.
+    /// </summary>
+    private bool ShouldRetryAfter(Exception ex, int attempt)
+    {
+        if (ex is TimeoutException || ex.InnerException is TimeoutException)
+        {
+            return false;
+        }
+        _dataSource.Clear();
+        return attempt == 1;
+    }
+
+    private static StoreUnavailableException Unavailable(Exception ex) =>
+        new("The PostgreSQL database cannot be reached.", ex);
+}

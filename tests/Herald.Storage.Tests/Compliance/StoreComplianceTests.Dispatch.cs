@@ -1,0 +1,215 @@
+using Herald.Model;
+
+namespace Herald.Storage.Tests.Compliance;
+
+public abstract partial class StoreComplianceTests
+{
+    [Fact]
+    public async Task ClaimDue_ReturnsEverythingNeededToSend_AndMarksTheDeliverySending()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        await Store.UpdateEndpointAsync(endpoint with
+        {
+            RetiredSecrets = [new RetiredSecret("whsec_old", T0.AddHours(1)), new RetiredSecret("whsec_expired", T0.AddSeconds(-1))],
+        }, Ct);
+        var (message, _) = await SendAsync(app.Id);
+
+        Assert.Empty(await ClaimAsync(T0.AddMilliseconds(-1)));
+        var due = await ClaimOneAsync(T0);
+
+        Assert.Equal((message.Id, app.Id, endpoint.Id, 0, TriggerType.Scheduled, Paid, Payload, endpoint.Url, false),
+            (due.MsgId, due.AppId, due.EndpointId, due.AttemptsMade, due.Trigger, due.EventType, due.Payload, due.Url, due.EndpointDisabled));
+        Assert.Equal(["whsec_current", "whsec_old"], due.Secrets);
+        Assert.Equal("corner", due.Headers["X-Shop"]);
+        var destination = Assert.Single((await Store.ListMessageDestinationsAsync(app.Id, message.Id, new PageRequest(10), Ct)).Data);
+        Assert.Equal((DeliveryStatus.Sending, (DateTimeOffset?)(T0 + Lease)), (destination.Status, destination.NextAttempt));
+    }
+
+    [Fact]
+    public async Task ClaimDue_AClaimedDeliveryIsNotClaimedAgain_UntilItsLeaseExpires()
+    {
+        var app = await CreateAppAsync();
+        await CreateEndpointAsync(app.Id);
+        await SendAsync(app.Id);
+        var first = await ClaimOneAsync(T0);
+
+        Assert.Empty(await ClaimAsync(T0));
+        Assert.Empty(await ClaimAsync(T0 + Lease - TimeSpan.FromMilliseconds(1)));
+        Assert.Equal(T0 + Lease, await Store.NextDueAtAsync(Ct));
+        var again = await ClaimOneAsync(T0 + Lease);
+
+        Assert.Equal((first.DeliveryId, 0), (again.DeliveryId, again.AttemptsMade));
+        Assert.Empty(await ClaimAsync(T0 + Lease));
+    }
+
+    [Fact]
+    public async Task ClaimDue_TakesAtMostMax_EarliestDueFirst_AndSkipsExcludedEndpoints()
+    {
+        var app = await CreateAppAsync();
+        var busy = await CreateEndpointAsync(app.Id);
+        var idle = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var messages = new List<Message>();
+        for (int i = 0; i < 5; i++)
+        {
+            messages.Add((await SendAsync(app.Id, T0.AddSeconds(i))).Message);
+        }
+        await SendAsync(app.Id, T0.AddSeconds(10), "invoice.voided");
+
+        var firstTwo = await ClaimAsync(T0.AddMinutes(1), max: 2, busy.Id); // only one is not excluded
+        Assert.Empty(await ClaimAsync(T0.AddMinutes(1), max: 10, busy.Id, idle.Id));
+
+        var idleOnly = Assert.Single(firstTwo);
+        Assert.Equal(idle.Id, idleOnly.EndpointId);
+        var earliest = await ClaimAsync(T0.AddMinutes(1), max: 2);
+        Assert.Equal([messages[0].Id, messages[1].Id], earliest.Select(d => d.MsgId));
+        Assert.Equal(4, (await ClaimAsync(T0.AddMinutes(1), max: 10)).Count); // busy also takes invoice.voided
+    }
+
+    [Fact]
+    public async Task ClaimDue_ReportsADisabledEndpoint_SoTheDispatcherCanGiveUp()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        await SendAsync(app.Id);
+        await Store.UpdateEndpointAsync(endpoint with { Disabled = true }, Ct);
+
+        Assert.True((await ClaimOneAsync(T0)).EndpointDisabled);
+    }
+
+    [Fact]
+    public async Task RecordResults_Success_StoresTheAttempt_EndsTheDelivery_AndClearsFailingSince()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        await Store.UpdateEndpointAsync(endpoint with { FailingSince = T0.AddHours(-1) }, Ct);
+        var (message, _) = await SendAsync(app.Id);
+        var due = await ClaimOneAsync(T0);
+        var result = Result(due, T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded);
+
+        Assert.Empty(await RecordAsync(result));
+
+        var attempt = await Store.GetAttemptAsync(app.Id, message.Id, result.Attempt!.Id, Ct);
+        Assert.NotNull(attempt);
+        Assert.Equal((endpoint.Id, DeliveryStatus.Success, 200, "answer 200", 12L, T0.AddSeconds(1), """{"webhook-id":"x"}""", endpoint.Url),
+            (attempt.EndpointId, attempt.Status, attempt.ResponseStatusCode, attempt.Response, attempt.ResponseDurationMs, attempt.Timestamp, attempt.RequestHeadersJson, attempt.Url));
+        Assert.Null(await Store.NextDueAtAsync(Ct));
+        Assert.Empty(await ClaimAsync(T0.AddDays(1)));
+        Assert.Null((await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct))?.FailingSince);
+        Assert.Equal(DeliveryStatus.Success, (await Store.ListMessageDestinationsAsync(app.Id, message.Id, new PageRequest(10), Ct)).Data[0].Status);
+    }
+
+    [Fact]
+    public async Task RecordResults_Retry_ReschedulesTheDelivery()
+    {
+        var app = await CreateAppAsync();
+        await CreateEndpointAsync(app.Id);
+        await SendAsync(app.Id);
+        var due = await ClaimOneAsync(T0);
+
+        await RecordAsync(Result(due, T0, DeliveryStatus.Pending, 503, EndpointHealth.Failed, nextAttemptAt: T0.AddSeconds(5)));
+
+        Assert.Equal(T0.AddSeconds(5), await Store.NextDueAtAsync(Ct));
+        Assert.Empty(await ClaimAsync(T0.AddSeconds(4)));
+        var retry = await ClaimOneAsync(T0.AddSeconds(5));
+        Assert.Equal((due.DeliveryId, 1), (retry.DeliveryId, retry.AttemptsMade));
+    }
+
+    [Fact]
+    public async Task RecordResults_Gone_DisablesTheEndpointAtOnce()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        await SendAsync(app.Id);
+
+        var disabled = await RecordAsync(Result(await ClaimOneAsync(T0), T0, DeliveryStatus.Fail, 410, EndpointHealth.Gone));
+
+        Assert.Equal([endpoint.Id], disabled);
+        var found = await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct);
+        Assert.True(found?.Disabled);
+        Assert.Contains("410", found?.DisabledReason, StringComparison.Ordinal);
+        Assert.Equal(0, (await SendAsync(app.Id, T0.AddSeconds(1))).Deliveries);
+    }
+
+    [Fact]
+    public async Task RecordResults_Failures_DisableTheEndpointOnlyOnceFailingLongerThanAllowed()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        var allowed = TimeSpan.FromDays(5);
+        await SendAsync(app.Id);
+        var t1 = T0.AddHours(1);
+
+        Assert.Empty(await RecordAsync(Result(await ClaimOneAsync(T0), t1, DeliveryStatus.Pending, 500, EndpointHealth.Failed, t1, t1 - allowed)));
+        Assert.Equal(t1, (await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct))?.FailingSince);
+
+        var t2 = t1 + allowed - TimeSpan.FromMilliseconds(1);
+        Assert.Empty(await RecordAsync(Result(await ClaimOneAsync(t1), t2, DeliveryStatus.Pending, 500, EndpointHealth.Failed, t2, t2 - allowed)));
+        Assert.Equal(t1, (await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct))?.FailingSince);
+
+        var t3 = t1 + allowed;
+        Assert.Equal([endpoint.Id], await RecordAsync(Result(await ClaimOneAsync(t2), t3, DeliveryStatus.Fail, 500, EndpointHealth.Failed, null, t3 - allowed)));
+        var found = await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct);
+        Assert.True(found?.Disabled);
+        Assert.NotNull(found?.DisabledReason);
+    }
+
+    [Fact]
+    public async Task RecordResults_UntouchedHealth_LeavesTheEndpointAlone()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        await SendAsync(app.Id);
+
+        await RecordAsync(Result(await ClaimOneAsync(T0), T0, DeliveryStatus.Fail, 0, EndpointHealth.Untouched, null, T0.AddYears(1)));
+
+        var found = await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct);
+        Assert.Equal((false, (DateTimeOffset?)null), (found?.Disabled, found?.FailingSince));
+    }
+
+    [Fact]
+    public async Task Release_ReturnsClaimedDeliveriesToPending_DueAtTheGivenTime()
+    {
+        var app = await CreateAppAsync();
+        await CreateEndpointAsync(app.Id);
+        await SendAsync(app.Id);
+        await SendAsync(app.Id, T0.AddSeconds(1));
+        var claimed = await ClaimAsync(T0.AddSeconds(1));
+        await RecordAsync(Result(claimed[1], T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded));
+
+        await Store.ReleaseAsync(claimed.Select(d => d.DeliveryId).ToList(), T0.AddSeconds(10), Ct);
+
+        Assert.Equal(T0.AddSeconds(10), await Store.NextDueAtAsync(Ct));
+        Assert.Empty(await ClaimAsync(T0.AddSeconds(9)));
+        Assert.Equal(claimed[0].DeliveryId, (await ClaimOneAsync(T0.AddSeconds(10))).DeliveryId); // the delivered one stays delivered
+    }
+
+    [Fact]
+    public async Task Resend_QueuesAManualAttemptNow()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        var later = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var (message, _) = await SendAsync(app.Id);
+        await RecordAsync(Result(await ClaimOneAsync(T0), T0, DeliveryStatus.Success, 200, EndpointHealth.Succeeded));
+
+        Assert.True(await Store.ResendAsync(app.Id, message.Id, endpoint.Id, T0.AddHours(1), Ct));
+        Assert.True(await Store.ResendAsync(app.Id, message.Id, later.Id, T0.AddHours(1), Ct));
+        Assert.False(await Store.ResendAsync(app.Id, "msg_unknown", endpoint.Id, T0.AddHours(1), Ct));
+        Assert.False(await Store.ResendAsync(app.Id, message.Id, "ep_unknown", T0.AddHours(1), Ct));
+
+        Assert.Equal(T0.AddHours(1), await Store.NextDueAtAsync(Ct));
+        var resent = await ClaimAsync(T0.AddHours(1));
+        Assert.Equal(Ids(endpoint, later), resent.Select(d => d.EndpointId).Order(StringComparer.Ordinal));
+        Assert.All(resent, d => Assert.Equal((message.Id, TriggerType.Manual), (d.MsgId, d.Trigger)));
+    }
+
+    [Fact]
+    public async Task NextDueAt_IsNullWithNothingWaiting()
+    {
+        Assert.Null(await Store.NextDueAtAsync(Ct));
+        var app = await CreateAppAsync();
+        await SendAsync(app.Id); // no endpoint: nothing to deliver
+        Assert.Null(await Store.NextDueAtAsync(Ct));
+    }
+}

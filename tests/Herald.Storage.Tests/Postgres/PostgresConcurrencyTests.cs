@@ -1,0 +1,126 @@
+using System.Collections.Concurrent;
+using Herald.Ids;
+using Herald.Model;
+using Herald.Storage.Postgres;
+using Npgsql;
+
+namespace Herald.Storage.Tests.Postgres;
+
+/// <summary>Several Herald nodes (store instances) working on one database at the same time.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClassFixture<PostgresDatabase>
+{
+    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private static readonly CancellationToken Ct = CancellationToken.None;
+
+    [Fact]
+    public async Task ConcurrentClaims_FromThreeNodes_NeverHandTheSameDeliveryToTwo()
+    {
+        var stores = new[] { new PostgresStore(database.ConnectionString), new PostgresStore(database.ConnectionString), new PostgresStore(database.ConnectionString) };
+        try
+        {
+            await stores[0].InitializeAsync(Ct);
+            int queued = await QueueAsync(stores[0], endpoints: 20, messages: 100);
+            Assert.Equal(2_000, queued);
+
+            var claims = new ConcurrentBag<long>();
+            using var start = new Barrier(stores.Length);
+            await Task.WhenAll(stores.Select(store => Task.Run(async () =>
+            {
+                start.SignalAndWait(Ct);
+                while (true)
+                {
+                    var batch = await store.ClaimDueAsync(T0.AddMinutes(1), TimeSpan.FromMinutes(5), 25, [], Ct);
+                    if (batch.Count == 0)
+                    {
+                        return;
+                    }
+                    foreach (var due in batch)
+                    {
+                        claims.Add(due.DeliveryId);
+                    }
+                }
+            })));
+
+            Assert.Equal(2_000, claims.Count);
+            Assert.Equal(2_000, claims.Distinct().Count());
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentStartup_OfFourNodes_MigratesOnce()
+    {
+        string fresh = await PostgresServer.CreateDatabaseAsync("init");
+        try
+        {
+            var stores = Enumerable.Range(0, 4).Select(_ => new PostgresStore(fresh)).ToList();
+            await Task.WhenAll(stores.Select(s => Task.Run(() => s.InitializeAsync(Ct))));
+            await stores[3].PingAsync(Ct);
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+
+            await using var dataSource = NpgsqlDataSource.Create(fresh);
+            await using var versions = dataSource.CreateCommand("SELECT COUNT(*) FROM schema_version");
+            Assert.Equal(1L, await versions.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(fresh);
+        }
+    }
+
+    [Fact]
+    public async Task TryRunExclusive_RunsTheWorkOnOnlyOneNodeAtATime()
+    {
+        await using var first = new PostgresStore(database.ConnectionString);
+        await using var second = new PostgresStore(database.ConnectionString);
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finish = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const long key = 4242;
+
+        var running = first.TryRunExclusiveAsync(key, async _ =>
+        {
+            holding.SetResult();
+            await finish.Task;
+        }, Ct);
+        await holding.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        bool ranWhileHeld = false;
+        bool secondGotIt = await second.TryRunExclusiveAsync(key, _ => { ranWhileHeld = true; return Task.CompletedTask; }, Ct);
+        finish.SetResult();
+
+        Assert.True(await running);
+        Assert.False(secondGotIt);
+        Assert.False(ranWhileHeld);
+        Assert.True(await second.TryRunExclusiveAsync(key, _ => Task.CompletedTask, Ct));
+    }
+
+    /// <summary>Creates one app with <paramref name="endpoints"/> endpoints and sends <paramref name="messages"/> messages to all.</summary>
+    internal static async Task<int> QueueAsync(IHeraldStore store, int endpoints, int messages)
+    {
+        var app = new Application { Id = HeraldId.New(HeraldId.App, T0), Name = "load", CreatedAt = T0, UpdatedAt = T0 };
+        await store.CreateApplicationAsync(app, Ct);
+        for (int i = 0; i < endpoints; i++)
+        {
+            await store.CreateEndpointAsync(new Endpoint
+            {
+                Id = HeraldId.New(HeraldId.Endpoint, T0), AppId = app.Id, Url = $"https://sink.example/{i}", Secret = "whsec_x", CreatedAt = T0, UpdatedAt = T0,
+            }, Ct);
+        }
+        int queued = 0;
+        for (int i = 0; i < messages; i++)
+        {
+            var message = new Message { Id = HeraldId.New(HeraldId.Message, T0), AppId = app.Id, EventType = "invoice.paid", Payload = "{}", CreatedAt = T0 };
+            queued += await store.CreateMessageAsync(message, null, null, Ct);
+        }
+        return queued;
+    }
+}
