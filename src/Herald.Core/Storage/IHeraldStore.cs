@@ -70,6 +70,8 @@ public interface IHeraldStore : IAsyncDisposable
     /// Returns the ids of the endpoints this call disabled.
     /// </summary>
     Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
+    /// <summary>Counts the queue (pending and sending deliveries) and finds the oldest due one; read by metrics.</summary>
+    Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
     Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
