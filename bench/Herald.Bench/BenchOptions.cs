@@ -1,0 +1,97 @@
+using System.Globalization;
+
+namespace Herald.Bench;
+
+/// <summary>Command-line options. The full run is the default; <c>--quick</c> scales everything down to fit in a few minutes.</summary>
+internal sealed record BenchOptions
+{
+    public bool Quick { get; init; }
+    /// <summary>Messages in the delivery backlog (1 endpoint); the fan-out backlog holds N/10 messages to 10 endpoints.</summary>
+    public int Messages { get; init; } = 1_000_000;
+    public int IngestConcurrency { get; init; } = 64;
+    public int RawConcurrency { get; init; } = 256;
+    public int[] Rates { get; init; } = [1000, 5000];
+    public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan LatencyWarmup { get; init; } = TimeSpan.FromSeconds(3);
+    public int IsolationMessages { get; init; } = 20_000;
+    /// <summary>The longest an isolation drain may take; a hanging endpoint can hold healthy ones back for long.</summary>
+    public TimeSpan IsolationDrainLimit { get; init; } = TimeSpan.FromSeconds(300);
+    public int HangfireJobs { get; init; } = 20_000;
+    public TimeSpan HangfireEnqueueLimit { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan HangfireDrainLimit { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>A drain that makes no progress for this long is reported as incomplete.</summary>
+    public TimeSpan Stall { get; init; } = TimeSpan.FromSeconds(30);
+    public string? Postgres { get; init; }
+    public bool NoPostgres { get; init; }
+    public bool SkipHangfire { get; init; }
+    public string? ServerDll { get; init; }
+    public string? Output { get; init; }
+    /// <summary>Profile the SQLite 1-endpoint drain with dotnet-trace and dotnet-counters into this folder.</summary>
+    public string? Trace { get; init; }
+    /// <summary>Run only the steps whose name contains this text (e.g. "SQLite: ingest").</summary>
+    public string? Only { get; init; }
+    /// <summary>How long the latency scenario waits after the load for the last deliveries.</summary>
+    public TimeSpan LatencyGrace { get; init; } = TimeSpan.FromSeconds(120);
+
+    public string Mode => Quick ? "quick" : "full";
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        bool quick = args.Contains("--quick");
+        if (quick)
+        {
+            o = o with
+            {
+                Quick = true, Messages = 20_000, LatencyDuration = TimeSpan.FromSeconds(10), LatencyWarmup = TimeSpan.FromSeconds(1),
+                LatencyGrace = TimeSpan.FromSeconds(10), IsolationMessages = 500, IsolationDrainLimit = TimeSpan.FromSeconds(15),
+                HangfireJobs = 2_000, HangfireEnqueueLimit = TimeSpan.FromSeconds(4), HangfireDrainLimit = TimeSpan.FromSeconds(8), Stall = TimeSpan.FromSeconds(10),
+            };
+        }
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            o = args[i] switch
+            {
+                "--quick" => o,
+                "--messages" or "-n" => o with { Messages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--rates" => o with { Rates = Next().Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
+                "--duration" => o with { LatencyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--isolation-messages" => o with { IsolationMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--hangfire-jobs" => o with { HangfireJobs = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--postgres" => o with { Postgres = Next() },
+                "--no-postgres" => o with { NoPostgres = true },
+                "--skip-hangfire" => o with { SkipHangfire = true },
+                "--server-dll" => o with { ServerDll = Next() },
+                "--output" or "-o" => o with { Output = Next() },
+                "--trace" => o with { Trace = Path.GetFullPath(Next()) },
+                "--only" => o with { Only = Next() },
+                "--help" or "-h" => throw new HelpRequestedException(),
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+        return o;
+    }
+
+    public const string Usage = """
+        Herald.Bench: Herald against a raw .NET sender and Hangfire, on this machine.
+
+          dotnet run -c Release --project bench/Herald.Bench -- [--quick] [options]
+
+          --quick                  small run (< 3 minutes on 2 cores); the full run is the default
+          -n, --messages N         delivery backlog (default 1,000,000; quick 20,000)
+          --rates 1000,5000        open-model latency rates (msg/s)
+          --duration S             seconds per latency rate (default 60; quick 10)
+          --isolation-messages N   messages in each isolation run (default 20,000; quick 1,000)
+          --hangfire-jobs N        Hangfire jobs to enqueue (default 20,000; quick 2,000)
+          --postgres CONNSTRING    PostgreSQL to use (default: $HERALD_TEST_POSTGRES, else scripts/postgres.sh)
+          --no-postgres            SQLite only
+          --skip-hangfire          leave Hangfire out
+          --server-dll PATH        Herald.Server.dll to run (default: the Release build next to the sources)
+          -o, --output DIR         results folder (default bench/results)
+          --only TEXT              run only the steps whose name contains TEXT
+          --trace DIR              profile the SQLite 1-endpoint drain (dotnet-trace + dotnet-counters must be installed)
+        """;
+}
+
+internal sealed class HelpRequestedException : Exception;

@@ -1,0 +1,131 @@
+using System.Globalization;
+using System.Text;
+using static Herald.Bench.Reporting.Targets;
+
+namespace Herald.Bench.Reporting;
+
+/// <summary>Writes report.md and the charts into the run's folder, and a copy as latest-&lt;mode&gt;.md beside it.</summary>
+internal static class ReportWriter
+{
+    public static string Write(string resultsRoot, BenchOptions options, Results results, string? postgresDescription, string postgresStatus, DateTimeOffset startedAt, TimeSpan elapsed)
+    {
+        string runName = $"{startedAt.UtcDateTime:yyyyMMdd-HHmmss}-{options.Mode}";
+        string dir = Path.Combine(resultsRoot, runName);
+        Directory.CreateDirectory(dir);
+        var charts = new[]
+        {
+            ("Herald vs the raw ceiling vs Hangfire", Charts.Comparison(dir, results)),
+            ("Deliveries per second over time", Charts.Throughput(dir, results)),
+            ("Latency distribution", Charts.Latency(dir, results)),
+            ("Server memory during the largest drain", Charts.Memory(dir, results)),
+        };
+        var targets = Targets.Evaluate(results, options, postgresStatus);
+
+        string Body(string imagePrefix)
+        {
+            var md = new StringBuilder();
+            md.AppendLine(CultureInfo.InvariantCulture, $"# Herald benchmark: {options.Mode} run, {startedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Took {elapsed.TotalSeconds:0} s. Backlog {options.Messages:N0} messages; latency {options.LatencyDuration.TotalSeconds:0} s per rate; " +
+                $"isolation {options.IsolationMessages:N0} messages x 10 healthy endpoints. How to run and what each figure means: `docs/benchmarks.md`.");
+            md.AppendLine();
+            md.AppendLine("## Targets");
+            md.AppendLine();
+            md.AppendLine("| target | measured | result | note |");
+            md.AppendLine("| --- | --- | --- | --- |");
+            foreach (var t in targets)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {t.Target} | {t.Measured} | {Mark(t.Met)} | {t.Note} |");
+            }
+            md.AppendLine();
+            md.AppendLine("## Machine");
+            md.AppendLine();
+            md.AppendLine("| | |");
+            md.AppendLine("| --- | --- |");
+            foreach (var (name, value) in MachineInfo.Describe(postgresDescription))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {value} |");
+            }
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Packages | {string.Join(", ", MachineInfo.Packages().Select(p => $"{p.Name} {p.Version}"))} |");
+            md.AppendLine();
+
+            md.AppendLine("## Ingest (HTTP API, one message per request)");
+            md.AppendLine();
+            md.AppendLine("| store | clients | accepted | errors | seconds | msg/s | p50 ms | p99 ms |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var i in results.Ingest)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {i.Store} | {options.IngestConcurrency} | {i.Accepted:N0} | {i.Errors:N0} | {i.Seconds:0.0} | {F(i.Rate)} | {i.P50Ms:0.0} | {i.P99Ms:0.0} |");
+            }
+            md.AppendLine();
+
+            md.AppendLine("## Delivery (backlog drained to the sink)");
+            md.AppendLine();
+            md.AppendLine("| system | store | scenario | deliveries | seconds | deliveries/s | steady/s | peak RSS MB | signatures checked |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var d in results.Drains.Where(d => !d.Label.StartsWith("isolation", StringComparison.Ordinal)))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {d.System} | {d.Store} | {d.Label} | {d.Delivered:N0}{(d.Complete ? "" : $" of {d.Expected:N0}")} | {d.Seconds:0.0} | {F(d.Rate)} | {F(d.SteadyRate)} | {(d.PeakRssMb > 0 ? F(d.PeakRssMb) : "-")} | {d.Verified} ok, {d.BadSignatures} bad |");
+            }
+            md.AppendLine();
+            md.AppendLine("Seconds run from the (re)start of the server with the dispatcher on (Herald), the first request (raw) or the start of the job server (Hangfire) to the sink's last receipt; steady/s counts from the first receipt to the last.");
+            md.AppendLine();
+
+            md.AppendLine("## Latency (open model, API request start to sink receipt)");
+            md.AppendLine();
+            md.AppendLine("| store | target msg/s | seconds | accepted/s | delivered/s in window | backlog at end | kept up | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | API p99 ms | errors |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var l in results.Latency)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {l.Store} | {l.TargetRate:N0} | {l.Seconds:0} | {F(l.AcceptedRate)} | {F(l.DeliveredRate)} | {l.BacklogAtEnd:N0} | {YesNo(l.KeptUp)} | {l.P50:0.0} | {l.P95:0.0} | {l.P99:0.0} | {l.P999:0.0} | {l.Max:0.0} | {l.ApiP99:0.0} | {l.Errors:N0} |");
+            }
+            md.AppendLine();
+
+            md.AppendLine("## Isolation (10 healthy endpoints, plus one that hangs until Herald's timeout and one that answers 500)");
+            md.AppendLine();
+            md.AppendLine("| store | endpoints | healthy deliveries | baseline /s | with bad endpoints /s | ratio | requests to the hanging endpoint | requests to the 500 endpoint |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var i in results.Isolation)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {i.Store} | {i.Variant} | {i.WithBad.Delivered:N0}{(i.WithBad.Complete ? "" : $" of {i.WithBad.Expected:N0}")} | {F(i.Baseline.Rate)} | {F(i.WithBad.Rate)} | {i.Ratio:P0} | {i.HangRequests:N0} | {i.FailRequests:N0} |");
+            }
+            md.AppendLine();
+
+            md.AppendLine("## Charts");
+            md.AppendLine();
+            foreach (var (title, file) in charts.Where(c => c.Item2 is not null))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({imagePrefix}{file})");
+                md.AppendLine();
+            }
+
+            if (results.Notes.Count > 0)
+            {
+                md.AppendLine("## Notes");
+                md.AppendLine();
+                foreach (var note in results.Notes)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture, $"- {note}");
+                }
+                md.AppendLine();
+            }
+
+            md.AppendLine("## Step timings");
+            md.AppendLine();
+            md.AppendLine("| step | seconds |");
+            md.AppendLine("| --- | --- |");
+            foreach (var (step, seconds) in results.Timings)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {step} | {seconds:0.0} |");
+            }
+            return md.ToString();
+        }
+
+        File.WriteAllText(Path.Combine(dir, "report.md"), Body(""));
+        File.WriteAllText(Path.Combine(resultsRoot, $"latest-{options.Mode}.md"), Body(runName + "/"));
+        return dir;
+    }
+}

@@ -1,0 +1,43 @@
+namespace Herald.Bench;
+
+internal sealed record IngestResult(string Store, long Accepted, long Errors, double Seconds, double P50Ms, double P99Ms)
+{
+    public double Rate => Accepted / Seconds;
+}
+
+/// <summary>A backlog drained to the sink. Seconds run from the server's (re)start to the last receipt.</summary>
+internal sealed record DrainResult(
+    string System, string Store, string Label, int Endpoints, long Expected, long Delivered, double Seconds, double SteadySeconds,
+    double PeakRssMb, long[] Buckets, List<(double Seconds, double Mb)> Memory, long Verified, long BadSignatures)
+{
+    public double Rate => Delivered / Seconds;
+    public double SteadyRate => SteadySeconds > 0 ? Delivered / SteadySeconds : 0;
+    public bool Complete => Delivered >= Expected;
+}
+
+internal sealed record LatencyResult(
+    string Store, int TargetRate, double Seconds, long Issued, long AcceptedInWindow, long Errors, long DeliveredInWindow,
+    long BacklogAtEnd, bool AllDelivered, double P50, double P95, double P99, double P999, double Max, double ApiP99, double[][] Curve)
+{
+    public double AcceptedRate => AcceptedInWindow / Seconds;
+    public double DeliveredRate => DeliveredInWindow / Seconds;
+    public bool KeptUp => DeliveredInWindow >= 0.95 * TargetRate * Seconds && BacklogAtEnd <= TargetRate / 2 && AllDelivered;
+}
+
+internal sealed record IsolationResult(string Store, string Variant, DrainResult Baseline, DrainResult WithBad, long HangRequests, long FailRequests)
+{
+    public double Ratio => WithBad.Rate / Baseline.Rate;
+}
+
+internal sealed class Results
+{
+    public List<IngestResult> Ingest { get; } = [];
+    public List<DrainResult> Drains { get; } = [];
+    public List<LatencyResult> Latency { get; } = [];
+    public List<IsolationResult> Isolation { get; } = [];
+    public List<string> Notes { get; } = [];
+    public List<(string Step, double Seconds)> Timings { get; } = [];
+
+    public DrainResult? Drain(string system, string store, int endpoints = 1) =>
+        Drains.FirstOrDefault(d => d.System == system && d.Store == store && d.Endpoints == endpoints);
+}

@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Herald.Bench.Infrastructure;
+using Herald.Bench.Sink;
+using Herald.Bench.Targets;
+
+namespace Herald.Bench.Scenarios;
+
+/// <summary>What every scenario shares: options, the server build, the sink, a scratch folder and the results.</summary>
+internal sealed class BenchContext(BenchOptions options, string serverDll, SinkProcess sink, string workDir, Postgres? postgres)
+{
+    public BenchOptions Options { get; } = options;
+    public string ServerDll { get; } = serverDll;
+    public SinkProcess Sink { get; } = sink;
+    public string WorkDir { get; } = workDir;
+    public Postgres? Postgres { get; } = postgres;
+    public Results Results { get; } = new();
+
+    /// <summary>A fresh, empty store for one scenario.</summary>
+    public async Task<HeraldStore> NewStoreAsync(string kind, string name, CancellationToken cancellationToken)
+    {
+        if (kind == "sqlite")
+        {
+            string file = Path.Combine(WorkDir, name + ".db");
+            foreach (var f in new[] { file, file + "-wal", file + "-shm" })
+            {
+                File.Delete(f);
+            }
+            return new HeraldStore("SQLite", "sqlite", $"Data Source={file}");
+        }
+        var pg = Postgres ?? throw new InvalidOperationException("PostgreSQL is not available.");
+        return new HeraldStore("PostgreSQL", "postgres", await pg.CreateDatabaseAsync(name, cancellationToken));
+    }
+
+    /// <summary>Times a step for the report's timing table.</summary>
+    public async Task<T> TimedAsync<T>(string step, Func<Task<T>> work)
+    {
+        var sw = Stopwatch.StartNew();
+        try
+        {
+            return await work();
+        }
+        finally
+        {
+            Results.Timings.Add((step, sw.Elapsed.TotalSeconds));
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using HdrHistogram;
+using Herald.Bench.Infrastructure;
+using Herald.Bench.Targets;
+
+namespace Herald.Bench.Scenarios;
+
+/// <summary>An application with endpoints at the sink, and messages accepted through the API.</summary>
+internal sealed record Backlog(string AppId, IReadOnlyList<(string Path, string EndpointId)> Endpoints, long Accepted, IngestResult Ingest);
+
+/// <summary>Builds a backlog through the HTTP API with the dispatcher off (roles = api); that is also the ingest measurement.</summary>
+internal static class HeraldBacklog
+{
+    public static async Task<Backlog> BuildAsync(BenchContext ctx, HeraldStore store, IReadOnlyList<string> paths, int messages, string label, CancellationToken cancellationToken, bool separateReceivers = false)
+    {
+        await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken);
+        using var api = new HeraldApi(server.BaseUrl, ctx.Options.IngestConcurrency);
+        var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
+        var ingest = await Ui.TrackAsync($"{store.Name}: ingest {messages:N0} messages ({label})", messages,
+            progress => IngestAsync(api, appId, store.Name, messages, ctx.Options.IngestConcurrency, progress, cancellationToken));
+        Ui.Info($"{store.Name} ingest ({label}): {ingest.Rate:N0} msg/s, p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, {ingest.Errors} errors");
+        return new Backlog(appId, endpoints, ingest.Accepted, ingest);
+    }
+
+    /// <summary>Creates the application and one endpoint per sink path, and gives the sink their secrets for sampled verification.</summary>
+    public static async Task<(string AppId, List<(string Path, string EndpointId)> Endpoints)> SetUpAsync(
+        BenchContext ctx, HeraldApi api, IReadOnlyList<string> paths, string label, CancellationToken cancellationToken, bool separateReceivers = false)
+    {
+        string appId = await api.CreateAppAsync("bench-" + label, cancellationToken);
+        var endpoints = new List<(string, string)>();
+        var secrets = new Dictionary<string, string>();
+        for (int i = 0; i < paths.Count; i++)
+        {
+            string path = paths[i];
+            string id = await api.CreateEndpointAsync(appId, ctx.Sink.Url(path, separateReceivers ? i : 0), cancellationToken);
+            endpoints.Add((path, id));
+            secrets[path] = await api.GetSecretAsync(appId, id, cancellationToken);
+        }
+        await ctx.Sink.RegisterSecretsAsync(secrets, cancellationToken);
+        return (appId, endpoints);
+    }
+
+    /// <summary>Closed-loop ingest: <paramref name="concurrency"/> clients each posting one message per request.</summary>
+    public static async Task<IngestResult> IngestAsync(HeraldApi api, string appId, string store, int messages, int concurrency, Action<double> progress, CancellationToken cancellationToken)
+    {
+        long next = 0, accepted = 0, errors = 0;
+        var histograms = new LongHistogram[concurrency];
+        var sw = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var h = histograms[w] = new LongHistogram(60_000_000, 3);
+            long seq;
+            while ((seq = Interlocked.Increment(ref next)) <= messages)
+            {
+                long start = Stopwatch.GetTimestamp();
+                bool ok;
+                try
+                {
+                    ok = await api.SendMessageAsync(appId, HeraldApi.MessageBody(seq, 0), cancellationToken);
+                }
+                catch (HttpRequestException)
+                {
+                    ok = false;
+                }
+                h.RecordValue(Math.Min(59_999_999, (Stopwatch.GetTimestamp() - start) * 1_000_000 / Stopwatch.Frequency));
+                Interlocked.Increment(ref ok ? ref accepted : ref errors);
+            }
+        }, cancellationToken)).ToArray();
+        var all = Task.WhenAll(workers);
+        while (await Task.WhenAny(all, Task.Delay(200, cancellationToken)) != all)
+        {
+            progress(Interlocked.Read(ref accepted) + Interlocked.Read(ref errors));
+        }
+        await all;
+        double seconds = sw.Elapsed.TotalSeconds;
+        var total = new LongHistogram(60_000_000, 3);
+        foreach (var h in histograms)
+        {
+            total.Add(h);
+        }
+        return new IngestResult(store, accepted, errors, seconds, total.GetValueAtPercentile(50) / 1000.0, total.GetValueAtPercentile(99) / 1000.0);
+    }
+}

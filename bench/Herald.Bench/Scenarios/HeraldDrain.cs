@@ -1,0 +1,44 @@
+using System.Diagnostics;
+using Herald.Bench.Infrastructure;
+using Herald.Bench.Targets;
+
+namespace Herald.Bench.Scenarios;
+
+/// <summary>Restarts the server with the dispatcher on and times the backlog until the sink has received all of it.</summary>
+internal static class HeraldDrain
+{
+    public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null)
+    {
+        await ctx.Sink.ResetAsync(cancellationToken);
+        long restart = Stopwatch.GetTimestamp();
+        await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api,dispatcher", cancellationToken);
+        await using var memory = new MemorySampler(server.Process);
+        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint" && !store.IsPostgres
+            ? Profiler.Start(traceDir, server.Process.Id)
+            : null;
+        long delivered = await Ui.TrackAsync($"{store.Name}: drain {expected:N0} deliveries ({label})", expected,
+            progress => ctx.Sink.WaitForAsync(counted, expected, ctx.Options.Stall, limit ?? TimeSpan.FromHours(2), n => progress(n), cancellationToken));
+        long gaveUp = Stopwatch.GetTimestamp();
+        var stats = await ctx.Sink.StatsAsync(cancellationToken);
+        await memory.DisposeAsync();
+        if (delivered < expected)
+        {
+            ctx.Results.Notes.Add($"{store.Name} {label}: only {delivered:N0} of {expected:N0} deliveries arrived before progress stopped for {ctx.Options.Stall.TotalSeconds:0} s or the time limit.");
+            if (backlog.Endpoints.Count > 0)
+            {
+                using var api = new HeraldApi(server.BaseUrl, 4);
+                var s = await api.GetStatsAsync(backlog.AppId, backlog.Endpoints[0].EndpointId, cancellationToken);
+                ctx.Results.Notes.Add($"  Herald's stats for {backlog.Endpoints[0].Path}: success {s.Success:N0}, pending {s.Pending:N0}, fail {s.Fail:N0}, sending {s.Sending:N0}.");
+            }
+        }
+        // Wall time from the restart to the last receipt; steady time from the first receipt to the last.
+        // An incomplete drain counts until the bench gave up waiting, not until the last receipt.
+        long end = delivered >= expected ? stats.LastTimestamp : gaveUp;
+        double seconds = (end - restart) / (double)Stopwatch.Frequency;
+        double steady = (stats.LastTimestamp - stats.FirstTimestamp) / (double)Stopwatch.Frequency;
+        var result = new DrainResult("Herald", store.Name, label, backlog.Endpoints.Count(e => counted(e.Path)), expected, delivered, seconds, steady,
+            memory.PeakRss / 1024.0 / 1024.0, stats.Buckets, memory.Samples, stats.Verified, stats.BadSignatures);
+        Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s from restart ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad");
+        return result;
+    }
+}

@@ -1,0 +1,58 @@
+using Herald.Bench.Infrastructure;
+
+namespace Herald.Bench.Scenarios;
+
+/// <summary>Herald's scenarios on one store: ingest + drain to 1 endpoint, fan-out to 10, latency, isolation.</summary>
+internal static class HeraldScenarios
+{
+    public static async Task IngestAndDrainAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
+    {
+        int n = ctx.Options.Messages;
+        var store = await ctx.NewStoreAsync(kind, "drain1", cancellationToken);
+        var backlog = await HeraldBacklog.BuildAsync(ctx, store, ["/ok/one"], n, "1 endpoint", cancellationToken);
+        ctx.Results.Ingest.Add(backlog.Ingest);
+        var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p == "/ok/one", backlog.Accepted, "1 endpoint", cancellationToken);
+        ctx.Results.Drains.Add(drain);
+    }
+
+    /// <summary>N/10 messages, each fanned out to 10 endpoints: N deliveries, like the 1-endpoint drain.</summary>
+    public static async Task FanOutAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
+    {
+        int messages = Math.Max(1, ctx.Options.Messages / 10);
+        var paths = Enumerable.Range(0, 10).Select(i => $"/ok/fan-{i}").ToList();
+        var store = await ctx.NewStoreAsync(kind, "fanout", cancellationToken);
+        var backlog = await HeraldBacklog.BuildAsync(ctx, store, paths, messages, "fan-out to 10", cancellationToken);
+        var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p.StartsWith("/ok/fan-", StringComparison.Ordinal), backlog.Accepted * 10, "fan-out to 10 endpoints", cancellationToken);
+        ctx.Results.Drains.Add(drain);
+    }
+
+    /// <summary>
+    /// Ten healthy endpoints alone, then the same ten plus one that never answers (Herald's request timeout ends
+    /// each attempt) and one that answers 500. Compares the healthy endpoints' deliveries/s. The target run puts
+    /// every endpoint on one receiver (one host:port, as when one customer registers several endpoints); a second
+    /// run gives each endpoint its own port, which tells a shared connection limit apart from other coupling.
+    /// </summary>
+    public static async Task IsolationAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
+    {
+        int messages = ctx.Options.IsolationMessages;
+        var healthy = Enumerable.Range(0, 10).Select(i => $"/ok/iso-{i}").ToList();
+        static bool IsHealthy(string p) => p.StartsWith("/ok/iso-", StringComparison.Ordinal);
+        var limit = ctx.Options.IsolationDrainLimit;
+
+        var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
+        var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline", cancellationToken);
+        var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy", cancellationToken, limit);
+
+        foreach (bool separate in new[] { false, true })
+        {
+            string variant = separate ? "each endpoint on its own port" : "all endpoints on one receiver";
+            var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
+            var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints", cancellationToken, separate);
+            var withBad = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}", cancellationToken, limit);
+            var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
+            var result = new IsolationResult(baseStore.Name, variant, baseline, withBad, counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso"));
+            ctx.Results.Isolation.Add(result);
+            Ui.Info($"{baseStore.Name} isolation ({variant}): healthy {withBad.Rate:N0}/s with bad endpoints vs {baseline.Rate:N0}/s without = {result.Ratio:P0}");
+        }
+    }
+}

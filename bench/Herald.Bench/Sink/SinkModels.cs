@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Herald.Bench.Sink;
+
+internal sealed record SinkCount(long Total, Dictionary<string, long> Paths);
+
+/// <summary>What the sink saw since its last reset: times in ms since the reset, raw Stopwatch timestamps, latency in ms.</summary>
+internal sealed record SinkStats(
+    long Total, Dictionary<string, long> Paths, long Verified, long BadSignatures,
+    double FirstMs, double LastMs, long FirstTimestamp, long LastTimestamp, long[] Buckets,
+    long LatencyCount, double P50, double P95, double P99, double P999, double Max, double Mean,
+    double[][] Curve);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(SinkCount))]
+[JsonSerializable(typeof(SinkStats))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class SinkJson : JsonSerializerContext;
