@@ -31,7 +31,7 @@ public abstract partial class RelationalStore
                 WHERE {InList("d.id", "@ids")}
                 ORDER BY d.id
                 """, new { ids }, t, cancellationToken));
-            return rows.Select(r => ToDue(r, now)).ToList();
+            return rows.Select(r => ToDue(r, now, now + lease)).ToList();
         }, cancellationToken);
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
@@ -113,7 +113,7 @@ public abstract partial class RelationalStore
             }, t, ct)) > 0;
     }
 
-    private static DueDelivery ToDue(DueRow r, DateTimeOffset now)
+    private static DueDelivery ToDue(DueRow r, DateTimeOffset now, DateTimeOffset leaseUntil)
     {
         var retired = StoreJson.ReadSecrets(r.retired_secrets);
         var secrets = new List<string>(1 + retired.Length) { r.secret };
@@ -122,7 +122,7 @@ public abstract partial class RelationalStore
         {
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
             Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
-            EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers),
+            EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil,
         };
     }
 }

@@ -48,6 +48,8 @@ public sealed record DueDelivery
     public required bool EndpointDisabled { get; init; }
     public required IReadOnlyList<string> Secrets { get; init; }
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
+    /// <summary>Until when this claim is reserved; after it, another worker may claim the delivery again.</summary>
+    public DateTimeOffset LeaseUntil { get; init; }
 }
 
 public enum EndpointHealth

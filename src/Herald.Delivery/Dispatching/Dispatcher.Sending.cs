@@ -17,12 +17,16 @@ public sealed partial class Dispatcher
     /// <summary>Sends one delivery, then whatever waits behind it for the same endpoint.</summary>
     private async Task SendChainAsync(DueDelivery? delivery)
     {
+        bool waited = false;
         try
         {
             while (delivery is not null)
             {
-                if (_stopping || _abort.IsCancellationRequested)
+                if (_stopping || _abort.IsCancellationRequested
+                    || (waited && _time.GetUtcNow() + _options.RequestTimeout >= delivery.LeaseUntil))
                 {
+                    // Shutting down, or waited so long in line that the lease could run out mid-request and
+                    // another worker send it too: hand it back instead.
                     await ReleaseAsync([delivery.DeliveryId]);
                 }
                 else
@@ -30,6 +34,7 @@ public sealed partial class Dispatcher
                     await SendOneAsync(delivery);
                 }
                 delivery = _lanes.Complete(delivery.EndpointId, out bool freed);
+                waited = true;
                 if (freed)
                 {
                     _signal.Notify();

@@ -39,7 +39,7 @@ public sealed partial class Dispatcher : BackgroundService
         _time = time;
         _logger = logger;
         _observers = observers.ToArray();
-        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint, options.BatchSize));
+        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize));
         _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }
 

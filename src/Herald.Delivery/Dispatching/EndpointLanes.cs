@@ -3,13 +3,17 @@ using Herald.Storage;
 namespace Herald.Delivery.Dispatching;
 
 /// <summary>
-/// Per-endpoint admission: at most <c>perEndpoint</c> requests in flight to one endpoint, a short waiting line
-/// behind them, and a global bound on everything held. A slow endpoint fills only its own lane.
+/// Per-endpoint admission: at most <c>perEndpoint</c> requests in flight to one endpoint, a waiting line behind
+/// them, and a global bound on everything held. A slow endpoint fills only its own lane.
+/// An endpoint whose line is half full is left out of claims; when its line drains to a quarter the claimer is
+/// woken to refill it, so a fast endpoint never runs dry and claimed work is rarely handed back.
 /// </summary>
 internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPerEndpoint)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly int _saturatedAt = Math.Max(1, waitingPerEndpoint / 2);
+    private readonly int _refillAt = waitingPerEndpoint / 4;
     private int _held;
 
     public int Held
@@ -42,7 +46,7 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
             List<string>? saturated = null;
             foreach (var (id, lane) in _lanes)
             {
-                if (lane.Waiting.Count >= Math.Min(perEndpoint, waitingPerEndpoint))
+                if (lane.Waiting.Count >= _saturatedAt)
                 {
                     (saturated ??= []).Add(id);
                 }
@@ -67,7 +71,7 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
                 _held++;
                 return true;
             }
-            if (lane.Waiting.Count < waitingPerEndpoint)
+            if (lane.Waiting.Count < waitingPerEndpoint && _held < maxHeld)
             {
                 lane.Waiting.Enqueue(delivery);
                 _held++;
@@ -77,17 +81,20 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
         }
     }
 
-    /// <summary>Marks one send to the endpoint finished; returns the next waiting delivery to send, if any.</summary>
-    public DueDelivery? Complete(string endpointId, out bool capacityFreed)
+    /// <summary>
+    /// Marks one send to the endpoint finished; returns the next waiting delivery to send, if any.
+    /// <paramref name="refill"/> says the claimer should look for more work now.
+    /// </summary>
+    public DueDelivery? Complete(string endpointId, out bool refill)
     {
         lock (_gate)
         {
-            capacityFreed = _held == maxHeld;
+            refill = _held == maxHeld;
             _held--;
             var lane = _lanes[endpointId];
-            capacityFreed |= lane.Waiting.Count >= Math.Min(perEndpoint, waitingPerEndpoint);
             if (lane.Waiting.TryDequeue(out var next))
             {
+                refill |= lane.Waiting.Count == _refillAt;
                 return next;
             }
             lane.InFlight--;

@@ -34,7 +34,9 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
             AutomaticDecompression = System.Net.DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            MaxConnectionsPerServer = options.MaxInFlightPerEndpoint,
+            // Per-endpoint limits are the dispatcher's lanes; a per-host cap here would let one hanging endpoint
+            // block every other endpoint on the same host and port.
+            MaxConnectionsPerServer = int.MaxValue,
             MaxResponseHeadersLength = 64,
         });
     }
