@@ -1,0 +1,34 @@
+namespace Checkout.Composition;
+
+/// <summary>Starts the four hosts with the console app and stops them with it.</summary>
+internal sealed partial class CheckoutRunner(CheckoutSettings settings, TimeProvider time, ILogger<CheckoutRunner> logger) : IHostedService
+{
+    private CheckoutSystem? _system;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _system = await CheckoutSystem.StartAsync(settings, time, cancellationToken);
+        Started(logger, _system.StorefrontUrl, new Uri(_system.StorefrontUrl, "compare"), _system.StoreUrl, _system.ProviderUrl,
+            _system.HeraldUrl, _system.DataDirectory);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_system is not null)
+        {
+            await _system.DisposeAsync();
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = """
+        Checkout sample is running.
+          Storefront (open this):   {Storefront}
+          Comparison report:        {Compare}
+          Store backend:            {Store}  (POST /admin/down, /admin/up)
+          Payment provider:         {Provider}
+          Herald API:               {Herald}api/v1  (Bearer token: Checkout:HeraldAdminToken)
+          Data folder:              {DataDirectory}
+        Press Ctrl+C to stop.
+        """)]
+    private static partial void Started(ILogger logger, Uri storefront, Uri compare, Uri store, Uri provider, Uri herald, string dataDirectory);
+}

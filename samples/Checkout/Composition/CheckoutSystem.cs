@@ -1,0 +1,120 @@
+using System.Globalization;
+using Checkout.Provider;
+using Checkout.Provider.Herald;
+using Checkout.Store;
+using Checkout.Storefront;
+using Herald.Server.Hosting;
+
+namespace Checkout.Composition;
+
+/// <summary>
+/// The whole story in one process: Herald, the payment provider, the store's backend and the storefront,
+/// each on its own Kestrel port, wired together in the order their dependencies demand.
+/// </summary>
+internal sealed class CheckoutSystem : IAsyncDisposable
+{
+    private readonly List<WebApplication> _started = [];
+
+    private CheckoutSystem(CheckoutSettings settings, string dataDirectory)
+    {
+        Settings = settings;
+        DataDirectory = dataDirectory;
+    }
+
+    public CheckoutSettings Settings { get; }
+    public string DataDirectory { get; }
+    public Uri HeraldUrl { get; private set; } = null!;
+    public Uri ProviderUrl { get; private set; } = null!;
+    public Uri StoreUrl { get; private set; } = null!;
+    public Uri StorefrontUrl { get; private set; } = null!;
+    public WebApplication Provider { get; private set; } = null!;
+    public WebApplication Store { get; private set; } = null!;
+
+    public static async Task<CheckoutSystem> StartAsync(CheckoutSettings settings, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var system = new CheckoutSystem(settings, PrepareDataDirectory(settings, time));
+        try
+        {
+            await system.StartAllAsync(cancellationToken);
+            return system;
+        }
+        catch
+        {
+            await system.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task StartAllAsync(CancellationToken cancellationToken)
+    {
+        HeraldUrl = await StartAsync(BuildHerald(), cancellationToken);
+
+        Provider = PaymentProviderApp.Build(Settings, new ProviderLinks(HeraldUrl));
+        ProviderUrl = await StartAsync(Provider, cancellationToken);
+
+        // The store's receiver needs the endpoint's secret before it starts, and Herald needs the store's URL,
+        // which is only known after it starts when its port is 0: register the planned URL, then correct it.
+        var registration = Provider.Services.GetRequiredService<MerchantRegistration>();
+        var planned = WebhookUrl(new Uri(AppHost.Url(Settings.Ports.Store == 0 ? 9 : Settings.Ports.Store) + "/"));
+        string secret = await registration.EnsureEndpointAsync(planned, cancellationToken);
+
+        Store = StoreBackendApp.Build(Settings, new StoreLinks(ProviderUrl, secret, DataDirectory));
+        StoreUrl = await StartAsync(Store, cancellationToken);
+        if (WebhookUrl(StoreUrl) != planned)
+        {
+            await registration.EnsureEndpointAsync(WebhookUrl(StoreUrl), cancellationToken);
+        }
+
+        StorefrontUrl = await StartAsync(StorefrontApp.Build(Settings, StoreUrl), cancellationToken);
+        Store.Services.GetRequiredService<StorefrontLink>().Set(StorefrontUrl);
+    }
+
+    private WebApplication BuildHerald()
+    {
+        var config = new Dictionary<string, string?>(AppHost.LoggingConfig(Settings))
+        {
+            ["Herald:AdminToken"] = Settings.HeraldAdminToken,
+            ["Herald:Storage:ConnectionString"] = "Data Source=" + Path.Combine(DataDirectory, "herald.db"),
+            // The store's backend listens on loopback, which Herald's SSRF guard refuses unless allowed.
+            ["Herald:Delivery:AllowedSubnets:0"] = "127.0.0.0/8",
+            ["Herald:Delivery:RequestTimeout"] = "00:00:05",
+            // Survives a killed process, not a power cut: plenty for a demo, and each write is no longer an fsync.
+            ["Herald:Storage:SqliteSynchronousFull"] = "false",
+        };
+        var schedule = Settings.EffectiveRetrySchedule;
+        for (int i = 0; i < schedule.Count; i++)
+        {
+            config["Herald:Delivery:RetrySchedule:" + i.ToString(CultureInfo.InvariantCulture)] = schedule[i].ToString("c", CultureInfo.InvariantCulture);
+        }
+        return HeraldServer.Build(["--urls", AppHost.Url(Settings.Ports.Herald)], builder => builder.Configuration.AddInMemoryCollection(config));
+    }
+
+    private async Task<Uri> StartAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        _started.Add(app);
+        await app.StartAsync(cancellationToken);
+        return AppHost.BoundAddress(app);
+    }
+
+    private static Uri WebhookUrl(Uri storeUrl) => new(storeUrl, "webhooks");
+
+    private static string PrepareDataDirectory(CheckoutSettings settings, TimeProvider time)
+    {
+        string directory = settings.DataDirectory is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(Path.GetTempPath(), "herald-checkout",
+                time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(directory);
+        return directory;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (int i = _started.Count - 1; i >= 0; i--)
+        {
+            await _started[i].StopAsync(CancellationToken.None);
+            await _started[i].DisposeAsync();
+        }
+        _started.Clear();
+    }
+}

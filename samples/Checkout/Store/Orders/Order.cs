@@ -1,0 +1,49 @@
+namespace Checkout.Store.Orders;
+
+/// <summary>How the backend learns that a payment finished: the three approaches being compared.</summary>
+internal enum Approach
+{
+    Webhook,
+    Polling,
+    AppReport,
+}
+
+internal enum OrderStatus
+{
+    Pending,
+    Paid,
+    Shipped,
+    EmailSent,
+    PaymentFailed,
+}
+
+internal sealed record Shipment(string TrackingNumber, string Carrier, DateTimeOffset CreatedAt);
+
+/// <summary>An order and what was measured about it. Mutable, and only touched under <see cref="OrderBook"/>'s lock.</summary>
+internal sealed class Order
+{
+    public required string Id { get; init; }
+    public required DateTimeOffset CreatedAt { get; init; }
+    public required string Method { get; init; }
+    public required Approach Approach { get; init; }
+    public required string Email { get; init; }
+    public long Total { get; } = Cart.Total;
+    public string? PaymentId { get; set; }
+    public OrderStatus Status { get; set; }
+    public List<(OrderStatus Status, DateTimeOffset At)> History { get; } = [];
+    public Shipment? Shipment { get; set; }
+    public string? FailureReason { get; set; }
+    public bool EmailSaved { get; set; }
+
+    /// <summary>When the provider says the payment finished, from whichever channel told first.</summary>
+    public DateTimeOffset? ProviderCompletedAt { get; set; }
+
+    /// <summary>When each channel first learned the outcome (a channel may learn about an order of another approach).</summary>
+    public Dictionary<Approach, DateTimeOffset> LearnedAt { get; } = [];
+
+    /// <summary>Requests the polling and app-report channels made; webhook requests are counted by the gate.</summary>
+    public Dictionary<Approach, int> Requests { get; } = [];
+
+    public string? WebhookMessageId { get; set; }
+    public int WebhookHandlerRuns { get; set; }
+}

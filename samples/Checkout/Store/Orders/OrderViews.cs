@@ -1,0 +1,51 @@
+namespace Checkout.Store.Orders;
+
+internal sealed record CartView(IReadOnlyList<CartLine> Lines, long Fees, long Total, string Currency);
+
+internal sealed record PlaceOrderRequest(string? Method, string? Approach, string? Email);
+
+internal sealed record PlaceOrderResponse(string OrderId, string PaymentId, Uri PaymentUrl);
+
+internal sealed record StatusChangeView(string Status, DateTimeOffset At);
+
+internal sealed record ShipmentView(string TrackingNumber, string Carrier);
+
+/// <summary>The order as the page and the tests see it.</summary>
+internal sealed record OrderView(
+    string Id, string Status, string Method, string Approach, string Email, long Total, string Currency, string? PaymentId,
+    IReadOnlyList<StatusChangeView> History, ShipmentView? Shipment, string? EmailUrl, string? FailureReason, int WebhookHandlerRuns)
+{
+    public static OrderView From(Order o) => new(
+        o.Id, Names.Of(o.Status), o.Method, Names.Of(o.Approach), o.Email, o.Total, Cart.Currency, o.PaymentId,
+        o.History.Select(h => new StatusChangeView(Names.Of(h.Status), h.At)).ToList(),
+        o.Shipment is { } s ? new ShipmentView(s.TrackingNumber, s.Carrier) : null,
+        o.EmailSaved ? $"/orders/{o.Id}/email.eml" : null, o.FailureReason, o.WebhookHandlerRuns);
+}
+
+/// <summary>The words the page shows and the API speaks.</summary>
+internal static class Names
+{
+    public static string Of(OrderStatus status) => status switch
+    {
+        OrderStatus.Pending => "pending",
+        OrderStatus.Paid => "paid",
+        OrderStatus.Shipped => "shipped",
+        OrderStatus.EmailSent => "email sent",
+        _ => "payment failed",
+    };
+
+    public static string Of(Approach approach) => approach switch
+    {
+        Approach.Webhook => "webhook",
+        Approach.Polling => "polling",
+        _ => "app-report",
+    };
+
+    public static Approach? ParseApproach(string? value) => value switch
+    {
+        null or "" or "webhook" => Approach.Webhook,
+        "polling" => Approach.Polling,
+        "app-report" => Approach.AppReport,
+        _ => null,
+    };
+}

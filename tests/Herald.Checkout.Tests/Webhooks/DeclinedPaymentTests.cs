@@ -1,0 +1,29 @@
+using Herald.Checkout.Tests.Infrastructure;
+
+namespace Herald.Checkout.Tests.Webhooks;
+
+public sealed class DeclinedPaymentTests : IAsyncLifetime
+{
+    private TestCheckout _checkout = null!;
+
+    public async Task InitializeAsync() => _checkout = await TestCheckout.StartAsync();
+
+    [Fact]
+    public async Task A_declined_card_arrives_as_payment_failed_and_nothing_is_shipped()
+    {
+        var order = await _checkout.PlaceOrderAsync();
+
+        await _checkout.PayAsync(order, cardNumber: "4000 0000 0000 0002");
+
+        var failed = await _checkout.WaitForStatusAsync(order.OrderId, "payment failed");
+        Assert.Equal("Your card was declined.", (string)failed["failureReason"]!);
+        Assert.Equal(1, (int)failed["webhookHandlerRuns"]!);
+        await Task.Delay(600); // longer than a fulfilment step: nothing may follow a failed payment
+        var after = await _checkout.GetOrderAsync(order.OrderId);
+        Assert.Equal("payment failed", (string)after["status"]!);
+        Assert.Null(after["shipment"]);
+        Assert.Null(after["emailUrl"]);
+    }
+
+    public async Task DisposeAsync() => await _checkout.DisposeAsync();
+}
