@@ -21,6 +21,10 @@ internal sealed class HandlerRegistry
         _byEventType = map.ToFrozenDictionary(StringComparer.Ordinal);
     }
 
+    /// <summary>The event type that catches every message no other handler takes (including messages with no type).</summary>
+    public const string CatchAll = "*";
+
     public IWebhookHandlerInvoker? Find(string? eventType) =>
-        eventType is not null && _byEventType.TryGetValue(eventType, out var invoker) ? invoker : null;
+        eventType is not null && _byEventType.TryGetValue(eventType, out var invoker) ? invoker
+        : _byEventType.GetValueOrDefault(CatchAll);
 }

@@ -7,7 +7,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Webhook {MessageId} ({EventType}) processed on attempt {Attempt}")]
     public static partial void Processed(ILogger logger, string messageId, string? eventType, int attempt);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Webhook {MessageId} has no handler for event type '{EventType}'; marked processed")]
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Webhook {MessageId} has no handler for event type '{EventType}'; marked processed")]
     public static partial void NoHandler(ILogger logger, string messageId, string? eventType);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Handler for webhook {MessageId} ({EventType}) failed on attempt {Attempt}; retrying in {Delay}")]
