@@ -58,6 +58,9 @@ internal sealed partial class AdminAuth(IHeraldStore store, IOptions<HeraldOptio
         return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
     }
 
+    /// <summary>A key derived from the admin token for one purpose (dashboard sessions, CSRF); changes when the token does.</summary>
+    public byte[] DeriveKey(string purpose) => HMACSHA256.HashData(_hash, Encoding.UTF8.GetBytes(purpose));
+
     public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 
     [LoggerMessage(1, LogLevel.Information, "Using the admin token generated on first start (set Herald:AdminToken to replace it)")]
@@ -72,6 +75,8 @@ internal static class AuthFilter
         {
             var auth = ctx.HttpContext.RequestServices.GetRequiredService<AdminAuth>();
             return auth.IsAuthorized(ctx.HttpContext)
+                || (AdminAuth.BearerToken(ctx.HttpContext) is { } token && token.StartsWith(PortalAuth.Prefix, StringComparison.Ordinal)
+                    && await ctx.HttpContext.RequestServices.GetRequiredService<PortalAuth>().AllowsAsync(ctx.HttpContext, token))
                 ? await next(ctx)
                 : Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "A valid bearer token is required (Authorization: Bearer <token>).");
         });

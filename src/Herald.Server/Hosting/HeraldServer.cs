@@ -1,6 +1,9 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Dashboard;
 using Herald.Server.Idempotency;
+using Herald.Server.Observability;
+using Herald.Server.Operational;
 
 namespace Herald.Server.Hosting;
 
@@ -22,6 +25,8 @@ public static class HeraldServer
 
         var app = builder.Build();
         app.UseMiddleware<ProblemMiddleware>();
+        app.UseHeraldObservability();
+        app.UseHeraldOperationalWebhooks();
         app.MapHeraldApi();
         return app;
     }
@@ -35,6 +40,7 @@ public static class HeraldServer
             return Reply.NoContent();
         });
         health.MapGet("/ping", () => Reply.NoContent());
+        app.MapHeraldMetrics();
 
         var api = app.MapGroup("/api/v1").RequireAdmin().WithIdempotency();
         api.MapApplications();
@@ -42,6 +48,7 @@ public static class HeraldServer
         api.MapEndpoints();
         api.MapMessages();
         api.MapAttempts();
+        app.MapHeraldConsoles(api);
 
         app.MapFallback((HttpContext http) => Reply.Problem(StatusCodes.Status404NotFound, "not_found", $"No route for {http.Request.Method} {http.Request.Path}."));
     }

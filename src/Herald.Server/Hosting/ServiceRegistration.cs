@@ -3,6 +3,9 @@ using Herald.Delivery.Dispatching;
 using Herald.Delivery.Sending;
 using Herald.Delivery.Ssrf;
 using Herald.Server.Auth;
+using Herald.Server.Dashboard;
+using Herald.Server.Observability;
+using Herald.Server.Operational;
 using Herald.Storage;
 using Herald.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -33,6 +36,9 @@ public static class ServiceRegistration
         services.TryAddSingleton<IAddressConnector, SocketAddressConnector>();
         services.TryAddSingleton<GuardedConnector>();
         services.TryAddSingleton<IDeliverySender, HttpDeliverySender>();
+        services.AddHeraldObservability(configuration);
+        services.AddHeraldOperationalWebhooks(configuration);
+        services.AddHeraldConsoles(configuration);
 
         var roles = configuration["Herald:Roles"] ?? "api,dispatcher";
         if (roles.Contains("dispatcher", StringComparison.OrdinalIgnoreCase))

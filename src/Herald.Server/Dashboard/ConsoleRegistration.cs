@@ -1,0 +1,31 @@
+using Herald.Delivery.Dispatching;
+using Herald.Server.Auth;
+using Herald.Server.Portal;
+using Herald.Server.Streaming;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Herald.Server.Dashboard;
+
+internal static class ConsoleRegistration
+{
+    /// <summary>The dashboard, the consumer portal and the streams they and <c>herald listen</c> read.</summary>
+    public static IServiceCollection AddHeraldConsoles(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PortalOptions>().Bind(configuration.GetSection("Herald:Portal"));
+        services.TryAddSingleton<PortalAuth>();
+        services.TryAddSingleton<DashboardSession>();
+        services.TryAddSingleton<DeliveryFeed>();
+        services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
+        return services;
+    }
+
+    public static void MapHeraldConsoles(this WebApplication app, RouteGroupBuilder adminApi)
+    {
+        adminApi.MapPortalAccess();
+        adminApi.MapAppStream();
+        app.MapPortalLogout();
+        app.MapHeraldDashboard();
+        app.MapHeraldPortal();
+        app.MapGet("/", () => Results.Redirect("/dashboard")).ExcludeFromDescription();
+    }
+}
