@@ -11,6 +11,8 @@ internal sealed record BenchOptions
     public int IngestConcurrency { get; init; } = 64;
     public int RawConcurrency { get; init; } = 256;
     public int[] Rates { get; init; } = [1000, 5000];
+    /// <summary>Node counts for the PostgreSQL scale-out drain; empty skips it.</summary>
+    public int[] Nodes { get; init; } = [];
     public TimeSpan LatencyDuration { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan LatencyWarmup { get; init; } = TimeSpan.FromSeconds(3);
     public int IsolationMessages { get; init; } = 20_000;
@@ -56,6 +58,7 @@ internal sealed record BenchOptions
                 "--quick" => o,
                 "--messages" or "-n" => o with { Messages = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--rates" => o with { Rates = Next().Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
+                "--nodes" => o with { Nodes = Next().Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
                 "--duration" => o with { LatencyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--isolation-messages" => o with { IsolationMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--hangfire-jobs" => o with { HangfireJobs = int.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -81,6 +84,7 @@ internal sealed record BenchOptions
           --quick                  small run (< 3 minutes on 2 cores); the full run is the default
           -n, --messages N         delivery backlog (default 1,000,000; quick 20,000)
           --rates 1000,5000        open-model latency rates (msg/s)
+          --nodes 1,2,3            also drain on PostgreSQL with this many nodes sharing the database
           --duration S             seconds per latency rate (default 60; quick 10)
           --isolation-messages N   messages in each isolation run (default 20,000; quick 1,000)
           --hangfire-jobs N        Hangfire jobs to enqueue (default 20,000; quick 2,000)

@@ -141,6 +141,10 @@ if (postgres is not null)
         Ui.Warn(pgStatus);
         ctx.Results.Notes.Add($"Herald on PostgreSQL not measured: {pgStatus}");
     }
+    if (heraldOnPg && options.Nodes.Length > 0)
+    {
+        await Step("PostgreSQL: scale-out drain over nodes", () => HeraldScenarios.ScaleOutAsync(ctx, ct));
+    }
     if (heraldOnPg && !options.Quick)
     {
         await Step("PostgreSQL: delivery fan-out to 10 endpoints", () => HeraldScenarios.FanOutAsync(ctx, "postgres", ct));

@@ -7,11 +7,17 @@ namespace Herald.Bench.Scenarios;
 /// <summary>Restarts the server with the dispatcher on and times the backlog until the sink has received all of it.</summary>
 internal static class HeraldDrain
 {
-    public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null)
+    public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null, int nodes = 1)
     {
         await ctx.Sink.ResetAsync(cancellationToken);
         long restart = Stopwatch.GetTimestamp();
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api,dispatcher", cancellationToken);
+        // Further nodes only deliver; they share the database and its leases with the first.
+        var others = new List<HeraldServerProcess>();
+        for (int i = 1; i < nodes; i++)
+        {
+            others.Add(await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "dispatcher", cancellationToken));
+        }
         await using var memory = new MemorySampler(server.Process);
         await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint" && !store.IsPostgres
             ? Profiler.Start(traceDir, server.Process.Id)
@@ -21,6 +27,10 @@ internal static class HeraldDrain
         long gaveUp = Stopwatch.GetTimestamp();
         var stats = await ctx.Sink.StatsAsync(cancellationToken);
         await memory.DisposeAsync();
+        foreach (var other in others)
+        {
+            await other.DisposeAsync();
+        }
         if (delivered < expected)
         {
             ctx.Results.Notes.Add($"{store.Name} {label}: only {delivered:N0} of {expected:N0} deliveries arrived before progress stopped for {ctx.Options.Stall.TotalSeconds:0} s or the time limit.");

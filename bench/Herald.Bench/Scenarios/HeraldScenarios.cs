@@ -15,6 +15,19 @@ internal static class HeraldScenarios
         ctx.Results.Drains.Add(drain);
     }
 
+    /// <summary>The 1-endpoint drain on PostgreSQL with 1, 2 and 3 nodes sharing the database.</summary>
+    public static async Task ScaleOutAsync(BenchContext ctx, CancellationToken cancellationToken)
+    {
+        int n = ctx.Options.Messages;
+        foreach (int nodes in ctx.Options.Nodes)
+        {
+            var store = await ctx.NewStoreAsync("postgres", $"nodes{nodes}", cancellationToken);
+            var backlog = await HeraldBacklog.BuildAsync(ctx, store, ["/ok/one"], n, $"{nodes} node(s)", cancellationToken);
+            var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p == "/ok/one", backlog.Accepted, $"1 endpoint, {nodes} node(s)", cancellationToken, nodes: nodes);
+            ctx.Results.Drains.Add(drain);
+        }
+    }
+
     /// <summary>N/10 messages, each fanned out to 10 endpoints: N deliveries, like the 1-endpoint drain.</summary>
     public static async Task FanOutAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
     {
