@@ -68,6 +68,19 @@ public sealed partial class PostgresStore : RelationalStore
         }
     }
 
+    /// <summary>Dispatcher bookkeeping commits without waiting for the WAL flush; a lost result only means a resend.</summary>
+    protected override Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(async (connection, transaction) =>
+        {
+            await using (var relaxed = connection.CreateCommand())
+            {
+                relaxed.Transaction = transaction;
+                relaxed.CommandText = "SET LOCAL synchronous_commit = off";
+                await relaxed.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return await write(connection, transaction);
+        }, cancellationToken);
+
     protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)

@@ -7,7 +7,9 @@ namespace Herald.Storage.Sqlite;
 /// <summary>
 /// SQLite allows one writer. Writes queue here and a single loop runs whatever has queued in one transaction,
 /// each in its own savepoint so that one failing write does not undo the others, then commits once and
-/// completes every caller. Under load many API requests share one fsync.
+/// completes every caller. Under load many API requests share one fsync. A batch holding only the dispatcher's
+/// bookkeeping commits with synchronous=NORMAL (durable across a killed process, not a power cut); the next
+/// fully synchronous commit makes it durable too, since WAL commits are ordered.
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -15,16 +17,20 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Channel<IWork> _queue = Channel.CreateBounded<IWork>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly Task _loop;
+    private readonly bool _synchronousFull;
+    private bool _currentFull;
 
-    public GroupCommitWriter(SqliteConnection connection)
+    public GroupCommitWriter(SqliteConnection connection, bool synchronousFull)
     {
         _connection = connection;
+        _synchronousFull = synchronousFull;
+        _currentFull = synchronousFull;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)
     {
-        var work = new Work<T>(write);
+        var work = new Work<T>(write, durable);
         await _queue.Writer.WriteAsync(work, cancellationToken);
         return await work.Completion.Task;
     }
@@ -47,6 +53,14 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
+            bool full = _synchronousFull && batch.Exists(w => w.Durable);
+            if (full != _currentFull)
+            {
+                using var pragma = _connection.CreateCommand();
+                pragma.CommandText = full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
+                await pragma.ExecuteNonQueryAsync();
+                _currentFull = full;
+            }
             using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
             for (int i = 0; i < batch.Count; i++)
             {
@@ -89,13 +103,17 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private interface IWork
     {
+        bool Durable { get; }
+
         Task RunAsync(DbConnection connection, DbTransaction transaction);
         void Fail(Exception exception);
         void Complete();
     }
 
-    private sealed class Work<T>(Func<DbConnection, DbTransaction, Task<T>> write) : IWork
+    private sealed class Work<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable) : IWork
     {
+        public bool Durable => durable;
+
         private T _result = default!;
         private bool _failed;
 

@@ -27,7 +27,7 @@ public sealed class SqliteStore : RelationalStore
             Directory.CreateDirectory(dir);
         }
         _connectionString = builder.ToString();
-        _writer = new GroupCommitWriter(OpenConnection(synchronousFull, writer: true));
+        _writer = new GroupCommitWriter(OpenConnection(synchronousFull, writer: true), synchronousFull);
     }
 
     public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
@@ -48,7 +48,10 @@ public sealed class SqliteStore : RelationalStore
     }
 
     protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
-        _writer.EnqueueAsync(write, cancellationToken);
+        _writer.EnqueueAsync(write, durable: true, cancellationToken);
+
+    protected override Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        _writer.EnqueueAsync(write, durable: false, cancellationToken);
 
     protected override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };

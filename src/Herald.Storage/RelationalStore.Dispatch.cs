@@ -9,7 +9,7 @@ public abstract partial class RelationalStore
     protected virtual string ClaimLockClause => "";
 
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
+        WriteBookkeepingAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
             string exclude = excludedEndpoints.Count > 0 ? " AND NOT (" + InList("endpoint_id", "@excluded") + ")" : "";
             var ids = (await c.QueryAsync<long>(Cmd(
@@ -39,7 +39,7 @@ public abstract partial class RelationalStore
             "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3)", null, null, cancellationToken))), cancellationToken);
 
     public Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
-        WriteAsync<IReadOnlyList<string>>(async (c, t) =>
+        WriteBookkeepingAsync<IReadOnlyList<string>>(async (c, t) =>
         {
             // Two statements per result, prepared once per batch and re-run with new values.
             using var insert = Reusable.Create(c, t,
@@ -72,7 +72,7 @@ public abstract partial class RelationalStore
         }, cancellationToken);
 
     public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        deliveryIds.Count == 0 ? Task.CompletedTask : WriteAsync(async (c, t) =>
+        deliveryIds.Count == 0 ? Task.CompletedTask : WriteBookkeepingAsync(async (c, t) =>
         {
             int released = await c.ExecuteAsync(Cmd(
                 $"UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE {InList("id", "@ids")} AND status = 3",

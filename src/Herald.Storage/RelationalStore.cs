@@ -16,6 +16,14 @@ public abstract partial class RelationalStore : IHeraldStore
     /// <summary>Runs a write inside a transaction; durable when the task completes.</summary>
     protected abstract Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The dispatcher's own bookkeeping (claims, results, releases). Losing the last of these to a power cut only
+    /// means a delivery is sent again, so a store may commit them without waiting for the disk; every write the
+    /// API acknowledges goes through <see cref="WriteAsync{T}"/> and is fully durable.
+    /// </summary>
+    protected virtual Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync(write, cancellationToken);
+
     /// <summary>Versioned schema scripts, applied in order.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
 
