@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Herald.Model;
 using Microsoft.Data.Sqlite;
 
 namespace Herald.Storage.Sqlite;
@@ -11,6 +12,7 @@ public sealed class SqliteStore : RelationalStore
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
+    private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
 
     /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>
     /// <param name="synchronousFull">FULL survives power loss; NORMAL survives a killed process. FULL by default.</param>
@@ -48,10 +50,55 @@ public sealed class SqliteStore : RelationalStore
     }
 
     protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
-        _writer.EnqueueAsync(write, durable: true, cancellationToken);
+        ForgetOnFailure(_writer.EnqueueAsync(write, durable: true, cancellationToken));
 
     protected override Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
-        _writer.EnqueueAsync(write, durable: false, cancellationToken);
+        ForgetOnFailure(_writer.EnqueueAsync(write, durable: false, cancellationToken));
+
+    // One process owns the file and every write runs on the writer, so the endpoints a message fans out to can be
+    // kept in memory between writes that change them.
+    protected override async Task<IReadOnlyList<Endpoint>> FanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, CancellationToken cancellationToken)
+    {
+        lock (_fanOut)
+        {
+            if (_fanOut.TryGetValue(appId, out var cached))
+            {
+                return cached;
+            }
+        }
+        var endpoints = await QueryFanOutCandidatesAsync(c, t, appId, null, cancellationToken);
+        lock (_fanOut)
+        {
+            if (_fanOut.Count > 10_000)
+            {
+                _fanOut.Clear();
+            }
+            _fanOut[appId] = endpoints;
+        }
+        return endpoints;
+    }
+
+    protected override void EndpointsChanged()
+    {
+        lock (_fanOut)
+        {
+            _fanOut.Clear();
+        }
+    }
+
+    /// <summary>A failed write may have been rolled back after it filled the cache from uncommitted rows.</summary>
+    private async Task<T> ForgetOnFailure<T>(Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        catch
+        {
+            EndpointsChanged();
+            throw;
+        }
+    }
 
     protected override bool IsUniqueViolation(Exception exception) =>
         exception is SqliteException { SqliteErrorCode: 19, SqliteExtendedErrorCode: 2067 or 1555 };

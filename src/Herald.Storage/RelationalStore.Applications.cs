@@ -29,6 +29,7 @@ public abstract partial class RelationalStore
     public Task<bool> DeleteApplicationAsync(string appId, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
+            EndpointsChanged();
             foreach (var table in new[] { "attempts", "deliveries", "messages", "endpoints" })
             {
                 await c.ExecuteAsync(Cmd($"DELETE FROM {table} WHERE app_id = @appId", new { appId }, t, cancellationToken));

@@ -65,6 +65,7 @@ public abstract partial class RelationalStore
             {
                 if (await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken))
                 {
+                    EndpointsChanged();
                     (disabled ??= []).Add(group.Key);
                 }
             }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Herald.Model;
 
@@ -9,7 +10,7 @@ public abstract partial class RelationalStore
         "id, app_id, uid, url, description, disabled, disabled_reason, event_types, channels, throttle_rate, metadata, headers, secret, retired_secrets, failing_since, created_at, updated_at";
 
     public Task CreateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken) =>
-        WriteUniqueAsync($"An endpoint with uid '{endpoint.Uid}' already exists in this application.", (c, t) => c.ExecuteAsync(Cmd(
+        WriteUniqueAsync($"An endpoint with uid '{endpoint.Uid}' already exists in this application.", (c, t) => Changing(c).ExecuteAsync(Cmd(
             $"INSERT INTO endpoints ({EndpointColumns}) VALUES (@id, @app_id, @uid, @url, @description, @disabled, @disabled_reason, @event_types, @channels, @throttle_rate, @metadata, @headers, @secret, @retired_secrets, @failing_since, @created_at, @updated_at)",
             EndpointArgs(endpoint), t, cancellationToken)), cancellationToken);
 
@@ -23,7 +24,7 @@ public abstract partial class RelationalStore
             new DynamicParameters(new { appId }), page, r => r.ToModel(), e => e.Id, cancellationToken), cancellationToken);
 
     public Task UpdateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken) =>
-        WriteUniqueAsync($"An endpoint with uid '{endpoint.Uid}' already exists in this application.", (c, t) => c.ExecuteAsync(Cmd(
+        WriteUniqueAsync($"An endpoint with uid '{endpoint.Uid}' already exists in this application.", (c, t) => Changing(c).ExecuteAsync(Cmd(
             """
             UPDATE endpoints SET uid = @uid, url = @url, description = @description, disabled = @disabled, disabled_reason = @disabled_reason,
               event_types = @event_types, channels = @channels, throttle_rate = @throttle_rate, metadata = @metadata, headers = @headers,
@@ -34,6 +35,7 @@ public abstract partial class RelationalStore
     public Task<bool> DeleteEndpointAsync(string appId, string endpointId, CancellationToken cancellationToken) =>
         WriteAsync(async (c, t) =>
         {
+            EndpointsChanged();
             var args = new { appId, endpointId };
             await c.ExecuteAsync(Cmd("DELETE FROM attempts WHERE app_id = @appId AND endpoint_id = @endpointId", args, t, cancellationToken));
             await c.ExecuteAsync(Cmd("DELETE FROM deliveries WHERE app_id = @appId AND endpoint_id = @endpointId", args, t, cancellationToken));
@@ -69,6 +71,13 @@ public abstract partial class RelationalStore
             }
             return recovered;
         }, cancellationToken);
+
+    /// <summary>Marks the fan-out cache stale, then hands the connection on.</summary>
+    private DbConnection Changing(DbConnection c)
+    {
+        EndpointsChanged();
+        return c;
+    }
 
     private static object EndpointArgs(Endpoint e) => new
     {

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Herald.Model;
 
@@ -18,16 +19,15 @@ public abstract partial class RelationalStore
                 "INSERT INTO messages (id, app_id, event_type, event_id, channels, payload, payload_expires_at, created_at) VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)",
                 new { id = message.Id, app = message.AppId, type = message.EventType, eventId = message.EventId, channels = StoreJson.List(message.Channels), payload = message.Payload, expires = Time.Ms(payloadExpiresAt), now },
                 t, cancellationToken));
-            var endpoints = await c.QueryAsync<EndpointRow>(Cmd(
-                "SELECT id, app_id, url, secret, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
-                new { app = message.AppId, only = onlyEndpointId }, t, cancellationToken));
+            var endpoints = onlyEndpointId is null
+                ? await FanOutCandidatesAsync(c, t, message.AppId, cancellationToken)
+                : await QueryFanOutCandidatesAsync(c, t, message.AppId, onlyEndpointId, cancellationToken);
             int created = 0;
             Reusable? insert = null;
             try
             {
-                foreach (var row in endpoints)
+                foreach (var endpoint in endpoints)
                 {
-                    var endpoint = row.ToModel();
                     if (onlyEndpointId is null && !endpoint.Accepts(message.EventType, message.Channels))
                     {
                         continue;
@@ -49,6 +49,23 @@ public abstract partial class RelationalStore
             }
             return created;
         }, cancellationToken);
+
+    /// <summary>
+    /// The application's enabled endpoints with their filters, read inside the message's transaction. A store
+    /// that alone writes its database may cache them, dropping the cache whenever <see cref="EndpointsChanged"/> says so.
+    /// </summary>
+    protected virtual Task<IReadOnlyList<Endpoint>> FanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, CancellationToken cancellationToken) =>
+        QueryFanOutCandidatesAsync(c, t, appId, null, cancellationToken);
+
+    /// <summary>Called inside every write that can change which endpoints a message fans out to.</summary>
+    protected virtual void EndpointsChanged()
+    {
+    }
+
+    protected static async Task<IReadOnlyList<Endpoint>> QueryFanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, string? only, CancellationToken cancellationToken) =>
+        (await c.QueryAsync<EndpointRow>(Cmd(
+            "SELECT id, app_id, url, secret, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
+            new { app = appId, only }, t, cancellationToken))).Select(r => r.ToModel()).ToList();
 
     public Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QueryFirstOrDefaultAsync<MessageRow>(Cmd(
