@@ -11,44 +11,64 @@ public abstract partial class RelationalStore
     /// <summary>SQL true when the JSON array column <paramref name="column"/> holds the value of <paramref name="parameter"/>.</summary>
     protected abstract string JsonArrayContains(string column, string parameter);
 
-    public Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken) =>
-        WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.", async (c, t) =>
+    public async Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken) =>
+        (await WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
+            (c, t) => InsertMessageAsync(c, t, message, payloadExpiresAt, onlyEndpointId, null, cancellationToken), cancellationToken)).Count;
+
+    public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken) =>
+        WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
+            (c, t) => InsertMessageAsync(c, t, message, payloadExpiresAt, null, lease, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Inserts the message and its deliveries. With a <paramref name="lease"/> the deliveries are born claimed by
+    /// the caller (sending until created + lease) and returned ready to send; otherwise they are pending and due now.
+    /// </summary>
+    private async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
+        DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
+    {
+        long now = Time.Ms(message.CreatedAt);
+        await c.ExecuteAsync(Cmd(
+            "INSERT INTO messages (id, app_id, event_type, event_id, channels, payload, payload_expires_at, created_at) VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)",
+            new { id = message.Id, app = message.AppId, type = message.EventType, eventId = message.EventId, channels = StoreJson.List(message.Channels), payload = message.Payload, expires = Time.Ms(payloadExpiresAt), now },
+            t, cancellationToken));
+        var endpoints = onlyEndpointId is null
+            ? await FanOutCandidatesAsync(c, t, message.AppId, cancellationToken)
+            : await QueryFanOutCandidatesAsync(c, t, message.AppId, onlyEndpointId, cancellationToken);
+        var created = new List<DueDelivery>();
+        var leaseUntil = message.CreatedAt + (lease ?? TimeSpan.Zero);
+        Reusable? insert = null;
+        try
         {
-            long now = Time.Ms(message.CreatedAt);
-            await c.ExecuteAsync(Cmd(
-                "INSERT INTO messages (id, app_id, event_type, event_id, channels, payload, payload_expires_at, created_at) VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)",
-                new { id = message.Id, app = message.AppId, type = message.EventType, eventId = message.EventId, channels = StoreJson.List(message.Channels), payload = message.Payload, expires = Time.Ms(payloadExpiresAt), now },
-                t, cancellationToken));
-            var endpoints = onlyEndpointId is null
-                ? await FanOutCandidatesAsync(c, t, message.AppId, cancellationToken)
-                : await QueryFanOutCandidatesAsync(c, t, message.AppId, onlyEndpointId, cancellationToken);
-            int created = 0;
-            Reusable? insert = null;
-            try
+            foreach (var endpoint in endpoints)
             {
-                foreach (var endpoint in endpoints)
+                if (onlyEndpointId is null && !endpoint.Accepts(message.EventType, message.Channels))
                 {
-                    if (onlyEndpointId is null && !endpoint.Accepts(message.EventType, message.Channels))
-                    {
-                        continue;
-                    }
-                    insert ??= Reusable.Create(c, t,
-                        "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, 1, 0, 0, @now, @now, @now)",
-                        "msg", "app", "ep", "now");
-                    await insert.RunAsync(cancellationToken, message.Id, message.AppId, endpoint.Id, now);
-                    created++;
+                    continue;
                 }
+                insert ??= Reusable.Create(c, t,
+                    "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, @status, 0, 0, @next, @now, @now) RETURNING id",
+                    "msg", "app", "ep", "status", "next", "now");
+                long id = await insert.ScalarAsync(cancellationToken, message.Id, message.AppId, endpoint.Id,
+                    lease is null ? (int)DeliveryStatus.Pending : (int)DeliveryStatus.Sending, Time.Ms(leaseUntil), now);
+                created.Add(new DueDelivery
+                {
+                    DeliveryId = id, MsgId = message.Id, AppId = message.AppId, EndpointId = endpoint.Id, AttemptsMade = 0,
+                    Trigger = TriggerType.Scheduled, EventType = message.EventType, Payload = message.Payload ?? "{}", Url = endpoint.Url,
+                    EndpointDisabled = false, Secrets = endpoint.SigningSecrets(message.CreatedAt).ToList(), Headers = endpoint.Headers,
+                    LeaseUntil = leaseUntil,
+                });
             }
-            finally
-            {
-                insert?.Dispose();
-            }
-            if (created > 0)
-            {
-                await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
-            }
-            return created;
-        }, cancellationToken);
+        }
+        finally
+        {
+            insert?.Dispose();
+        }
+        if (created.Count > 0 && lease is null)
+        {
+            await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
+        }
+        return created;
+    }
 
     /// <summary>
     /// The application's enabled endpoints with their filters, read inside the message's transaction. A store
@@ -64,7 +84,7 @@ public abstract partial class RelationalStore
 
     protected static async Task<IReadOnlyList<Endpoint>> QueryFanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, string? only, CancellationToken cancellationToken) =>
         (await c.QueryAsync<EndpointRow>(Cmd(
-            "SELECT id, app_id, url, secret, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
+            "SELECT id, app_id, url, secret, retired_secrets, headers, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
             new { app = appId, only }, t, cancellationToken))).Select(r => r.ToModel()).ToList();
 
     public Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken) =>

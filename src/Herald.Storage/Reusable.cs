@@ -35,5 +35,15 @@ internal sealed class Reusable : IDisposable
         return _command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Runs with new values and returns the first column of the first row (an id from RETURNING).</summary>
+    public async Task<long> ScalarAsync(CancellationToken cancellationToken, params object?[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            _command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+        return Convert.ToInt64(await _command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public void Dispose() => _command.Dispose();
 }

@@ -46,6 +46,13 @@ public interface IHeraldStore : IAsyncDisposable
     /// Returns the number of deliveries created.
     /// </summary>
     Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Like <see cref="CreateMessageAsync"/>, but the deliveries are created already claimed by the caller until
+    /// <c>message.CreatedAt + lease</c> and returned ready to send: the accepting node hands them straight to its
+    /// dispatcher. Should it die first, the lease expires and any node claims them.
+    /// </summary>
+    Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken);
+
     Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken);
     Task<Page<Message>> ListMessagesAsync(string appId, MessageQuery query, CancellationToken cancellationToken);
     Task<bool> ExpungeMessageContentAsync(string appId, string msgId, CancellationToken cancellationToken);

@@ -26,6 +26,7 @@ public sealed partial class Dispatcher : BackgroundService
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sending;
     private volatile bool _stopping;
+    private bool _running;
 
     public Dispatcher(
         IHeraldStore store, IDeliverySender sender, DispatchSignal signal, DeliveryOptions options, TimeProvider time, ILogger<Dispatcher> logger,
@@ -46,9 +47,41 @@ public sealed partial class Dispatcher : BackgroundService
     /// <summary>Deliveries claimed and not yet written back (in flight or waiting for their endpoint).</summary>
     public int Held => _lanes.Held;
 
+    /// <summary>Whether this dispatcher runs and has room for deliveries handed to it directly.</summary>
+    public bool CanAccept => !_stopping && Volatile.Read(ref _running) && _lanes.Free >= _options.MaxInFlightPerEndpoint;
+
+    /// <summary>The lease under which deliveries handed to <see cref="Accept"/> must have been claimed.</summary>
+    public TimeSpan Lease => _options.Lease;
+
+    /// <summary>
+    /// Takes deliveries that were claimed when their message was accepted, sending them without a trip through
+    /// the queue. What does not fit is handed back to the queue.
+    /// </summary>
+    public void Accept(IReadOnlyList<DueDelivery> deliveries)
+    {
+        List<long>? overflow = null;
+        foreach (var delivery in deliveries)
+        {
+            switch (_stopping ? null : _lanes.Admit(delivery))
+            {
+                case true:
+                    Start(delivery);
+                    break;
+                case null:
+                    (overflow ??= []).Add(delivery.DeliveryId);
+                    break;
+            }
+        }
+        if (overflow is not null)
+        {
+            _ = ReleaseAsync(overflow);
+        }
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         Log.Started(_logger, _options.BatchSize, _options.MaxInFlight, _options.MaxInFlightPerEndpoint);
+        Volatile.Write(ref _running, true);
         var writer = Task.Run(WriteResultsAsync, CancellationToken.None);
         try
         {

@@ -33,8 +33,7 @@ internal static class MessagesApi
                 string? uid = appInput.Uid ?? (HeraldId.HasPrefix(app_id, HeraldId.App) ? null : app_id);
                 app = await ApplicationsApi.CreateAsync(store, time, appInput, uid, http.RequestAborted);
             }
-            var message = await CreateAsync(store, time, app.Id, input, payload, null, http.RequestAborted);
-            signal.Notify();
+            var message = await CreateAndDispatchAsync(http, store, time, signal, app.Id, input, payload);
             bool withContent = Paging.Flag(http, "with_content", true);
             return Reply.Json(StatusCodes.Status202Accepted,
                 new MessageOut(message.Id, message.EventType, message.EventId, message.Channels, withContent ? input.Payload : Reply.EmptyObject, message.CreatedAt),
@@ -103,17 +102,42 @@ internal static class MessagesApi
         });
     }
 
+    /// <summary>
+    /// Stores the message; when this node runs a dispatcher with room, its deliveries are born claimed and handed
+    /// straight to it, otherwise they wait in the queue for any dispatcher.
+    /// </summary>
+    private static async Task<Message> CreateAndDispatchAsync(HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal, string appId, MessageIn input, string payload)
+    {
+        if (http.RequestServices.GetService<Dispatcher>() is not { CanAccept: true } dispatcher)
+        {
+            var queued = await CreateAsync(store, time, appId, input, payload, null, http.RequestAborted);
+            signal.Notify();
+            return queued;
+        }
+        var message = NewMessage(time, appId, input, payload);
+        var deliveries = await store.CreateMessageClaimedAsync(message, Expiry(message, input), dispatcher.Lease, http.RequestAborted);
+        dispatcher.Accept(deliveries);
+        return message;
+    }
+
     private static async Task<Message> CreateAsync(IHeraldStore store, TimeProvider time, string appId, MessageIn input, string payload, string? onlyEndpoint, CancellationToken cancellationToken)
     {
+        var message = NewMessage(time, appId, input, payload);
+        await store.CreateMessageAsync(message, Expiry(message, input), onlyEndpoint, cancellationToken);
+        return message;
+    }
+
+    private static Message NewMessage(TimeProvider time, string appId, MessageIn input, string payload)
+    {
         var now = time.GetUtcNow();
-        var message = new Message
+        return new Message
         {
             Id = HeraldId.New(HeraldId.Message, now), AppId = appId, EventType = input.EventType!, EventId = input.EventId,
             Channels = input.Channels, Payload = payload, CreatedAt = now,
         };
-        await store.CreateMessageAsync(message, now.AddDays(input.PayloadRetentionPeriod ?? 90), onlyEndpoint, cancellationToken);
-        return message;
     }
+
+    private static DateTimeOffset Expiry(Message message, MessageIn input) => message.CreatedAt.AddDays(input.PayloadRetentionPeriod ?? 90);
 
     private static void Validate(MessageIn input)
     {

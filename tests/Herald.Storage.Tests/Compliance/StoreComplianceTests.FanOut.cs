@@ -1,3 +1,4 @@
+using Herald.Ids;
 using Herald.Model;
 
 namespace Herald.Storage.Tests.Compliance;
@@ -48,5 +49,30 @@ public abstract partial class StoreComplianceTests
         Assert.True(await Store.DeleteApplicationAsync(app.Id, Ct));
         await Store.CreateApplicationAsync(app, Ct);
         Assert.Equal(0, (await SendAsync(app.Id)).Deliveries);
+    }
+
+    [Fact]
+    public async Task ClaimedMessage_ReturnsReadyDeliveries_ThatNoOneElseClaimsUntilTheLeaseEnds()
+    {
+        var app = await CreateAppAsync();
+        var orders = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        await CreateEndpointAsync(app.Id, eventTypes: ["order.shipped"]);
+        var message = new Message
+        {
+            Id = HeraldId.New(HeraldId.Message, T0), AppId = app.Id, EventType = Paid, Payload = Payload, CreatedAt = T0,
+        };
+
+        var handed = await Store.CreateMessageClaimedAsync(message, null, Lease, Ct);
+
+        var delivery = Assert.Single(handed);
+        Assert.Equal((message.Id, orders.Id, orders.Url, Payload, 0, T0 + Lease), (delivery.MsgId, delivery.EndpointId, delivery.Url, delivery.Payload, delivery.AttemptsMade, delivery.LeaseUntil));
+        Assert.Equal(["whsec_current"], delivery.Secrets);
+        Assert.Equal("corner", delivery.Headers["X-Shop"]);
+        Assert.Empty(await ClaimAsync(T0 + Lease - TimeSpan.FromSeconds(1)));
+        var reclaimed = Assert.Single(await ClaimAsync(T0 + Lease));
+        Assert.Equal(delivery.DeliveryId, reclaimed.DeliveryId);
+
+        await RecordAsync(Result(delivery, T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded));
+        Assert.Single((await Store.ListAttemptsAsync(app.Id, Attempts() with { MsgId = message.Id }, Ct)).Data);
     }
 }
