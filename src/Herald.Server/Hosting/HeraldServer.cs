@@ -41,6 +41,7 @@ public static class HeraldServer
         });
         health.MapGet("/ping", () => Reply.NoContent());
         app.MapHeraldMetrics();
+        Herald.Server.OpenApi.OpenApiEndpoints.MapHeraldOpenApi(app);
 
         var api = app.MapGroup("/api/v1").RequireAdmin().WithIdempotency();
         api.MapApplications();

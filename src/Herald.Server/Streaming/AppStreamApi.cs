@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Herald.Ids;
 using Herald.Server.Api;
 using Herald.Storage;
 
@@ -8,6 +7,7 @@ namespace Herald.Server.Streaming;
 /// <summary>
 /// <c>GET /api/v1/app/{app_id}/stream</c>: server-sent events, one per message accepted for the application from
 /// the moment of connecting (admin or that application's portal token). Read from the store, so every node serves it.
+/// A reconnecting listener sends <c>Last-Event-ID</c> and gets what it missed.
 /// </summary>
 internal static class AppStreamApi
 {
@@ -15,41 +15,47 @@ internal static class AppStreamApi
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static void MapAppStream(this RouteGroupBuilder api) =>
-        api.MapGet("/app/{app_id}/stream", async (string app_id, HttpContext http, IHeraldStore store, TimeProvider time) =>
+        api.MapGet("/app/{app_id}/stream", async (string app_id, HttpContext http, IHeraldStore store, TimeProvider time, IHostApplicationLifetime lifetime) =>
         {
+            // Fixed before anything is written, so a message sent as soon as the listener sees the response is included.
+            var cursor = new StreamCursor(time.GetUtcNow(), http.Request.Headers["Last-Event-ID"].FirstOrDefault());
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
-            var ct = http.RequestAborted;
+            // Ends with the server too, so shutdown is not held up and listeners reconnect elsewhere.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+            var ct = stop.Token;
             var sse = new ServerSentEvents(http.Response);
-            await sse.StartAsync(ct);
-            string cursor = HeraldId.LowerBound(HeraldId.Message, time.GetUtcNow());
-            long lastWrite = time.GetTimestamp();
             try
             {
+                await sse.StartAsync(ct);
+                long lastWrite = time.GetTimestamp();
                 while (!ct.IsCancellationRequested)
                 {
-                    var page = await store.ListMessagesAsync(app.Id, new MessageQuery { Page = new PageRequest(100, cursor, false) }, ct);
-                    foreach (var m in page.Data)
+                    string? iterator = cursor.From(time.GetUtcNow());
+                    Page<Herald.Model.Message> page;
+                    do
                     {
-                        var json = JsonSerializer.Serialize(new StreamedMessage(m.Id, m.EventType, m.EventId, m.Channels, MessagesApi.Payload(m.Payload), m.CreatedAt),
-                            StreamJsonContext.Default.StreamedMessage);
-                        await sse.SendAsync("message", m.Id, json, ct);
-                        cursor = m.Id;
-                        lastWrite = time.GetTimestamp();
+                        page = await store.ListMessagesAsync(app.Id, new MessageQuery { Page = new PageRequest(100, iterator, false) }, ct);
+                        foreach (var m in page.Data.Where(m => cursor.ShouldSend(m.Id)))
+                        {
+                            var json = JsonSerializer.Serialize(new StreamedMessage(m.Id, m.EventType, m.EventId, m.Channels, MessagesApi.Payload(m.Payload), m.CreatedAt),
+                                StreamJsonContext.Default.StreamedMessage);
+                            await sse.SendAsync("message", m.Id, json, ct);
+                            lastWrite = time.GetTimestamp();
+                        }
+                        iterator = page.Iterator;
                     }
+                    while (!page.Done);
                     if (time.GetElapsedTime(lastWrite) > KeepAlive)
                     {
                         await sse.KeepAliveAsync(ct);
                         lastWrite = time.GetTimestamp();
                     }
-                    if (page.Done)
-                    {
-                        await Task.Delay(PollInterval, time, ct);
-                    }
+                    await Task.Delay(PollInterval, time, ct);
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception ex) when (ct.IsCancellationRequested && ex is OperationCanceledException or IOException)
             {
-                // The listener went away.
+                // The listener went away, or the server is stopping.
             }
             return Results.Empty;
         });
