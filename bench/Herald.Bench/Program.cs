@@ -141,7 +141,7 @@ if (postgres is not null)
         Ui.Warn(pgStatus);
         ctx.Results.Notes.Add($"Herald on PostgreSQL not measured: {pgStatus}");
     }
-    if (heraldOnPg && options.Nodes.Length > 0)
+    if (options.Nodes.Length > 0 && (heraldOnPg || options.Only is not null))
     {
         await Step("PostgreSQL: scale-out drain over nodes", () => HeraldScenarios.ScaleOutAsync(ctx, ct));
     }
