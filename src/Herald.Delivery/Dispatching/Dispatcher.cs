@@ -59,6 +59,15 @@ public sealed partial class Dispatcher : BackgroundService
     /// </summary>
     public void Accept(IReadOnlyList<DueDelivery> deliveries)
     {
+        if (Admit(deliveries) is { } overflow)
+        {
+            _ = ReleaseAsync(overflow);
+        }
+    }
+
+    /// <summary>Starts or queues each delivery in its endpoint's lane; returns those that did not fit.</summary>
+    private List<long>? Admit(IReadOnlyList<DueDelivery> deliveries)
+    {
         List<long>? overflow = null;
         foreach (var delivery in deliveries)
         {
@@ -72,10 +81,7 @@ public sealed partial class Dispatcher : BackgroundService
                     break;
             }
         }
-        if (overflow is not null)
-        {
-            _ = ReleaseAsync(overflow);
-        }
+        return overflow;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -149,20 +155,7 @@ public sealed partial class Dispatcher : BackgroundService
     {
         var now = _time.GetUtcNow();
         var due = await _store.ClaimDueAsync(now, _options.Lease, want, _lanes.Saturated(), stoppingToken);
-        List<long>? overflow = null;
-        foreach (var delivery in due)
-        {
-            switch (_lanes.Admit(delivery))
-            {
-                case true:
-                    Start(delivery);
-                    break;
-                case null:
-                    (overflow ??= []).Add(delivery.DeliveryId);
-                    break;
-            }
-        }
-        if (overflow is not null)
+        if (Admit(due) is { } overflow)
         {
             await ReleaseAsync(overflow);
         }
