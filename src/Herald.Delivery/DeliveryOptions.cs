@@ -25,10 +25,10 @@ public sealed record DeliveryOptions
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     [Range(1, 5000)]
-    public int BatchSize { get; init; } = 256;
+    public int BatchSize { get; init; } = 512;
 
     [Range(1, 100_000)]
-    public int MaxInFlight { get; init; } = 1024;
+    public int MaxInFlight { get; init; } = 4096;
 
     [Range(1, 10_000)]
     public int MaxInFlightPerEndpoint { get; init; } = 64;

@@ -40,7 +40,7 @@ public sealed partial class Dispatcher : BackgroundService
         _time = time;
         _logger = logger;
         _observers = observers.ToArray();
-        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize));
+        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2));
         _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }
 

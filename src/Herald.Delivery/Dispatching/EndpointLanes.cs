@@ -5,15 +5,16 @@ namespace Herald.Delivery.Dispatching;
 /// <summary>
 /// Per-endpoint admission: at most <c>perEndpoint</c> requests in flight to one endpoint, a waiting line behind
 /// them, and a global bound on everything held. A slow endpoint fills only its own lane.
-/// An endpoint whose line is half full is left out of claims; when its line drains to a quarter the claimer is
-/// woken to refill it, so a fast endpoint never runs dry and claimed work is rarely handed back.
+/// An endpoint whose line is three quarters full is left out of claims; when its line drains to half the claimer
+/// is woken to refill it, early enough that a fast endpoint does not run dry while the next claim commits, and with
+/// room for a whole batch so that claimed work is rarely handed back.
 /// </summary>
 internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPerEndpoint)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
-    private readonly int _saturatedAt = Math.Max(1, waitingPerEndpoint / 2);
-    private readonly int _refillAt = waitingPerEndpoint / 4;
+    private readonly int _saturatedAt = Math.Max(1, waitingPerEndpoint * 3 / 4);
+    private readonly int _refillAt = waitingPerEndpoint / 2;
     private int _held;
 
     public int Held

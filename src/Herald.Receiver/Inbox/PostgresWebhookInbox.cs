@@ -151,16 +151,8 @@ internal sealed partial class PostgresWebhookInbox : IWebhookInbox, IAsyncDispos
         _dataSource.Dispose();
     }
 
-    private static async Task<List<InboxEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var entries = new List<InboxEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(Read(reader));
-        }
-        return entries;
-    }
+    private static Task<List<InboxEntry>> ReadEntriesAsync(NpgsqlCommand command, CancellationToken cancellationToken) =>
+        InboxRows.ReadAllAsync(command, Read, cancellationToken);
 
     private static InboxEntry Read(DbDataReader reader) => new()
     {

@@ -155,16 +155,8 @@ internal sealed partial class SqliteWebhookInbox : IWebhookInbox, IDisposable
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private static async Task<List<InboxEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var entries = new List<InboxEntry>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            entries.Add(Read(reader));
-        }
-        return entries;
-    }
+    private static Task<List<InboxEntry>> ReadEntriesAsync(SqliteCommand command, CancellationToken cancellationToken) =>
+        InboxRows.ReadAllAsync(command, Read, cancellationToken);
 
     private static InboxEntry Read(DbDataReader reader) => new()
     {
