@@ -38,10 +38,10 @@ internal sealed class DashboardSession(AdminAuth admin, TimeProvider time)
 
     private string Sign(string value) => PortalAuth.Base64Url(HMACSHA256.HashData(admin.DeriveKey("dashboard"), Encoding.UTF8.GetBytes(value)));
 
-    public static CookieOptions CookieOptions(HttpContext http, string path, TimeSpan lifetime) => new()
+    public static CookieOptions CookieOptions(HttpContext http, string path, TimeSpan lifetime, SameSiteMode sameSite = SameSiteMode.Strict) => new()
     {
         HttpOnly = true,
-        SameSite = SameSiteMode.Strict,
+        SameSite = sameSite,
         Secure = http.Request.IsHttps,
         Path = path,
         MaxAge = lifetime,

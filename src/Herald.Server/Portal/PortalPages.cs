@@ -24,10 +24,11 @@ internal static class PortalPages
             {
                 return Refused();
             }
-            http.Response.Cookies.Append(Cookie, token!, DashboardSession.CookieOptions(http, "/portal", TimeSpan.FromHours(12)));
+            // Lax, not Strict: a portal link is opened from the provider's own site, and the redirect that follows
+            // must carry the cookie. Every state-changing form still needs the per-token CSRF field.
+            http.Response.Cookies.Append(Cookie, token!, DashboardSession.CookieOptions(http, "/portal", TimeSpan.FromHours(12), SameSiteMode.Lax));
             http.Response.Headers["Referrer-Policy"] = "no-referrer";
-            // A same-site hop, so the Strict cookie is sent on the next request even when the link came from elsewhere.
-            return Html.Page("Opening portal", "", """<meta http-equiv="refresh" content="0;url=/portal"><p><a href="/portal">Continue to the portal</a></p>""");
+            return Results.Redirect("/portal", permanent: false, preserveMethod: false);
         });
         group.MapPost("/logout", async (HttpContext http, PortalAuth portal) =>
         {

@@ -101,13 +101,14 @@ public sealed class PortalAccessTests : IAsyncLifetime
     {
         var (url, _) = await IssueAsync(_appA);
         var cookies = new CookieContainer();
-        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies }) { BaseAddress = _host.Client.BaseAddress };
+        using var browser = new HttpClient(new HttpClientHandler { CookieContainer = cookies, AllowAutoRedirect = false }) { BaseAddress = _host.Client.BaseAddress };
         using (var login = await browser.GetAsync(url))
         {
-            Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+            Assert.Equal(HttpStatusCode.Redirect, login.StatusCode);
+            Assert.Equal("/portal", login.Headers.Location!.OriginalString);
             var setCookie = string.Join(";", login.Headers.GetValues("Set-Cookie"));
             Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
-            Assert.Contains("samesite=strict", setCookie, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
         }
         string home = await browser.GetStringAsync("/portal");
         Assert.Contains("Shop A", home, StringComparison.Ordinal);
