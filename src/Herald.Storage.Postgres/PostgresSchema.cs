@@ -39,5 +39,9 @@ internal static class PostgresSchema
         CREATE TABLE idempotency (key TEXT COLLATE "C" PRIMARY KEY, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL);
         CREATE TABLE settings (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
         """,
+        // Claims that skip busy endpoints find the other endpoints with queued work through this index.
+        """
+        CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, next_attempt_at) WHERE status IN (1, 3);
+        """,
     ];
 }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Dapper;
 using Npgsql;
 
@@ -12,9 +14,57 @@ public sealed partial class PostgresStore
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
-    // NOTIFY inside the transaction is delivered on commit and dropped on rollback.
-    protected override Task AfterDeliveriesQueuedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition($"NOTIFY {DeliveriesChannel}", transaction: transaction, cancellationToken: cancellationToken));
+    /// <summary>The shortest gap between two NOTIFYs this store sends; commits in between share the next one.</summary>
+    private static readonly TimeSpan NotifyGap = TimeSpan.FromMilliseconds(5);
+
+    // Set by WriteAsync for the transaction it runs; a write that queues deliveries marks it.
+    private readonly AsyncLocal<StrongBox<bool>?> _queuedByWrite = new();
+    private readonly Channel<bool> _notifyRequests = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private Task _notifier = Task.CompletedTask;
+
+    /// <summary>
+    /// A NOTIFY sent inside every queuing transaction makes PostgreSQL serialize those commits on its notification
+    /// queue lock. Instead, the transaction is only marked, and after its commit one NOTIFY is sent on behalf of
+    /// every commit since the previous one (at most one per <see cref="NotifyGap"/>). If this process dies between a
+    /// commit and its NOTIFY, the other nodes still find the work at their next poll.
+    /// </summary>
+    protected override Task AfterDeliveriesQueuedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (_queuedByWrite.Value is { } queued)
+        {
+            queued.Value = true;
+            return Task.CompletedTask;
+        }
+        return connection.ExecuteAsync(new CommandDefinition($"NOTIFY {DeliveriesChannel}", transaction: transaction, cancellationToken: cancellationToken));
+    }
+
+    private void StartNotifier() => _notifier = Task.Run(NotifyLoopAsync);
+
+    private void RequestNotify() => _notifyRequests.Writer.TryWrite(true);
+
+    private async Task NotifyLoopAsync()
+    {
+        await foreach (var _ in _notifyRequests.Reader.ReadAllAsync())
+        {
+            try
+            {
+                await using var connection = await _dataSource.OpenConnectionAsync();
+                await connection.ExecuteAsync($"NOTIFY {DeliveriesChannel}");
+            }
+            catch (Exception ex) when (IsUnavailable(ex))
+            {
+                // Listeners wake themselves when they reconnect, and every dispatcher polls.
+            }
+            await Task.Delay(NotifyGap, TimeProvider.System);
+        }
+    }
+
+    private async Task StopNotifierAsync()
+    {
+        _notifyRequests.Writer.TryComplete();
+        await _notifier;
+    }
 
     /// <inheritdoc cref="ListenAsync(Action, Action{Exception}?, CancellationToken)"/>
     public Task ListenAsync(Action onNotify, CancellationToken cancellationToken) => ListenAsync(onNotify, null, cancellationToken);

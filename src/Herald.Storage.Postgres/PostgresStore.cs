@@ -1,5 +1,7 @@
 using System.Data.Common;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Dapper;
 using Npgsql;
 
 namespace Herald.Storage.Postgres;
@@ -36,11 +38,22 @@ public sealed partial class PostgresStore : RelationalStore
         }
         _listenSource = NpgsqlDataSource.Create(listen.ConnectionString);
         _time = timeProvider;
+        StartNotifier();
     }
 
     protected override IReadOnlyList<string> Migrations => PostgresSchema.Migrations;
 
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
+
+    /// <summary>One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED.</summary>
+    protected override async Task<List<long>> SelectDuePerEndpointAsync(
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, CancellationToken ct) =>
+        (await c.QueryAsync<long>(new CommandDefinition(
+            """
+            SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
+                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND next_attempt_at <= @now
+                ORDER BY next_attempt_at LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
+            """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
 
     protected override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
 
@@ -86,6 +99,8 @@ public sealed partial class PostgresStore : RelationalStore
         for (int attempt = 1; ; attempt++)
         {
             bool committing = false;
+            var queued = new StrongBox<bool>();
+            _queuedByWrite.Value = queued;
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -93,6 +108,10 @@ public sealed partial class PostgresStore : RelationalStore
                 var result = await write(connection, transaction);
                 committing = true;
                 await transaction.CommitAsync(cancellationToken);
+                if (queued.Value)
+                {
+                    RequestNotify();
+                }
                 return result;
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsUnavailable(ex))
@@ -113,6 +132,7 @@ public sealed partial class PostgresStore : RelationalStore
 
     public override async ValueTask DisposeAsync()
     {
+        await StopNotifierAsync();
         await _listenSource.DisposeAsync();
         await _dataSource.DisposeAsync();
     }

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Herald.Model;
 
@@ -11,14 +12,36 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
-            string exclude = excludedEndpoints.Count > 0 ? " AND NOT (" + InList("endpoint_id", "@excluded") + ")" : "";
-            var ids = (await c.QueryAsync<long>(Cmd(
-                $"""
-                UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
-                WHERE id IN (SELECT id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now{exclude}
-                             ORDER BY next_attempt_at LIMIT @max{ClaimLockClause})
-                RETURNING id
-                """, new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, excluded = excludedEndpoints.ToArray() }, t, cancellationToken))).ToList();
+            var args = new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, scan = max * 4, excluded = excludedEndpoints.ToArray() };
+            List<long> ids;
+            if (excludedEndpoints.Count == 0)
+            {
+                ids = (await c.QueryAsync<long>(Cmd(
+                    $"""
+                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
+                    WHERE id IN (SELECT id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
+                                 ORDER BY next_attempt_at LIMIT @max{ClaimLockClause})
+                    RETURNING id
+                    """, args, t, cancellationToken))).ToList();
+            }
+            else
+            {
+                // The oldest due rows may all belong to endpoints that have no room (a hanging endpoint's backlog).
+                // Look only a few batches deep into the due order, then take the rest endpoint by endpoint, so a
+                // claim costs the same however much work the excluded endpoints have piled up.
+                ids = (await c.QueryAsync<long>(Cmd(
+                    $"""
+                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
+                    WHERE id IN (SELECT id FROM (SELECT id, endpoint_id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
+                                                 ORDER BY next_attempt_at LIMIT @scan{ClaimLockClause}) oldest
+                                 WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @max)
+                    RETURNING id
+                    """, args, t, cancellationToken))).ToList();
+                if (ids.Count < max)
+                {
+                    ids.AddRange(await ClaimPerEndpointAsync(c, t, now, now + lease, max - ids.Count, excludedEndpoints, cancellationToken));
+                }
+            }
             if (ids.Count == 0)
             {
                 return [];
@@ -33,6 +56,76 @@ public abstract partial class RelationalStore
                 """, new { ids }, t, cancellationToken));
             return rows.Select(r => ToDue(r, now, now + lease)).ToList();
         }, cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due deliveries spread over the endpoints with queued work, leaving out
+    /// <paramref name="excluded"/>. The endpoints are found by skipping through the queued-by-endpoint index, one seek each.
+    /// </summary>
+    private async Task<List<long>> ClaimPerEndpointAsync(
+        DbConnection c, DbTransaction t, DateTimeOffset now, DateTimeOffset leaseUntil, int max, IReadOnlyCollection<string> excluded, CancellationToken ct)
+    {
+        var skip = excluded as IReadOnlySet<string> ?? excluded.ToHashSet(StringComparer.Ordinal);
+        var endpoints = (await c.QueryAsync<string>(Cmd(
+            """
+            WITH RECURSIVE queued(endpoint_id) AS (
+                SELECT (SELECT MIN(endpoint_id) FROM deliveries WHERE status IN (1, 3))
+                UNION ALL
+                SELECT (SELECT MIN(d.endpoint_id) FROM deliveries d WHERE d.status IN (1, 3) AND d.endpoint_id > q.endpoint_id)
+                FROM queued q WHERE q.endpoint_id IS NOT NULL)
+            SELECT endpoint_id FROM queued WHERE endpoint_id IS NOT NULL
+            """, null, t, ct))).Where(e => !skip.Contains(e)).ToArray();
+        if (endpoints.Length == 0)
+        {
+            return [];
+        }
+        int perEndpoint = Math.Max(1, (max + endpoints.Length - 1) / endpoints.Length);
+        var ids = await SelectDuePerEndpointAsync(c, t, endpoints, Time.Ms(now), perEndpoint, ct);
+        if (ids.Count > max)
+        {
+            ids.RemoveRange(max, ids.Count - max);
+        }
+        if (ids.Count > 0)
+        {
+            await c.ExecuteAsync(Cmd($"UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil WHERE {InList("id", "@ids")}",
+                new { ids = ids.ToArray(), leaseUntil = Time.Ms(leaseUntil) }, t, ct));
+        }
+        return ids;
+    }
+
+    /// <summary>The ids of the oldest due deliveries of each endpoint, at most <paramref name="perEndpoint"/> each, locked for the claim.</summary>
+    protected virtual async Task<List<long>> SelectDuePerEndpointAsync(
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, CancellationToken ct)
+    {
+        var ids = new List<long>();
+        await using var select = c.CreateCommand();
+        select.Transaction = t;
+        select.CommandText = $"""
+            SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND next_attempt_at <= @now
+            ORDER BY next_attempt_at LIMIT @take{ClaimLockClause}
+            """;
+        var endpoint = AddParameter(select, "endpoint", null);
+        AddParameter(select, "now", now);
+        AddParameter(select, "take", perEndpoint);
+        foreach (var id in endpoints)
+        {
+            endpoint.Value = id;
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetInt64(0));
+            }
+        }
+        return ids;
+    }
+
+    private static DbParameter AddParameter(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
         ReadAsync(async c => Time.At(await c.ExecuteScalarAsync<long?>(Cmd(

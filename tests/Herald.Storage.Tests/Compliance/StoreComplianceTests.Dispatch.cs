@@ -67,6 +67,37 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task ClaimDue_FindsOtherEndpointsWork_BehindALongBacklogOfAnExcludedEndpoint()
+    {
+        var app = await CreateAppAsync();
+        var busy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var first = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        var second = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        for (int i = 0; i < 30; i++)
+        {
+            await SendAsync(app.Id, T0.AddSeconds(i), "invoice.voided");
+        }
+        var paid = new List<Message>();
+        for (int i = 0; i < 3; i++)
+        {
+            paid.Add((await SendAsync(app.Id, T0.AddSeconds(100 + i))).Message);
+        }
+        var later = (await SendAsync(app.Id, T0.AddMinutes(30))).Message; // not due yet
+
+        var now = T0.AddMinutes(5);
+        var spread = await ClaimAsync(now, max: 2, busy.Id);
+        Assert.Equal(2, spread.Count);
+        Assert.Equal([first.Id, second.Id], spread.Select(d => d.EndpointId).Order(StringComparer.Ordinal));
+        Assert.All(spread, d => Assert.Equal(paid[0].Id, d.MsgId)); // each endpoint's oldest first
+
+        var rest = await ClaimAsync(now, max: 10, busy.Id);
+        Assert.Equal(4, rest.Count);
+        Assert.DoesNotContain(rest, d => d.EndpointId == busy.Id || d.MsgId == later.Id);
+        Assert.Empty(await ClaimAsync(now, max: 10, busy.Id));
+        Assert.Equal(10, (await ClaimAsync(now, max: 10)).Count); // the busy endpoint's own rows were left alone
+    }
+
+    [Fact]
     public async Task ClaimDue_ReportsADisabledEndpoint_SoTheDispatcherCanGiveUp()
     {
         var app = await CreateAppAsync();
