@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace Herald.Bench.Infrastructure;
 
-/// <summary>dotnet-trace (sampled thread time) and dotnet-counters attached to the server for part of a drain.</summary>
+/// <summary>dotnet-trace (sampled thread time) and dotnet-counters attached to the server for part of an ingest or a drain.</summary>
 internal sealed class Profiler : IAsyncDisposable
 {
     private readonly List<ChildProcess> _tools = [];
 
-    public static Profiler Start(string dir, int pid)
+    public static Profiler Start(string dir, int pid, string phase = "drain")
     {
         Directory.CreateDirectory(dir);
         string tools = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".dotnet", "tools");
@@ -16,9 +16,9 @@ internal sealed class Profiler : IAsyncDisposable
         var env = new Dictionary<string, string>();
         var profiler = new Profiler();
         profiler._tools.Add(ChildProcess.Start(Tool("dotnet-trace"),
-            ["collect", "-p", p, "--profile", "dotnet-sampled-thread-time", "--duration", "00:00:00:20", "-o", Path.Combine(dir, "drain.nettrace")], env));
+            ["collect", "-p", p, "--profile", "dotnet-sampled-thread-time", "--duration", "00:00:00:20", "-o", Path.Combine(dir, phase + ".nettrace")], env));
         profiler._tools.Add(ChildProcess.Start(Tool("dotnet-counters"),
-            ["collect", "-p", p, "--format", "csv", "--refresh-interval", "1", "-o", Path.Combine(dir, "drain-counters.csv"),
+            ["collect", "-p", p, "--format", "csv", "--refresh-interval", "1", "-o", Path.Combine(dir, phase + "-counters.csv"),
              "--counters", "System.Runtime,Microsoft.AspNetCore.Hosting,System.Net.Http"], env));
         return profiler;
     }

@@ -16,6 +16,9 @@ internal static class HeraldBacklog
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken);
         using var api = new HeraldApi(server.BaseUrl, ctx.Options.IngestConcurrency);
         var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
+        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint" && !store.IsPostgres
+            ? Profiler.Start(traceDir, server.Process.Id, "ingest")
+            : null;
         var ingest = await Ui.TrackAsync($"{store.Name}: ingest {messages:N0} messages ({label})", messages,
             progress => IngestAsync(api, appId, store.Name, messages, ctx.Options.IngestConcurrency, progress, cancellationToken));
         Ui.Info($"{store.Name} ingest ({label}): {ingest.Rate:N0} msg/s, p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, {ingest.Errors} errors");
