@@ -7,9 +7,16 @@ namespace Herald.Storage.Sqlite;
 /// <summary>
 /// SQLite allows one writer. Writes queue here and a single loop runs whatever has queued in one transaction,
 /// each in its own savepoint so that one failing write does not undo the others, then commits once and
-/// completes every caller. Under load many API requests share one fsync. A batch holding only the dispatcher's
-/// bookkeeping commits with synchronous=NORMAL (durable across a killed process, not a power cut); the next
-/// fully synchronous commit makes it durable too, since WAL commits are ordered.
+/// completes every caller. Under load many API requests share one fsync.
+/// <para>
+/// The connection commits with synchronous=NORMAL: a commit reaches the operating system (it survives a killed
+/// process) without waiting for the disk. When durable writes are asked for, a second loop then fsyncs the WAL file
+/// and only after that completes the durable writes of every batch committed before it began; meanwhile the
+/// writer already runs the next batch. That is the guarantee of synchronous=FULL (the WAL is synced after the
+/// commit and before the caller hears of it) without holding the writer during the fsync. The dispatcher's
+/// bookkeeping does not wait for the fsync; a later one covers it, since WAL commits are ordered. A checkpoint
+/// syncs the WAL before copying it and the database after, so a WAL reset never drops an unsynced commit.
+/// </para>
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -17,15 +24,24 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteConnection _connection;
     private readonly Channel<IWork> _queue = Channel.CreateBounded<IWork>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly Task _loop;
-    private readonly bool _synchronousFull;
-    private bool _currentFull;
+    private readonly bool _durable;
+    private readonly Action _afterCommit;
+    private readonly string _walPath;
+    private readonly Channel<List<IWork>> _unsynced = Channel.CreateUnbounded<List<IWork>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Task _syncLoop;
+    private FileStream? _wal;
 
-    public GroupCommitWriter(SqliteConnection connection, bool synchronousFull)
+    /// <param name="connection">The open writer connection, in WAL mode with synchronous=NORMAL.</param>
+    /// <param name="durable">Whether durable writes wait for the WAL to reach the disk (power-cut safe).</param>
+    /// <param name="afterCommit">Runs on the writer after each batch ends (committed or not), before its callers resume.</param>
+    public GroupCommitWriter(SqliteConnection connection, bool durable, Action afterCommit)
     {
         _connection = connection;
-        _synchronousFull = synchronousFull;
-        _currentFull = synchronousFull;
+        _afterCommit = afterCommit;
+        _durable = durable;
+        _walPath = connection.DataSource + "-wal";
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _syncLoop = Task.Factory.StartNew(SyncLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)
@@ -53,14 +69,6 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         try
         {
-            bool full = _synchronousFull && batch.Exists(w => w.Durable);
-            if (full != _currentFull)
-            {
-                using var pragma = _connection.CreateCommand();
-                pragma.CommandText = full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL";
-                await pragma.ExecuteNonQueryAsync();
-                _currentFull = full;
-            }
             using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
             for (int i = 0; i < batch.Count; i++)
             {
@@ -82,15 +90,60 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            _afterCommit();
             foreach (var work in batch)
             {
                 work.Fail(new StoreUnavailableException("The SQLite write could not be committed.", ex));
             }
             return;
         }
+        _afterCommit();
+        List<IWork>? waiting = null;
         foreach (var work in batch)
         {
-            work.Complete();
+            if (_durable && work.Durable)
+            {
+                (waiting ??= []).Add(work);
+            }
+            else
+            {
+                work.Complete();
+            }
+        }
+        if (waiting is not null)
+        {
+            _unsynced.Writer.TryWrite(waiting);
+        }
+    }
+
+    /// <summary>Fsyncs the WAL for everything committed so far, then completes the durable writes among it.</summary>
+    private async Task SyncLoopAsync()
+    {
+        var pending = new List<IWork>();
+        while (await _unsynced.Reader.WaitToReadAsync())
+        {
+            while (_unsynced.Reader.TryRead(out var committed))
+            {
+                pending.AddRange(committed);
+            }
+            try
+            {
+                // Opened once and kept: SQLite keeps the WAL file while any connection is open, and the writer's is.
+                _wal ??= new FileStream(_walPath, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+                _wal.Flush(flushToDisk: true);
+                foreach (var work in pending)
+                {
+                    work.Complete();
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                foreach (var work in pending)
+                {
+                    work.Fail(new StoreUnavailableException("The SQLite write-ahead log could not be flushed to disk.", ex));
+                }
+            }
+            pending.Clear();
         }
     }
 
@@ -98,6 +151,12 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
+        _unsynced.Writer.TryComplete();
+        await _syncLoop;
+        if (_wal is not null)
+        {
+            await _wal.DisposeAsync();
+        }
         await _connection.DisposeAsync();
     }
 

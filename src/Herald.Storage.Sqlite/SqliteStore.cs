@@ -13,9 +13,15 @@ public sealed class SqliteStore : RelationalStore
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Application> _applications = new(StringComparer.Ordinal);
+    private long _applicationsGeneration;
+    private int _applicationsChangedInBatch;
 
     /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>
-    /// <param name="synchronousFull">FULL survives power loss; NORMAL survives a killed process. FULL by default.</param>
+    /// <param name="synchronousFull">
+    /// True (the default): an acknowledged write has reached the disk and survives a power cut. False: it survives a killed
+    /// process but a power cut may lose the last moments.
+    /// </param>
     public SqliteStore(string connectionString, bool synchronousFull = true)
     {
         var builder = new SqliteConnectionStringBuilder(connectionString.Contains('=', StringComparison.Ordinal) ? connectionString : $"Data Source={connectionString}")
@@ -29,7 +35,7 @@ public sealed class SqliteStore : RelationalStore
             Directory.CreateDirectory(dir);
         }
         _connectionString = builder.ToString();
-        _writer = new GroupCommitWriter(OpenConnection(synchronousFull, writer: true), synchronousFull);
+        _writer = OpenWriter(synchronousFull);
     }
 
     public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
@@ -45,7 +51,7 @@ public sealed class SqliteStore : RelationalStore
 
     protected override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
     {
-        await using var connection = OpenConnection(synchronousFull: false, writer: false);
+        await using var connection = OpenConnection();
         return await read(connection);
     }
 
@@ -86,6 +92,63 @@ public sealed class SqliteStore : RelationalStore
         }
     }
 
+    /// <summary>
+    /// Applications are read on every API request and change rarely; they are cached between the writes that change
+    /// them. Reads see committed rows only, so the cache is dropped when such a write runs and again once its batch
+    /// has committed; a read that overlapped either drop does not store what it read.
+    /// </summary>
+    public override async Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken)
+    {
+        long generation;
+        lock (_applications)
+        {
+            if (_applications.TryGetValue(idOrUid, out var cached))
+            {
+                return cached;
+            }
+            generation = _applicationsGeneration;
+        }
+        var app = await base.GetApplicationAsync(idOrUid, cancellationToken);
+        if (app is not null)
+        {
+            lock (_applications)
+            {
+                if (generation == _applicationsGeneration)
+                {
+                    if (_applications.Count > 10_000)
+                    {
+                        _applications.Clear();
+                    }
+                    _applications[idOrUid] = app;
+                }
+            }
+        }
+        return app;
+    }
+
+    protected override void ApplicationsChanged()
+    {
+        ForgetApplications();
+        Volatile.Write(ref _applicationsChangedInBatch, 1);
+    }
+
+    private void AfterCommit()
+    {
+        if (Interlocked.Exchange(ref _applicationsChangedInBatch, 0) == 1)
+        {
+            ForgetApplications();
+        }
+    }
+
+    private void ForgetApplications()
+    {
+        lock (_applications)
+        {
+            _applications.Clear();
+            _applicationsGeneration++;
+        }
+    }
+
     /// <summary>A failed write may have been rolled back after it filled the cache from uncommitted rows.</summary>
     private async Task<T> ForgetOnFailure<T>(Task<T> write)
     {
@@ -108,17 +171,24 @@ public sealed class SqliteStore : RelationalStore
 
     public override ValueTask DisposeAsync() => _writer.DisposeAsync();
 
-    private SqliteConnection OpenConnection(bool synchronousFull, bool writer)
+    /// <summary>Readers need no set-up: WAL is a property of the file, and busy waits follow DefaultTimeout.</summary>
+    private SqliteConnection OpenConnection()
     {
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
-        if (writer)
-        {
-            // Readers need no set-up: WAL is a property of the file, and busy waits follow DefaultTimeout.
-            using var pragma = connection.CreateCommand();
-            pragma.CommandText = $"PRAGMA journal_mode = WAL; PRAGMA synchronous = {(synchronousFull ? "FULL" : "NORMAL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000;";
-            pragma.ExecuteNonQuery();
-        }
         return connection;
+    }
+
+    private GroupCommitWriter OpenWriter(bool synchronousFull)
+    {
+        var connection = OpenConnection();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA journal_mode = WAL";
+        bool wal = string.Equals(pragma.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
+        // In WAL mode commits do not wait for the disk (NORMAL); the writer syncs the WAL itself for durable writes.
+        // A database that cannot use WAL (in memory) keeps SQLite's own FULL commits.
+        pragma.CommandText = $"PRAGMA synchronous = {(wal || !synchronousFull ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000;";
+        pragma.ExecuteNonQuery();
+        return new GroupCommitWriter(connection, durable: synchronousFull && wal, AfterCommit);
     }
 }

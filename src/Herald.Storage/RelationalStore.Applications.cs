@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Herald.Model;
 
@@ -12,7 +13,7 @@ public abstract partial class RelationalStore
             $"INSERT INTO applications ({AppColumns}) VALUES (@id, @uid, @name, @throttle, @metadata, @created, @updated)",
             AppArgs(app), t, cancellationToken)), cancellationToken);
 
-    public Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
+    public virtual Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QueryFirstOrDefaultAsync<AppRow>(Cmd(
             $"SELECT {AppColumns} FROM applications WHERE id = @v UNION ALL SELECT {AppColumns} FROM applications WHERE uid = @v LIMIT 1",
             new { v = idOrUid }, null, cancellationToken)))?.ToModel(), cancellationToken);
@@ -22,7 +23,7 @@ public abstract partial class RelationalStore
             new DynamicParameters(), page, r => r.ToModel(), a => a.Id, cancellationToken), cancellationToken);
 
     public Task UpdateApplicationAsync(Application app, CancellationToken cancellationToken) =>
-        WriteUniqueAsync($"An application with uid '{app.Uid}' already exists.", (c, t) => c.ExecuteAsync(Cmd(
+        WriteUniqueAsync($"An application with uid '{app.Uid}' already exists.", (c, t) => ChangingApplications(Changing(c)).ExecuteAsync(Cmd(
             "UPDATE applications SET uid = @uid, name = @name, throttle_rate = @throttle, metadata = @metadata, updated_at = @updated WHERE id = @id",
             AppArgs(app), t, cancellationToken)), cancellationToken);
 
@@ -30,12 +31,24 @@ public abstract partial class RelationalStore
         WriteAsync(async (c, t) =>
         {
             EndpointsChanged();
+            ApplicationsChanged();
             foreach (var table in new[] { "attempts", "deliveries", "messages", "endpoints" })
             {
                 await c.ExecuteAsync(Cmd($"DELETE FROM {table} WHERE app_id = @appId", new { appId }, t, cancellationToken));
             }
             return await c.ExecuteAsync(Cmd("DELETE FROM applications WHERE id = @appId", new { appId }, t, cancellationToken)) > 0;
         }, cancellationToken);
+
+    /// <summary>Called inside every write that changes or deletes an application (a store may cache them).</summary>
+    protected virtual void ApplicationsChanged()
+    {
+    }
+
+    private DbConnection ChangingApplications(DbConnection c)
+    {
+        ApplicationsChanged();
+        return c;
+    }
 
     private static object AppArgs(Application app) => new
     {

@@ -36,6 +36,8 @@ public abstract partial class StoreComplianceTests
     public async Task Application_Update_ReplacesFields()
     {
         var app = await CreateAppAsync(uid: "old");
+        Assert.Equal("Corner Shop", (await Store.GetApplicationAsync("old", Ct))?.Name); // read before: a cached copy must not survive the update
+        Assert.Equal("Corner Shop", (await Store.GetApplicationAsync(app.Id, Ct))?.Name);
         var later = T0.AddHours(1);
         await Store.UpdateApplicationAsync(app with
         {
@@ -46,6 +48,7 @@ public abstract partial class StoreComplianceTests
         Assert.NotNull(found);
         Assert.Equal(("Big Shop", (int?)null, "silver", later), (found.Name, found.ThrottleRate, found.Metadata["tier"], found.UpdatedAt));
         Assert.Null(await Store.GetApplicationAsync("old", Ct));
+        Assert.Equal("Big Shop", (await Store.GetApplicationAsync(app.Id, Ct))?.Name);
     }
 
     [Fact]
@@ -59,6 +62,7 @@ public abstract partial class StoreComplianceTests
         var keptEndpoint = await CreateEndpointAsync(kept.Id);
         var (keptMessage, _) = await SendAsync(kept.Id, T0.AddSeconds(5));
 
+        Assert.NotNull(await Store.GetApplicationAsync(doomed.Id, Ct));
         Assert.True(await Store.DeleteApplicationAsync(doomed.Id, Ct));
 
         Assert.Null(await Store.GetApplicationAsync(doomed.Id, Ct));
