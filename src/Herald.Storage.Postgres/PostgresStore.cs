@@ -29,6 +29,11 @@ public sealed partial class PostgresStore : RelationalStore
     {
         var pooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true };
         pooled.ApplicationName ??= "herald";
+        // The same few statements run on every message and claim: let Npgsql prepare them on each pooled connection.
+        if (pooled.MaxAutoPrepare == 0)
+        {
+            pooled.MaxAutoPrepare = 64;
+        }
         _dataSource = NpgsqlDataSource.Create(pooled.ConnectionString);
         // The listener holds its connection for hours: keep it out of the pool and probe it so a dead peer is noticed.
         var listen = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
