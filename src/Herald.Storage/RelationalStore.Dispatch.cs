@@ -49,8 +49,9 @@ public abstract partial class RelationalStore
             var rows = await c.QueryAsync<DueRow>(Cmd(
                 $"""
                 SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.trigger_type, m.event_type, m.payload,
-                       e.url, e.disabled, e.secret, e.retired_secrets, e.headers
+                       e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate
                 FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
+                     LEFT JOIN applications a ON a.id = d.app_id
                 WHERE {InList("d.id", "@ids")}
                 ORDER BY d.id
                 """, new { ids }, t, cancellationToken));
@@ -217,6 +218,7 @@ public abstract partial class RelationalStore
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
             Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
             EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil,
+            ThrottleRate = (int?)r.throttle_rate,
         };
     }
 }

@@ -55,7 +55,7 @@ public abstract partial class RelationalStore
                     DeliveryId = id, MsgId = message.Id, AppId = message.AppId, EndpointId = endpoint.Id, AttemptsMade = 0,
                     Trigger = TriggerType.Scheduled, EventType = message.EventType, Payload = message.Payload ?? "{}", Url = endpoint.Url,
                     EndpointDisabled = false, Secrets = endpoint.SigningSecrets(message.CreatedAt).ToList(), Headers = endpoint.Headers,
-                    LeaseUntil = leaseUntil,
+                    LeaseUntil = leaseUntil, ThrottleRate = endpoint.ThrottleRate,
                 });
             }
         }
@@ -73,18 +73,24 @@ public abstract partial class RelationalStore
     /// <summary>
     /// The application's enabled endpoints with their filters, read inside the message's transaction. A store
     /// that alone writes its database may cache them, dropping the cache whenever <see cref="EndpointsChanged"/> says so.
+    /// Each endpoint's <see cref="Endpoint.ThrottleRate"/> is the rate its deliveries are sent at: its own, else the application's.
     /// </summary>
     protected virtual Task<IReadOnlyList<Endpoint>> FanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, CancellationToken cancellationToken) =>
         QueryFanOutCandidatesAsync(c, t, appId, null, cancellationToken);
 
-    /// <summary>Called inside every write that can change which endpoints a message fans out to.</summary>
+    /// <summary>Called inside every write that can change which endpoints a message fans out to, or their throttle rates.</summary>
     protected virtual void EndpointsChanged()
     {
     }
 
     protected static async Task<IReadOnlyList<Endpoint>> QueryFanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, string? only, CancellationToken cancellationToken) =>
         (await c.QueryAsync<EndpointRow>(Cmd(
-            "SELECT id, app_id, url, secret, retired_secrets, headers, event_types, channels, disabled FROM endpoints WHERE app_id = @app AND disabled = 0 AND (@only IS NULL OR id = @only)",
+            """
+            SELECT e.id, e.app_id, e.url, e.secret, e.retired_secrets, e.headers, e.event_types, e.channels, e.disabled,
+                   COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate
+            FROM endpoints e LEFT JOIN applications a ON a.id = e.app_id
+            WHERE e.app_id = @app AND e.disabled = 0 AND (@only IS NULL OR e.id = @only)
+            """,
             new { app = appId, only }, t, cancellationToken))).Select(r => r.ToModel()).ToList();
 
     public Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken) =>

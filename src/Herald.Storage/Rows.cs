@@ -138,5 +138,6 @@ internal sealed class DueRow
     public string secret { get; set; } = "";
     public string retired_secrets { get; set; } = "[]";
     public string headers { get; set; } = "{}";
+    public long? throttle_rate { get; set; }
 }
 #pragma warning restore CA1812

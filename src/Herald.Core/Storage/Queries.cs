@@ -50,6 +50,12 @@ public sealed record DueDelivery
     public required IReadOnlyDictionary<string, string> Headers { get; init; }
     /// <summary>Until when this claim is reserved; after it, another worker may claim the delivery again.</summary>
     public DateTimeOffset LeaseUntil { get; init; }
+    /// <summary>
+    /// The most messages per second to send to the endpoint: its own <c>throttleRate</c>, else its application's;
+    /// null for no limit. Each dispatcher node enforces it on the deliveries it holds, so with several nodes the
+    /// endpoint may see up to nodes × this rate.
+    /// </summary>
+    public int? ThrottleRate { get; init; }
 }
 
 public enum EndpointHealth

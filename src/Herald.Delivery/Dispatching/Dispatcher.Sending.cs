@@ -22,11 +22,15 @@ public sealed partial class Dispatcher
         {
             while (delivery is not null)
             {
+                if (delivery.ThrottleRate is not null && !_stopping && _lanes.Bucket(delivery.EndpointId) is { } bucket)
+                {
+                    waited |= await WaitForTurnAsync(bucket);
+                }
                 if (_stopping || _abort.IsCancellationRequested
                     || (waited && _time.GetUtcNow() + _options.RequestTimeout >= delivery.LeaseUntil))
                 {
-                    // Shutting down, or waited so long in line that the lease could run out mid-request and
-                    // another worker send it too: hand it back instead.
+                    // Shutting down, or waited so long in line (or for a throttled endpoint's turn) that the lease
+                    // could run out mid-request and another worker send it too: hand it back instead.
                     await ReleaseAsync([delivery.DeliveryId]);
                 }
                 else
@@ -47,6 +51,19 @@ public sealed partial class Dispatcher
             {
                 _idle.TrySetResult();
             }
+        }
+    }
+
+    /// <summary>Waits until the throttled endpoint may be sent to again; returns whether it waited.</summary>
+    private async ValueTask<bool> WaitForTurnAsync(TokenBucket bucket)
+    {
+        try
+        {
+            return await bucket.WaitAsync(_stop.Token);
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            return true; // shutting down: the delivery is released
         }
     }
 

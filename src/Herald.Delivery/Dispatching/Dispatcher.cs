@@ -9,6 +9,8 @@ namespace Herald.Delivery.Dispatching;
 /// <summary>
 /// Claims due deliveries in batches under a lease, sends them concurrently with per-endpoint limits, and writes
 /// the attempts back in batches. A claim that is never written back (a crash) expires and is claimed again.
+/// Sends to an endpoint with a throttle rate are paced by a token bucket per endpoint. The rate holds per node:
+/// with several dispatcher nodes each paces its own share, so the endpoint may see up to nodes × the rate.
 /// </summary>
 public sealed partial class Dispatcher : BackgroundService
 {
@@ -23,6 +25,7 @@ public sealed partial class Dispatcher : BackgroundService
     private readonly Channel<(DueDelivery Delivery, DeliveryResult Result)> _results;
     private readonly IDeliveryObserver[] _observers;
     private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sending;
     private volatile bool _stopping;
@@ -40,7 +43,8 @@ public sealed partial class Dispatcher : BackgroundService
         _time = time;
         _logger = logger;
         _observers = observers.ToArray();
-        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2));
+        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2),
+            options.Lease, time);
         _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }
 
@@ -96,6 +100,7 @@ public sealed partial class Dispatcher : BackgroundService
         finally
         {
             _stopping = true;
+            await _stop.CancelAsync(); // cuts short the waits of throttled sends; they are released
             await ReleaseAsync(_lanes.DrainWaiting().Select(d => d.DeliveryId).ToList());
             Log.Stopping(_logger, Volatile.Read(ref _sending));
             if (Volatile.Read(ref _sending) > 0)
@@ -117,6 +122,7 @@ public sealed partial class Dispatcher : BackgroundService
     public override void Dispose()
     {
         _abort.Dispose();
+        _stop.Dispose();
         base.Dispose();
     }
 

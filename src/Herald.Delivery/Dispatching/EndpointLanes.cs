@@ -8,13 +8,19 @@ namespace Herald.Delivery.Dispatching;
 /// An endpoint whose line is three quarters full is left out of claims; when its line drains to half the claimer
 /// is woken to refill it, early enough that a fast endpoint does not run dry while the next claim commits, and with
 /// room for a whole batch so that claimed work is rarely handed back.
+/// A throttled endpoint (see <see cref="DueDelivery.ThrottleRate"/>) gets a <see cref="TokenBucket"/> and a smaller
+/// lane: at most min(perEndpoint, rate) in flight and about as many held as it can send within half the lease, so
+/// nothing waits in its line long enough for the lease to run out.
 /// </summary>
-internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPerEndpoint)
+internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPerEndpoint, TimeSpan lease, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
-    private readonly int _saturatedAt = Math.Max(1, waitingPerEndpoint * 3 / 4);
-    private readonly int _refillAt = waitingPerEndpoint / 2;
+    // Buckets outlive their lanes: a lane that empties and is refilled a moment later must not start a fresh burst.
+    private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
+    private readonly int _saturatedAt = perEndpoint + Math.Max(1, waitingPerEndpoint * 3 / 4);
+    private readonly int _refillAt = perEndpoint + (waitingPerEndpoint / 2);
+    private int _pruneBucketsAt = 64;
     private int _held;
 
     public int Held
@@ -47,7 +53,7 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
             List<string>? saturated = null;
             foreach (var (id, lane) in _lanes)
             {
-                if (lane.Waiting.Count >= _saturatedAt)
+                if (lane.Held >= lane.SaturatedAt)
                 {
                     (saturated ??= []).Add(id);
                 }
@@ -63,22 +69,41 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
         {
             if (!_lanes.TryGetValue(delivery.EndpointId, out var lane))
             {
-                lane = new Lane();
+                lane = new Lane { InFlightLimit = perEndpoint, HeldLimit = perEndpoint + waitingPerEndpoint, SaturatedAt = _saturatedAt, RefillAt = _refillAt };
                 _lanes[delivery.EndpointId] = lane;
             }
-            if (lane.InFlight < perEndpoint)
+            if (delivery.ThrottleRate is int rate and > 0)
+            {
+                Throttle(delivery.EndpointId, lane, rate);
+            }
+            else if (lane.Bucket is not null)
+            {
+                // The rate was removed: the lane is an ordinary one again.
+                lane.Bucket = null;
+                (lane.InFlightLimit, lane.HeldLimit, lane.SaturatedAt, lane.RefillAt) = (perEndpoint, perEndpoint + waitingPerEndpoint, _saturatedAt, _refillAt);
+            }
+            if (lane.InFlight < lane.InFlightLimit)
             {
                 lane.InFlight++;
                 _held++;
                 return true;
             }
-            if (lane.Waiting.Count < waitingPerEndpoint && _held < maxHeld)
+            if (lane.Held < lane.HeldLimit && _held < maxHeld)
             {
                 lane.Waiting.Enqueue(delivery);
                 _held++;
                 return false;
             }
             return null;
+        }
+    }
+
+    /// <summary>The token bucket of a throttled endpoint that has deliveries held, or null.</summary>
+    public TokenBucket? Bucket(string endpointId)
+    {
+        lock (_gate)
+        {
+            return _lanes.TryGetValue(endpointId, out var lane) ? lane.Bucket : null;
         }
     }
 
@@ -93,12 +118,14 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
             refill = _held == maxHeld;
             _held--;
             var lane = _lanes[endpointId];
-            if (lane.Waiting.TryDequeue(out var next))
+            // More in flight than the limit (it was lowered by a new rate): let this chain end instead.
+            if (lane.InFlight <= lane.InFlightLimit && lane.Waiting.TryDequeue(out var next))
             {
-                refill |= lane.Waiting.Count == _refillAt;
+                refill |= lane.Held == lane.RefillAt;
                 return next;
             }
             lane.InFlight--;
+            refill |= lane.Held == lane.RefillAt;
             if (lane.InFlight == 0)
             {
                 _lanes.Remove(endpointId);
@@ -123,9 +150,61 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
         }
     }
 
+    /// <summary>Gives the lane its endpoint's bucket at the latest rate, and the limits that follow from the rate.</summary>
+    private void Throttle(string endpointId, Lane lane, int rate)
+    {
+        if (lane.Bucket is not null && lane.Rate == rate)
+        {
+            return;
+        }
+        if (_buckets.TryGetValue(endpointId, out var bucket))
+        {
+            bucket.SetRate(rate);
+        }
+        else
+        {
+            PruneBuckets();
+            bucket = new TokenBucket(rate, time);
+            _buckets[endpointId] = bucket;
+        }
+        int held = (int)Math.Clamp(rate * lease.TotalSeconds / 2, 1, perEndpoint + waitingPerEndpoint);
+        lane.Bucket = bucket;
+        lane.Rate = rate;
+        lane.InFlightLimit = Math.Min(Math.Min(perEndpoint, rate), held);
+        lane.HeldLimit = held;
+        lane.SaturatedAt = Math.Max(1, held * 3 / 4);
+        lane.RefillAt = Math.Min(held / 2, lane.SaturatedAt - 1);
+    }
+
+    /// <summary>Drops the buckets of idle endpoints once there are many; a full bucket is no different from a new one.</summary>
+    private void PruneBuckets()
+    {
+        if (_buckets.Count < _pruneBucketsAt)
+        {
+            return;
+        }
+        foreach (var (id, bucket) in _buckets)
+        {
+            if (!_lanes.ContainsKey(id) && bucket.IsFull)
+            {
+                _buckets.Remove(id);
+            }
+        }
+        _pruneBucketsAt = Math.Max(64, _buckets.Count * 2);
+    }
+
     private sealed class Lane
     {
         public int InFlight;
         public readonly Queue<DueDelivery> Waiting = new();
+        public int InFlightLimit;
+        /// <summary>In flight and waiting together; counted this way so that a throttled lane can hold fewer than its in-flight limit.</summary>
+        public int HeldLimit;
+        public int SaturatedAt;
+        public int RefillAt;
+        public TokenBucket? Bucket;
+        public int Rate;
+
+        public int Held => InFlight + Waiting.Count;
     }
 }

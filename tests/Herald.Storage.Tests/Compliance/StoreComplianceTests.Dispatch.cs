@@ -1,3 +1,4 @@
+using Herald.Ids;
 using Herald.Model;
 
 namespace Herald.Storage.Tests.Compliance;
@@ -24,6 +25,46 @@ public abstract partial class StoreComplianceTests
         Assert.Equal("corner", due.Headers["X-Shop"]);
         var destination = Assert.Single((await Store.ListMessageDestinationsAsync(app.Id, message.Id, new PageRequest(10), Ct)).Data);
         Assert.Equal((DeliveryStatus.Sending, (DateTimeOffset?)(T0 + Lease)), (destination.Status, destination.NextAttempt));
+    }
+
+    [Fact]
+    public async Task ClaimDue_CarriesTheEndpointsThrottleRate_ElseTheApplications()
+    {
+        var app = await CreateAppAsync(); // 50 a second
+        var own = await CreateEndpointAsync(app.Id);
+        await Store.UpdateEndpointAsync(own with { ThrottleRate = 5 }, Ct);
+        var inherits = await CreateEndpointAsync(app.Id);
+        var unlimitedApp = await CreateAppAsync();
+        await Store.UpdateApplicationAsync(unlimitedApp with { ThrottleRate = null }, Ct);
+        var unlimited = await CreateEndpointAsync(unlimitedApp.Id);
+        await SendAsync(app.Id);
+        await SendAsync(unlimitedApp.Id);
+
+        var rates = (await ClaimAsync(T0)).ToDictionary(d => d.EndpointId, d => d.ThrottleRate);
+
+        Assert.Equal(new Dictionary<string, int?> { [own.Id] = 5, [inherits.Id] = 50, [unlimited.Id] = null }, rates);
+    }
+
+    [Fact]
+    public async Task ClaimedMessage_CarriesTheCurrentThrottleRate_AfterTheEndpointOrItsApplicationChanges()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        async Task<int?> HandedRateAsync()
+        {
+            var message = new Message { Id = HeraldId.New(HeraldId.Message, T0), AppId = app.Id, EventType = Paid, Payload = Payload, CreatedAt = T0 };
+            return Assert.Single(await Store.CreateMessageClaimedAsync(message, null, Lease, Ct)).ThrottleRate;
+        }
+
+        Assert.Equal(50, await HandedRateAsync());
+        await Store.UpdateApplicationAsync(app with { ThrottleRate = 7 }, Ct);
+        Assert.Equal(7, await HandedRateAsync());
+        await Store.UpdateEndpointAsync(endpoint with { ThrottleRate = 3 }, Ct);
+        Assert.Equal(3, await HandedRateAsync());
+        await Store.UpdateApplicationAsync(app with { ThrottleRate = null }, Ct);
+        Assert.Equal(3, await HandedRateAsync());
+        await Store.UpdateEndpointAsync(endpoint with { ThrottleRate = null }, Ct);
+        Assert.Null(await HandedRateAsync());
     }
 
     [Fact]

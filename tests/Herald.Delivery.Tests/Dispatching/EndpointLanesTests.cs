@@ -1,0 +1,119 @@
+using Herald.Delivery.Dispatching;
+using Herald.Model;
+using Herald.Storage;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Herald.Delivery.Tests.Dispatching;
+
+public sealed class EndpointLanesTests
+{
+    private const int PerEndpoint = 8;
+    private const int WaitingPerEndpoint = 64;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private long _nextId;
+
+    private EndpointLanes Lanes() => new(1000, PerEndpoint, WaitingPerEndpoint, TimeSpan.FromSeconds(10), _time);
+
+    private DueDelivery Delivery(string endpointId, int? throttleRate = null) => new()
+    {
+        DeliveryId = ++_nextId, MsgId = $"msg_{_nextId}", AppId = "app_1", EndpointId = endpointId, AttemptsMade = 0,
+        Trigger = TriggerType.Scheduled, EventType = "invoice.paid", Payload = "{}", Url = "https://shop.example/hook",
+        EndpointDisabled = false, Secrets = ["whsec_x"], Headers = new Dictionary<string, string>(), ThrottleRate = throttleRate,
+    };
+
+    private static List<bool?> AdmitMany(EndpointLanes lanes, Func<DueDelivery> next, int count) =>
+        Enumerable.Range(0, count).Select(_ => lanes.Admit(next())).ToList();
+
+    [Fact]
+    public void A_throttled_lane_sends_at_most_rate_at_once_and_holds_what_it_can_send_in_half_the_lease()
+    {
+        var lanes = Lanes();
+
+        // 4/s with a 10 s lease: 4 in flight, 20 held in all, left out of claims from 15 held.
+        var admitted = AdmitMany(lanes, () => Delivery("ep_slow", 4), 14);
+        Assert.Equal(4, admitted.Count(a => a == true));
+        Assert.Empty(lanes.Saturated());
+        admitted.AddRange(AdmitMany(lanes, () => Delivery("ep_slow", 4), 7));
+
+        Assert.Equal(["ep_slow"], lanes.Saturated());
+        Assert.Equal(16, admitted.Count(a => a == false));
+        Assert.Null(admitted[^1]); // the 21st goes back to the queue
+        Assert.Equal(20, lanes.Held);
+        Assert.NotNull(lanes.Bucket("ep_slow"));
+    }
+
+    [Fact]
+    public void An_unthrottled_endpoint_keeps_the_ordinary_lane_next_to_a_throttled_one()
+    {
+        var lanes = Lanes();
+        AdmitMany(lanes, () => Delivery("ep_slow", 1), 5);
+
+        var admitted = AdmitMany(lanes, () => Delivery("ep_fast"), PerEndpoint + WaitingPerEndpoint + 1);
+
+        Assert.Equal(PerEndpoint, admitted.Count(a => a == true));
+        Assert.Equal(WaitingPerEndpoint, admitted.Count(a => a == false));
+        Assert.Null(admitted[^1]);
+        Assert.Null(lanes.Bucket("ep_fast"));
+        Assert.Contains("ep_fast", lanes.Saturated());
+    }
+
+    [Fact]
+    public void A_drained_throttled_lane_asks_for_more_work_at_half_its_hold()
+    {
+        var lanes = Lanes();
+        AdmitMany(lanes, () => Delivery("ep_slow", 4), 20);
+
+        var refills = new List<bool>();
+        for (int i = 0; i < 20; i++)
+        {
+            lanes.Complete("ep_slow", out bool refill);
+            refills.Add(refill);
+        }
+
+        Assert.Equal([9], refills.Select((r, i) => (r, i)).Where(x => x.r).Select(x => x.i)); // 10 left after the 10th
+        Assert.Equal(0, lanes.Held);
+    }
+
+    [Fact]
+    public void A_lane_whose_rate_is_removed_is_ordinary_again()
+    {
+        var lanes = Lanes();
+        AdmitMany(lanes, () => Delivery("ep_1", 2), 2);
+
+        var admitted = AdmitMany(lanes, () => Delivery("ep_1"), PerEndpoint);
+
+        Assert.Equal(PerEndpoint - 2, admitted.Count(a => a == true));
+        Assert.Null(lanes.Bucket("ep_1"));
+    }
+
+    [Fact]
+    public void A_lowered_rate_ends_the_extra_send_chains_before_the_line_moves_on()
+    {
+        var lanes = Lanes();
+        AdmitMany(lanes, () => Delivery("ep_1", 8), 9); // 8 in flight, 1 waiting
+
+        Assert.False(lanes.Admit(Delivery("ep_1", 2))); // 2 in flight and 10 held from now on
+
+        var next = Enumerable.Range(0, 7).Select(_ => lanes.Complete("ep_1", out bool _)).ToList();
+        Assert.Equal(6, next.TakeWhile(d => d is null).Count()); // 8 chains down to 2
+        Assert.NotNull(next[6]);
+        Assert.Equal(2, lanes.Bucket("ep_1")!.Rate);
+    }
+
+    [Fact]
+    public void An_endpoints_bucket_outlives_its_emptied_lane_so_a_refill_does_not_start_a_new_burst()
+    {
+        var lanes = Lanes();
+        Assert.True(lanes.Admit(Delivery("ep_1", 2)));
+        var bucket = lanes.Bucket("ep_1")!;
+        bucket.Take();
+        bucket.Take();
+        lanes.Complete("ep_1", out _);
+        Assert.Null(lanes.Bucket("ep_1")); // nothing held
+
+        Assert.True(lanes.Admit(Delivery("ep_1", 2)));
+
+        Assert.Same(bucket, lanes.Bucket("ep_1"));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), bucket.Take());
+    }
+}
