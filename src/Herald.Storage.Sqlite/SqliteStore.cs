@@ -12,6 +12,7 @@ public sealed class SqliteStore : RelationalStore
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
+    private SqliteConnection _writerConnection = null!;
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Application> _applications = new(StringComparer.Ordinal);
     private long _applicationsGeneration;
@@ -169,7 +170,11 @@ public sealed class SqliteStore : RelationalStore
     protected override string JsonArrayContains(string column, string parameter) =>
         $"EXISTS (SELECT 1 FROM json_each({column}) WHERE value = {parameter})";
 
-    public override ValueTask DisposeAsync() => _writer.DisposeAsync();
+    public override async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        ReleasePreparedStatements(_writerConnection);
+    }
 
     /// <summary>Readers need no set-up: WAL is a property of the file, and busy waits follow DefaultTimeout.</summary>
     private SqliteConnection OpenConnection()
@@ -189,6 +194,8 @@ public sealed class SqliteStore : RelationalStore
         // A database that cannot use WAL (in memory) keeps SQLite's own FULL commits.
         pragma.CommandText = $"PRAGMA synchronous = {(wal || !synchronousFull ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000;";
         pragma.ExecuteNonQuery();
+        KeepStatementsPrepared(connection);
+        _writerConnection = connection;
         return new GroupCommitWriter(connection, durable: synchronousFull && wal, AfterCommit);
     }
 }

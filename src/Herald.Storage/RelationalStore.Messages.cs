@@ -27,10 +27,13 @@ public abstract partial class RelationalStore
         DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
     {
         long now = Time.Ms(message.CreatedAt);
-        await c.ExecuteAsync(Cmd(
+        using (var insertMessage = Reusable.Create(c, t,
             "INSERT INTO messages (id, app_id, event_type, event_id, channels, payload, payload_expires_at, created_at) VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)",
-            new { id = message.Id, app = message.AppId, type = message.EventType, eventId = message.EventId, channels = StoreJson.List(message.Channels), payload = message.Payload, expires = Time.Ms(payloadExpiresAt), now },
-            t, cancellationToken));
+            "id", "app", "type", "eventId", "channels", "payload", "expires", "now"))
+        {
+            await insertMessage.RunAsync(cancellationToken, message.Id, message.AppId, message.EventType, message.EventId,
+                StoreJson.List(message.Channels), message.Payload, Time.Ms(payloadExpiresAt), now);
+        }
         var endpoints = onlyEndpointId is null
             ? await FanOutCandidatesAsync(c, t, message.AppId, cancellationToken)
             : await QueryFanOutCandidatesAsync(c, t, message.AppId, onlyEndpointId, cancellationToken);

@@ -73,6 +73,15 @@ public abstract partial class RelationalStore : IHeraldStore
         }
     }
 
+    /// <summary>
+    /// Keeps the statements this store prepares on <paramref name="connection"/> (inserts of messages, deliveries
+    /// and attempts) prepared between writes. Only for a long-lived connection that runs one write at a time.
+    /// </summary>
+    protected static void KeepStatementsPrepared(DbConnection connection) => Reusable.KeepOn(connection);
+
+    /// <summary>Releases what <see cref="KeepStatementsPrepared"/> kept, before the connection closes.</summary>
+    protected static void ReleasePreparedStatements(DbConnection connection) => Reusable.Forget(connection);
+
     protected static CommandDefinition Cmd(string sql, object? args, DbTransaction? t, CancellationToken ct) =>
         new(sql, args, t, cancellationToken: ct);
 

@@ -1,49 +1,99 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 
 namespace Herald.Storage;
 
 /// <summary>
 /// A command created once and executed many times with new values, so a batch pays for one statement
-/// preparation instead of one per row.
+/// preparation instead of one per row. On a connection registered with <see cref="KeepOn"/> (a long-lived
+/// connection used by one caller at a time, such as SQLite's writer) the command outlives the batch and stays
+/// prepared for the next one; the same SQL must then not be in use twice at once.
 /// </summary>
 internal sealed class Reusable : IDisposable
 {
+    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, Reusable>> Kept = new();
     private readonly DbCommand _command;
+    private readonly bool _kept;
 
-    private Reusable(DbCommand command) => _command = command;
+    private Reusable(DbCommand command, bool kept)
+    {
+        _command = command;
+        _kept = kept;
+    }
 
+    /// <summary>Keeps the commands created on <paramref name="connection"/> prepared until it is disposed.</summary>
+    public static void KeepOn(DbConnection connection) => Kept.AddOrUpdate(connection, new Dictionary<string, Reusable>(StringComparer.Ordinal));
+
+    /// <summary>Disposes the commands kept for <paramref name="connection"/>.</summary>
+    public static void Forget(DbConnection connection)
+    {
+        if (Kept.TryGetValue(connection, out var commands))
+        {
+            foreach (var reusable in commands.Values)
+            {
+                reusable._command.Dispose();
+            }
+            Kept.Remove(connection);
+        }
+    }
+
+    /// <param name="parameterNames">The names used in <paramref name="sql"/> after their <c>@</c>, in the order values are given.</param>
     public static Reusable Create(DbConnection connection, DbTransaction transaction, string sql, params string[] parameterNames)
     {
-        var command = connection.CreateCommand();
+        if (Kept.TryGetValue(connection, out var commands))
+        {
+            if (!commands.TryGetValue(sql, out var kept))
+            {
+                kept = new Reusable(NewCommand(connection, sql, parameterNames), kept: true);
+                commands[sql] = kept;
+            }
+            kept._command.Transaction = transaction;
+            return kept;
+        }
+        var command = NewCommand(connection, sql, parameterNames);
         command.Transaction = transaction;
+        return new Reusable(command, kept: false);
+    }
+
+    private static DbCommand NewCommand(DbConnection connection, string sql, string[] parameterNames)
+    {
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var name in parameterNames)
         {
             var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
+            parameter.ParameterName = "@" + name; // the exact token in the SQL: providers bind it without searching
             command.Parameters.Add(parameter);
         }
-        return new Reusable(command);
+        return command;
     }
 
     public Task<int> RunAsync(CancellationToken cancellationToken, params object?[] values)
     {
-        for (int i = 0; i < values.Length; i++)
-        {
-            _command.Parameters[i].Value = values[i] ?? DBNull.Value;
-        }
+        Bind(values);
         return _command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Runs with new values and returns the first column of the first row (an id from RETURNING).</summary>
     public async Task<long> ScalarAsync(CancellationToken cancellationToken, params object?[] values)
     {
+        Bind(values);
+        return Convert.ToInt64(await _command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private void Bind(object?[] values)
+    {
         for (int i = 0; i < values.Length; i++)
         {
             _command.Parameters[i].Value = values[i] ?? DBNull.Value;
         }
-        return Convert.ToInt64(await _command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public void Dispose() => _command.Dispose();
+    public void Dispose()
+    {
+        if (!_kept)
+        {
+            _command.Dispose();
+        }
+    }
 }
