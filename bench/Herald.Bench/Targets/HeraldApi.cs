@@ -10,8 +10,8 @@ namespace Herald.Bench.Targets;
 internal sealed class HeraldApi : IDisposable
 {
     private static readonly AuthenticationHeaderValue Bearer = new("Bearer", HeraldServerProcess.AdminToken);
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly HttpClient _client;
+    private readonly LeanPoster _poster;
 
     public HeraldApi(string baseUrl, int maxConnections)
     {
@@ -26,6 +26,7 @@ internal sealed class HeraldApi : IDisposable
             BaseAddress = new Uri(baseUrl),
             Timeout = TimeSpan.FromSeconds(120),
         };
+        _poster = new LeanPoster(new Uri(baseUrl), HeraldServerProcess.AdminToken);
     }
 
     public async Task<string> CreateAppAsync(string name, CancellationToken cancellationToken) =>
@@ -52,14 +53,9 @@ internal sealed class HeraldApi : IDisposable
     }
 
     /// <summary>Sends one message; true when Herald answered 202 (durably accepted).</summary>
-    public async Task<bool> SendMessageAsync(string appId, byte[] body, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/app/{appId}/msg") { Content = new ByteArrayContent(body) };
-        request.Headers.Authorization = Bearer;
-        request.Content.Headers.ContentType = Json;
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        return response.StatusCode == HttpStatusCode.Accepted;
-    }
+    /// <summary>Creates one message (the load generator's request: see <see cref="LeanPoster"/>); true when accepted.</summary>
+    public async Task<bool> SendMessageAsync(string appId, byte[] body, CancellationToken cancellationToken) =>
+        await _poster.PostJsonAsync($"/api/v1/app/{appId}/msg", body, cancellationToken) == (int)HttpStatusCode.Accepted;
 
     /// <summary>The message the bench sends: a small payment event carrying its intended send time for latency.</summary>
     public static byte[] MessageBody(long seq, long sentTimestamp) => Encoding.UTF8.GetBytes(
@@ -84,7 +80,11 @@ internal sealed class HeraldApi : IDisposable
         return doc.RootElement.Clone();
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _poster.Dispose();
+        _client.Dispose();
+    }
 }
 
 /// <summary>The webhook payload shared by Herald, the raw sender and Hangfire, so every path sends the same bytes.</summary>
