@@ -60,6 +60,49 @@ public sealed partial class PostgresStore : RelationalStore
                 ORDER BY next_attempt_at LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
 
+    /// <summary>A whole batch of results in two statements, the rows passed as arrays.</summary>
+    protected override async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
+    {
+        var attempts = results.Where(r => r.Attempt is not null).Select(r => (r.DeliveryId, Attempt: r.Attempt!)).ToList();
+        if (attempts.Count > 0)
+        {
+            await c.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+                SELECT * FROM unnest(@ids::text[], @deliveries::bigint[], @msgs::text[], @apps::text[], @endpoints::text[], @urls::text[], @statuses::integer[],
+                                     @codes::integer[], @responses::text[], @durations::bigint[], @triggers::integer[], @headers::text[], @created::bigint[])
+                """, new
+                {
+                    ids = attempts.Select(x => x.Attempt.Id).ToArray(),
+                    deliveries = attempts.Select(x => x.DeliveryId).ToArray(),
+                    msgs = attempts.Select(x => x.Attempt.MsgId).ToArray(),
+                    apps = attempts.Select(x => x.Attempt.AppId).ToArray(),
+                    endpoints = attempts.Select(x => x.Attempt.EndpointId).ToArray(),
+                    urls = attempts.Select(x => x.Attempt.Url).ToArray(),
+                    statuses = attempts.Select(x => (int)x.Attempt.Status).ToArray(),
+                    codes = attempts.Select(x => x.Attempt.ResponseStatusCode).ToArray(),
+                    responses = attempts.Select(x => x.Attempt.Response).ToArray(),
+                    durations = attempts.Select(x => x.Attempt.ResponseDurationMs).ToArray(),
+                    triggers = attempts.Select(x => (int)x.Attempt.TriggerType).ToArray(),
+                    headers = attempts.Select(x => x.Attempt.RequestHeadersJson).ToArray(),
+                    created = attempts.Select(x => x.Attempt.Timestamp.ToUnixTimeMilliseconds()).ToArray(),
+                }, t, cancellationToken: ct));
+        }
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now
+            FROM unnest(@ids::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[]) AS v(id, status, attempts, next, now)
+            WHERE d.id = v.id
+            """, new
+            {
+                ids = results.Select(r => r.DeliveryId).ToArray(),
+                statuses = results.Select(r => (int)r.NewStatus).ToArray(),
+                attempts = results.Select(r => r.AttemptsMade).ToArray(),
+                nexts = results.Select(r => r.NextAttemptAt?.ToUnixTimeMilliseconds()).ToArray(),
+                nows = results.Select(r => r.Now.ToUnixTimeMilliseconds()).ToArray(),
+            }, t, cancellationToken: ct));
+    }
+
     protected override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
 
     protected override string JsonArrayContains(string column, string parameter) => $"({column})::jsonb ? {parameter}";

@@ -135,24 +135,7 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync<IReadOnlyList<string>>(async (c, t) =>
         {
-            // Two statements per result, prepared once per batch and re-run with new values.
-            using var insert = Reusable.Create(c, t,
-                """
-                INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
-                VALUES (@id, @delivery, @msg, @app, @endpoint, @url, @status, @code, @response, @duration, @trigger, @headers, @created)
-                """, "id", "delivery", "msg", "app", "endpoint", "url", "status", "code", "response", "duration", "trigger", "headers", "created");
-            using var update = Reusable.Create(c, t,
-                "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now WHERE id = @id",
-                "status", "attempts", "next", "now", "id");
-            foreach (var r in results)
-            {
-                if (r.Attempt is { } a)
-                {
-                    await insert.RunAsync(cancellationToken, a.Id, r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, (int)a.Status, a.ResponseStatusCode,
-                        a.Response, a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
-                }
-                await update.RunAsync(cancellationToken, (int)r.NewStatus, r.AttemptsMade, Time.Ms(r.NextAttemptAt), Time.Ms(r.Now), r.DeliveryId);
-            }
+            await WriteResultRowsAsync(c, t, results, cancellationToken);
             List<string>? disabled = null;
             foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId)
                          .OrderBy(g => g.Key, StringComparer.Ordinal)) // one lock order across nodes: no deadlocks
@@ -165,6 +148,29 @@ public abstract partial class RelationalStore
             }
             return disabled ?? (IReadOnlyList<string>)[];
         }, cancellationToken);
+
+    /// <summary>Stores each result's attempt (when one was made) and the delivery's new state.</summary>
+    protected virtual async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
+    {
+        // Two statements per result, prepared once and re-run with new values.
+        using var insert = Reusable.Create(c, t,
+            """
+            INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+            VALUES (@id, @delivery, @msg, @app, @endpoint, @url, @status, @code, @response, @duration, @trigger, @headers, @created)
+            """, "id", "delivery", "msg", "app", "endpoint", "url", "status", "code", "response", "duration", "trigger", "headers", "created");
+        using var update = Reusable.Create(c, t,
+            "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now WHERE id = @id",
+            "status", "attempts", "next", "now", "id");
+        foreach (var r in results)
+        {
+            if (r.Attempt is { } a)
+            {
+                await insert.RunAsync(ct, a.Id, r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, (int)a.Status, a.ResponseStatusCode,
+                    a.Response, a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
+            }
+            await update.RunAsync(ct, (int)r.NewStatus, r.AttemptsMade, Time.Ms(r.NextAttemptAt), Time.Ms(r.Now), r.DeliveryId);
+        }
+    }
 
     public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
         deliveryIds.Count == 0 ? Task.CompletedTask : WriteBookkeepingAsync(async (c, t) =>

@@ -23,7 +23,7 @@ public abstract partial class RelationalStore
     /// Inserts the message and its deliveries. With a <paramref name="lease"/> the deliveries are born claimed by
     /// the caller (sending until created + lease) and returned ready to send; otherwise they are pending and due now.
     /// </summary>
-    private async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
+    protected virtual async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
         DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
     {
         long now = Time.Ms(message.CreatedAt);
@@ -53,13 +53,7 @@ public abstract partial class RelationalStore
                     "msg", "app", "ep", "status", "next", "now");
                 long id = await insert.ScalarAsync(cancellationToken, message.Id, message.AppId, endpoint.Id,
                     lease is null ? (int)DeliveryStatus.Pending : (int)DeliveryStatus.Sending, Time.Ms(leaseUntil), now);
-                created.Add(new DueDelivery
-                {
-                    DeliveryId = id, MsgId = message.Id, AppId = message.AppId, EndpointId = endpoint.Id, AttemptsMade = 0,
-                    Trigger = TriggerType.Scheduled, EventType = message.EventType, Payload = message.Payload ?? "{}", Url = endpoint.Url,
-                    EndpointDisabled = false, Secrets = endpoint.SigningSecrets(message.CreatedAt).ToList(), Headers = endpoint.Headers,
-                    LeaseUntil = leaseUntil, ThrottleRate = endpoint.ThrottleRate,
-                });
+                created.Add(NewDelivery(message, endpoint, id, leaseUntil));
             }
         }
         finally
@@ -72,6 +66,15 @@ public abstract partial class RelationalStore
         }
         return created;
     }
+
+    /// <summary>A delivery just created for <paramref name="message"/>, as the dispatcher gets it when it is handed over.</summary>
+    protected static DueDelivery NewDelivery(Message message, Endpoint endpoint, long deliveryId, DateTimeOffset leaseUntil) => new()
+    {
+        DeliveryId = deliveryId, MsgId = message.Id, AppId = message.AppId, EndpointId = endpoint.Id, AttemptsMade = 0,
+        Trigger = TriggerType.Scheduled, EventType = message.EventType, Payload = message.Payload ?? "{}", Url = endpoint.Url,
+        EndpointDisabled = false, Secrets = endpoint.SigningSecrets(message.CreatedAt).ToList(), Headers = endpoint.Headers,
+        LeaseUntil = leaseUntil, ThrottleRate = endpoint.ThrottleRate,
+    };
 
     /// <summary>
     /// The application's enabled endpoints with their filters, read inside the message's transaction. A store

@@ -66,7 +66,8 @@ internal sealed class EndpointRow
     public long? failing_since { get; set; }
     public long created_at { get; set; }
     public long updated_at { get; set; }
-    // Present when listing a message's destinations.
+    // Present when listing a message's destinations, or creating a message's deliveries.
+    public long delivery_id { get; set; }
     public long delivery_status { get; set; }
     public long? next_attempt_at { get; set; }
 
