@@ -14,8 +14,7 @@ public sealed class SqliteStore : RelationalStore
     private readonly GroupCommitWriter _writer;
     private SqliteConnection _writerConnection = null!;
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Application> _applications = new(StringComparer.Ordinal);
-    private long _applicationsGeneration;
+    private readonly ApplicationCache _applications = new(TimeProvider.System, lifetime: null);
     private int _applicationsChangedInBatch;
 
     /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>
@@ -93,43 +92,14 @@ public sealed class SqliteStore : RelationalStore
         }
     }
 
-    /// <summary>
-    /// Applications are read on every API request and change rarely; they are cached between the writes that change
-    /// them. Reads see committed rows only, so the cache is dropped when such a write runs and again once its batch
-    /// has committed; a read that overlapped either drop does not store what it read.
-    /// </summary>
-    public override async Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken)
-    {
-        long generation;
-        lock (_applications)
-        {
-            if (_applications.TryGetValue(idOrUid, out var cached))
-            {
-                return cached;
-            }
-            generation = _applicationsGeneration;
-        }
-        var app = await base.GetApplicationAsync(idOrUid, cancellationToken);
-        if (app is not null)
-        {
-            lock (_applications)
-            {
-                if (generation == _applicationsGeneration)
-                {
-                    if (_applications.Count > 10_000)
-                    {
-                        _applications.Clear();
-                    }
-                    _applications[idOrUid] = app;
-                }
-            }
-        }
-        return app;
-    }
+    /// <summary>One process owns the file: applications are cached until a write here changes them.</summary>
+    public override Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
+        _applications.GetAsync(idOrUid, () => base.GetApplicationAsync(idOrUid, cancellationToken));
 
+    // Dropped when the write runs and again after its batch commits (see ApplicationCache).
     protected override void ApplicationsChanged()
     {
-        ForgetApplications();
+        _applications.Forget();
         Volatile.Write(ref _applicationsChangedInBatch, 1);
     }
 
@@ -137,16 +107,7 @@ public sealed class SqliteStore : RelationalStore
     {
         if (Interlocked.Exchange(ref _applicationsChangedInBatch, 0) == 1)
         {
-            ForgetApplications();
-        }
-    }
-
-    private void ForgetApplications()
-    {
-        lock (_applications)
-        {
-            _applications.Clear();
-            _applicationsGeneration++;
+            _applications.Forget();
         }
     }
 
