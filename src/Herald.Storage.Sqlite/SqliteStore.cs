@@ -14,7 +14,7 @@ public sealed class SqliteStore : RelationalStore
     private readonly GroupCommitWriter _writer;
     private SqliteConnection _writerConnection = null!;
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
-    private readonly ApplicationCache _applications = new(TimeProvider.System, lifetime: null);
+    private readonly ApplicationCache _applications = new();
     private int _applicationsChangedInBatch;
 
     /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>

@@ -5,32 +5,30 @@ namespace Herald.Storage;
 /// <summary>
 /// Applications by id or uid, kept between the writes that change them: they are read on every API request and
 /// change rarely. Reads see committed rows only, so a store drops the cache when such a write runs and again once
-/// it has committed; a read that overlapped a drop does not store what it read. With a lifetime, entries also
-/// expire, for a store whose applications other processes change too.
+/// it has committed; a read that overlapped a drop does not store what it read. Only for a store that alone
+/// writes its database.
 /// </summary>
-internal sealed class ApplicationCache(TimeProvider time, TimeSpan? lifetime)
+internal sealed class ApplicationCache
 {
     private const int MaxEntries = 10_000;
-    private readonly Dictionary<string, (Application App, long Until)> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Application> _entries = new(StringComparer.Ordinal);
     private long _generation;
 
     /// <summary>The cached application, else the loaded one (cached unless the cache was dropped meanwhile).</summary>
     public async Task<Application?> GetAsync(string idOrUid, Func<Task<Application?>> load)
     {
         long generation;
-        long now = time.GetTimestamp();
         lock (_entries)
         {
-            if (_entries.TryGetValue(idOrUid, out var entry) && entry.Until > now)
+            if (_entries.TryGetValue(idOrUid, out var cached))
             {
-                return entry.App;
+                return cached;
             }
             generation = _generation;
         }
         var app = await load();
         if (app is not null)
         {
-            long until = lifetime is { } ttl ? now + (long)(ttl.TotalSeconds * time.TimestampFrequency) : long.MaxValue;
             lock (_entries)
             {
                 if (generation == _generation)
@@ -39,7 +37,7 @@ internal sealed class ApplicationCache(TimeProvider time, TimeSpan? lifetime)
                     {
                         _entries.Clear();
                     }
-                    _entries[idOrUid] = (app, until);
+                    _entries[idOrUid] = app;
                 }
             }
         }
