@@ -89,13 +89,26 @@ public abstract partial class RelationalStore : IHeraldStore
     protected static async Task<Page<T>> PageAsync<TRow, T>(
         DbConnection c, string sql, string key, DynamicParameters args, PageRequest page, Func<TRow, T> map, Func<T, string> keyOf, CancellationToken ct)
     {
-        string cursor = page.Iterator is null ? "1=1" : page.Descending ? $"{key} < @iterator" : $"{key} > @iterator";
-        string order = page.Descending ? $"{key} DESC" : $"{key} ASC";
-        args.Add("iterator", page.Iterator);
+        // An iterator starting with '-' (a page's prevIterator) asks for the page before that item, in the same order.
+        bool backward = page.Iterator is ['-', ..];
+        string? from = backward ? page.Iterator![1..] : page.Iterator;
+        bool descending = page.Descending != backward; // walk the other way, then turn the page round
+        string cursor = from is null ? "1=1" : descending ? $"{key} < @iterator" : $"{key} > @iterator";
+        string order = descending ? $"{key} DESC" : $"{key} ASC";
+        args.Add("iterator", from);
         args.Add("take", page.Limit + 1);
         var rows = (await c.QueryAsync<TRow>(Cmd(string.Format(System.Globalization.CultureInfo.InvariantCulture, sql, cursor, order) + " LIMIT @take", args, null, ct))).ToList();
         bool done = rows.Count <= page.Limit;
         var data = rows.Take(page.Limit).Select(map).ToList();
-        return new Page<T>(data, data.Count > 0 ? keyOf(data[^1]) : page.Iterator, data.Count > 0 ? keyOf(data[0]) : null, done);
+        if (backward)
+        {
+            data.Reverse();
+        }
+        if (data.Count == 0)
+        {
+            // Nothing in that direction: the way forward and the way back both start where the caller stands.
+            return new Page<T>(data, from, from is null ? null : "-" + from, done);
+        }
+        return new Page<T>(data, keyOf(data[^1]), "-" + keyOf(data[0]), done);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class HeraldApi : IDisposable
             BaseAddress = new Uri(baseUrl),
             Timeout = TimeSpan.FromSeconds(120),
         };
-        _poster = new LeanPoster(new Uri(baseUrl), HeraldServerProcess.AdminToken);
+        _poster = new LeanPoster(new Uri(baseUrl), HeraldServerProcess.AdminToken, maxConnections);
     }
 
     public async Task<string> CreateAppAsync(string name, CancellationToken cancellationToken) =>

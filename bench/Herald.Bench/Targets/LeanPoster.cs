@@ -17,9 +17,12 @@ internal sealed class LeanPoster : IDisposable
     private readonly string _hostHeader;
     private readonly string _authorization;
     private readonly ConcurrentBag<Connection> _idle = [];
+    private readonly SemaphoreSlim _connections;
 
-    public LeanPoster(Uri baseUrl, string bearerToken)
+    /// <param name="maxConnections">Requests beyond this many wait for a connection, as with HttpClient's per-server limit.</param>
+    public LeanPoster(Uri baseUrl, string bearerToken, int maxConnections)
     {
+        _connections = new SemaphoreSlim(maxConnections, maxConnections);
         _server = new IPEndPoint(IPAddress.Parse(baseUrl.Host), baseUrl.Port);
         _hostHeader = baseUrl.Authority;
         _authorization = "Bearer " + bearerToken;
@@ -27,6 +30,19 @@ internal sealed class LeanPoster : IDisposable
 
     /// <summary>POSTs a JSON body; returns the response status code. Network failures throw <see cref="HttpRequestException"/>.</summary>
     public async Task<int> PostJsonAsync(string path, byte[] body, CancellationToken cancellationToken)
+    {
+        await _connections.WaitAsync(cancellationToken);
+        try
+        {
+            return await PostOnAConnectionAsync(path, body, cancellationToken);
+        }
+        finally
+        {
+            _connections.Release();
+        }
+    }
+
+    private async Task<int> PostOnAConnectionAsync(string path, byte[] body, CancellationToken cancellationToken)
     {
         if (!_idle.TryTake(out var connection))
         {
@@ -65,6 +81,7 @@ internal sealed class LeanPoster : IDisposable
         {
             connection.Dispose();
         }
+        _connections.Dispose();
     }
 
     private sealed class Connection(Socket socket) : IDisposable

@@ -31,12 +31,45 @@ public abstract partial class StoreComplianceTests
         var first = await Store.ListApplicationsAsync(new PageRequest(3), Ct);
         var second = await Store.ListApplicationsAsync(new PageRequest(3, first.Iterator), Ct);
         var after = await Store.ListApplicationsAsync(new PageRequest(3, second.Iterator), Ct);
-        var back = await Store.ListApplicationsAsync(new PageRequest(3, second.PrevIterator, Descending: true), Ct);
+        var back = await Store.ListApplicationsAsync(new PageRequest(3, second.PrevIterator), Ct);
 
         Assert.Equal((3, false, 3, true, 0, true), (first.Data.Count, first.Done, second.Data.Count, second.Done, after.Data.Count, after.Done));
         Assert.Equal(first.Data[^1].Id, first.Iterator);
-        Assert.Equal(second.Data[0].Id, second.PrevIterator);
-        Assert.Equal(first.Data.Select(a => a.Id).Reverse(), back.Data.Select(a => a.Id));
+        Assert.Equal("-" + second.Data[0].Id, second.PrevIterator);
+        Assert.Equal(first.Data.Select(a => a.Id), back.Data.Select(a => a.Id)); // the page before, in the same order
+        Assert.True(back.Done); // nothing before the first page
+        Assert.Equal(second.Data.Select(a => a.Id), (await Store.ListApplicationsAsync(new PageRequest(3, back.Iterator), Ct)).Data.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task Pagination_PrevIterator_WalksBackInEitherOrder()
+    {
+        var ids = new List<string>();
+        for (int i = 0; i < 7; i++)
+        {
+            ids.Add((await CreateAppAsync()).Id);
+        }
+        foreach (bool descending in new[] { false, true })
+        {
+            // Forward to the end, then back with each page's prevIterator: every page comes back, in listing order.
+            var pages = new List<IReadOnlyList<string>>();
+            var page = await Store.ListApplicationsAsync(new PageRequest(3, Descending: descending), Ct);
+            pages.Add(page.Data.Select(a => a.Id).ToList());
+            while (!page.Done)
+            {
+                page = await Store.ListApplicationsAsync(new PageRequest(3, page.Iterator, descending), Ct);
+                pages.Add(page.Data.Select(a => a.Id).ToList());
+            }
+            var listed = pages.SelectMany(p => p).ToList();
+            Assert.Equal(descending ? ids.Order(StringComparer.Ordinal).Reverse() : ids.Order(StringComparer.Ordinal), listed);
+
+            for (int i = pages.Count - 1; i > 0; i--)
+            {
+                page = await Store.ListApplicationsAsync(new PageRequest(3, page.PrevIterator, descending), Ct);
+                Assert.Equal(pages[i - 1], page.Data.Select(a => a.Id));
+                Assert.Equal(i == 1, page.Done);
+            }
+        }
     }
 
     [Fact]
