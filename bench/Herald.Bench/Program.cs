@@ -132,7 +132,7 @@ if (postgres is not null)
     }
     catch (OperationCanceledException) when (options.Only is not null && !ct.IsCancellationRequested)
     {
-        heraldOnPg = false;
+        // Skipped by --only: the later PostgreSQL steps still run if their names match.
     }
     catch (ChildExitedException ex)
     {

@@ -39,9 +39,11 @@ internal static class PostgresSchema
         CREATE TABLE idempotency (key TEXT COLLATE "C" PRIMARY KEY, request_hash TEXT NOT NULL, status_code INTEGER NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL);
         CREATE TABLE settings (key TEXT COLLATE "C" PRIMARY KEY, value TEXT NOT NULL);
         """,
-        // Claims that skip busy endpoints find the other endpoints with queued work through this index.
+        // Claims that skip busy endpoints find the other endpoints with queued work through this index. It orders
+        // by next_attempt_at + 0, not next_attempt_at, so that the planner cannot serve a per-endpoint claim from
+        // ix_deliveries_due (every endpoint's rows in time order, filtered: as slow as the others' backlog is long).
         """
-        CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, next_attempt_at) WHERE status IN (1, 3);
+        CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, (next_attempt_at + 0)) WHERE status IN (1, 3);
         """,
     ];
 }

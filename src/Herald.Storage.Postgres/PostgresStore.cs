@@ -50,14 +50,17 @@ public sealed partial class PostgresStore : RelationalStore
 
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
 
-    /// <summary>One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED.</summary>
+    /// <summary>
+    /// One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED and reading them from
+    /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>).
+    /// </summary>
     protected override async Task<List<long>> SelectDuePerEndpointAsync(
         DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, CancellationToken ct) =>
         (await c.QueryAsync<long>(new CommandDefinition(
             """
             SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
-                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND next_attempt_at <= @now
-                ORDER BY next_attempt_at LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
+                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND next_attempt_at + 0 <= @now
+                ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
 
     /// <summary>A whole batch of results in two statements, the rows passed as arrays.</summary>

@@ -29,12 +29,16 @@ public abstract partial class RelationalStore
                 // The oldest due rows may all belong to endpoints that have no room (a hanging endpoint's backlog).
                 // Look only a few batches deep into the due order, then take the rest endpoint by endpoint, so a
                 // claim costs the same however much work the excluded endpoints have piled up.
+                // Only the rows taken are locked (a lock is a write on PostgreSQL); a row another node claimed
+                // meanwhile is skipped, or fails the re-checked condition once its claim has committed.
                 ids = (await c.QueryAsync<long>(Cmd(
                     $"""
                     UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
-                    WHERE id IN (SELECT id FROM (SELECT id, endpoint_id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
-                                                 ORDER BY next_attempt_at LIMIT @scan{ClaimLockClause}) oldest
-                                 WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @max)
+                    WHERE id IN (SELECT id FROM deliveries
+                                 WHERE id IN (SELECT id FROM (SELECT id, endpoint_id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
+                                                              ORDER BY next_attempt_at LIMIT @scan) oldest
+                                              WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @max)
+                                   AND status IN (1, 3) AND next_attempt_at <= @now{ClaimLockClause})
                     RETURNING id
                     """, args, t, cancellationToken))).ToList();
                 if (ids.Count < max)
