@@ -102,34 +102,16 @@ public abstract partial class RelationalStore
         DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, CancellationToken ct)
     {
         var ids = new List<long>();
-        await using var select = c.CreateCommand();
-        select.Transaction = t;
-        select.CommandText = $"""
+        using var select = Reusable.Create(c, t,
+            $"""
             SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND next_attempt_at <= @now
             ORDER BY next_attempt_at LIMIT @take{ClaimLockClause}
-            """;
-        var endpoint = AddParameter(select, "endpoint", null);
-        AddParameter(select, "now", now);
-        AddParameter(select, "take", perEndpoint);
-        foreach (var id in endpoints)
+            """, "endpoint", "now", "take");
+        foreach (var endpoint in endpoints)
         {
-            endpoint.Value = id;
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                ids.Add(reader.GetInt64(0));
-            }
+            await select.ReadLongsAsync(ids, ct, endpoint, now, perEndpoint);
         }
         return ids;
-    }
-
-    private static DbParameter AddParameter(DbCommand command, string name, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
-        return parameter;
     }
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>

@@ -81,6 +81,17 @@ internal sealed class Reusable : IDisposable
         return Convert.ToInt64(await _command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs with new values and appends the first column of every row to <paramref name="into"/>.</summary>
+    public async Task ReadLongsAsync(List<long> into, CancellationToken cancellationToken, params object?[] values)
+    {
+        Bind(values);
+        await using var reader = await _command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            into.Add(reader.GetInt64(0));
+        }
+    }
+
     private void Bind(object?[] values)
     {
         for (int i = 0; i < values.Length; i++)
