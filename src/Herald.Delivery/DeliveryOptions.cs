@@ -42,6 +42,9 @@ public sealed record DeliveryOptions
     /// <summary>Also send svix-id, svix-timestamp and svix-signature for receivers written against Svix.</summary>
     public bool SendSvixHeaders { get; init; }
 
+    /// <summary>Send W3C trace context (<c>traceparent</c>) to receivers; off by default so no internal trace ids leak.</summary>
+    public bool PropagateTraceContext { get; init; }
+
     public string UserAgent { get; init; } = "Herald-Webhooks/1.0";
 
     public Retries.RetryPolicy ToRetryPolicy() => new()

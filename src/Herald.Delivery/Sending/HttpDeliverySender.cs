@@ -38,6 +38,8 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
             // block every other endpoint on the same host and port.
             MaxConnectionsPerServer = int.MaxValue,
             MaxResponseHeadersLength = 64,
+            // A receiver learns nothing of the sender's tracing (traceparent, baggage) unless the operator opts in.
+            ActivityHeadersPropagator = options.PropagateTraceContext ? System.Diagnostics.DistributedContextPropagator.Current : null,
         });
     }
 

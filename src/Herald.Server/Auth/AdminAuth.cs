@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Herald.Server.Api;
 using Herald.Server.Hosting;
+using Herald.Server.Security;
 using Herald.Storage;
 using Microsoft.Extensions.Options;
 
@@ -73,11 +74,20 @@ internal static class AuthFilter
     public static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group) =>
         group.AddEndpointFilter(async (ctx, next) =>
         {
-            var auth = ctx.HttpContext.RequestServices.GetRequiredService<AdminAuth>();
-            return auth.IsAuthorized(ctx.HttpContext)
-                || (AdminAuth.BearerToken(ctx.HttpContext) is { } token && token.StartsWith(PortalAuth.Prefix, StringComparison.Ordinal)
-                    && await ctx.HttpContext.RequestServices.GetRequiredService<PortalAuth>().AllowsAsync(ctx.HttpContext, token))
-                ? await next(ctx)
-                : Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "A valid bearer token is required (Authorization: Bearer <token>).");
+            var http = ctx.HttpContext;
+            var limiter = http.RequestServices.GetRequiredService<FailedAuthLimiter>();
+            if (limiter.IsBlocked(http))
+            {
+                return FailedAuthLimiter.TooManyApi(http);
+            }
+            var auth = http.RequestServices.GetRequiredService<AdminAuth>();
+            if (auth.IsAuthorized(http)
+                || (AdminAuth.BearerToken(http) is { } token && token.StartsWith(PortalAuth.Prefix, StringComparison.Ordinal)
+                    && await http.RequestServices.GetRequiredService<PortalAuth>().AllowsAsync(http, token)))
+            {
+                return await next(ctx);
+            }
+            limiter.RecordFailure(http);
+            return Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "A valid bearer token is required (Authorization: Bearer <token>).");
         });
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Herald.Ids;
 using Herald.Model;
 using Herald.Server.Auth;
+using Herald.Server.Security;
 using Herald.Storage;
 using static Herald.Server.Dashboard.Html;
 
@@ -15,6 +16,11 @@ internal static class DashboardPages
     public static void MapHeraldDashboard(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/dashboard").ExcludeFromDescription();
+        group.AddEndpointFilter(async (ctx, next) =>
+        {
+            await ctx.HttpContext.RequestServices.GetRequiredService<DashboardSession>().CheckRevocationAsync(ctx.HttpContext);
+            return await next(ctx);
+        });
         group.MapGet("/login", (HttpContext http) =>
         {
             string csrf = PortalAuth.Base64Url(RandomNumberGenerator.GetBytes(24));
@@ -23,14 +29,19 @@ internal static class DashboardPages
             return Page("Sign in", "", error + Form("/dashboard/login", csrf,
                 """<label>Admin token <input name="token" type="password" autocomplete="current-password" required size="50"></label>""", "Sign in", "block"));
         });
-        group.MapPost("/login", async (HttpContext http, AdminAuth admin, DashboardSession sessions) =>
+        group.MapPost("/login", async (HttpContext http, AdminAuth admin, DashboardSession sessions, FailedAuthLimiter limiter) =>
         {
+            if (limiter.IsBlocked(http))
+            {
+                return FailedAuthLimiter.TooManyPage(http);
+            }
             if (await Forms.ReadAsync(http, http.Request.Cookies[LoginCsrfCookie] ?? "") is not { } form)
             {
                 return Forms.Forbidden();
             }
             if (!admin.Matches(Forms.Value(form, "token")))
             {
+                limiter.RecordFailure(http);
                 return Results.Redirect("/dashboard/login?failed=1");
             }
             http.Response.Cookies.Delete(LoginCsrfCookie, new CookieOptions { Path = "/dashboard" });
@@ -41,6 +52,7 @@ internal static class DashboardPages
         {
             if (Session(http, sessions) is { } s && await Forms.ReadAsync(http, sessions.Csrf(s)) is not null)
             {
+                await sessions.RevokeAsync(s, http.RequestAborted);
                 http.Response.Cookies.Delete(DashboardSession.Cookie, new CookieOptions { Path = "/dashboard" });
             }
             return Results.Redirect("/dashboard/login");
@@ -109,7 +121,7 @@ internal static class DashboardPages
 
     /// <summary>The valid session cookie of the request, or null.</summary>
     public static string? Session(HttpContext http, DashboardSession sessions) =>
-        http.Request.Cookies[DashboardSession.Cookie] is { } s && sessions.IsValid(s) ? s : null;
+        http.Request.Cookies[DashboardSession.Cookie] is { } s && sessions.IsValid(http, s) ? s : null;
 
     public static string Nav(string csrf) =>
         $"""<a href="/dashboard">Applications</a><a href="/dashboard/event-types">Event types</a><a href="/dashboard/tail">Live tail</a>{Form("/dashboard/logout", csrf, "", "Sign out")}""";

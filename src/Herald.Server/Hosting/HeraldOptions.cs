@@ -18,6 +18,12 @@ public sealed record HeraldOptions
     /// <summary>The grace period of a rotated secret when the request names none.</summary>
     public TimeSpan SecretRotationGrace { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// The server's public base URL (e.g. https://webhooks.example.com), used for the links Herald hands out. When empty
+    /// links use the address the request arrived on, never the request's Host header.
+    /// </summary>
+    public string? PublicUrl { get; init; }
+
     public StorageOptions Storage { get; init; } = new();
 }
 

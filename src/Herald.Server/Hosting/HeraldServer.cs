@@ -4,6 +4,7 @@ using Herald.Server.Dashboard;
 using Herald.Server.Idempotency;
 using Herald.Server.Observability;
 using Herald.Server.Operational;
+using Herald.Server.Security;
 
 namespace Herald.Server.Hosting;
 
@@ -24,6 +25,7 @@ public static class HeraldServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseHeraldSecurity();
         app.UseMiddleware<ProblemMiddleware>();
         app.UseHeraldObservability();
         app.UseHeraldOperationalWebhooks();

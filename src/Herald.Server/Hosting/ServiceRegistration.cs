@@ -6,6 +6,7 @@ using Herald.Server.Auth;
 using Herald.Server.Dashboard;
 using Herald.Server.Observability;
 using Herald.Server.Operational;
+using Herald.Server.Security;
 using Herald.Storage;
 using Herald.Storage.Sqlite;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -39,6 +40,7 @@ public static class ServiceRegistration
         services.AddHeraldObservability(configuration);
         services.AddHeraldOperationalWebhooks(configuration);
         services.AddHeraldConsoles(configuration);
+        services.AddHeraldSecurity(configuration);
 
         var roles = configuration["Herald:Roles"] ?? "api,dispatcher";
         if (roles.Contains("dispatcher", StringComparison.OrdinalIgnoreCase))

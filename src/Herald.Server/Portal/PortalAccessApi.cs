@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Security;
 using Herald.Storage;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ namespace Herald.Server.Portal;
 internal static class PortalAccessApi
 {
     public static void MapPortalAccess(this RouteGroupBuilder adminApi) =>
-        adminApi.MapPost("/auth/app-portal-access/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, PortalAuth portal, IOptions<PortalOptions> options) =>
+        adminApi.MapPost("/auth/app-portal-access/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, PortalAuth portal, IOptions<PortalOptions> options, PublicBaseUrl publicUrl) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
             var input = http.Request.ContentLength is null or 0 && !http.Request.Headers.ContentType.Any()
@@ -23,15 +24,24 @@ internal static class PortalAccessApi
             new Validation().Range("expiry", input.Expiry, 60, 7 * 24 * 3600).ThrowIfInvalid();
             var lifetime = input.Expiry is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.TokenLifetime;
             var (token, _) = await portal.IssueAsync(app.Id, lifetime, http.RequestAborted);
-            string baseUrl = (options.Value.PublicUrl ?? $"{http.Request.Scheme}://{http.Request.Host}").TrimEnd('/');
+            string baseUrl = publicUrl.For(http);
             return Reply.Ok(new AppPortalAccessOut($"{baseUrl}/portal/login?token={Uri.EscapeDataString(token)}", token), PortalJsonContext.Default.AppPortalAccessOut);
         });
 
     public static void MapPortalLogout(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/v1/auth/logout", async (HttpContext http, PortalAuth portal) =>
-            AdminAuth.BearerToken(http) is { } token && await portal.RevokeAsync(token, http.RequestAborted)
-                ? Reply.NoContent()
-                : Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "Only a valid portal token can be logged out."));
+        app.MapPost("/api/v1/auth/logout", async (HttpContext http, PortalAuth portal, FailedAuthLimiter limiter) =>
+        {
+            if (limiter.IsBlocked(http))
+            {
+                return FailedAuthLimiter.TooManyApi(http);
+            }
+            if (AdminAuth.BearerToken(http) is { } token && await portal.RevokeAsync(token, http.RequestAborted))
+            {
+                return Reply.NoContent();
+            }
+            limiter.RecordFailure(http);
+            return Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "Only a valid portal token can be logged out.");
+        });
 }
 
 public sealed record AppPortalAccessIn

@@ -6,6 +6,6 @@ public sealed record PortalOptions
     /// <summary>How long a portal link works (1 hour by default).</summary>
     public TimeSpan TokenLifetime { get; init; } = TimeSpan.FromHours(1);
 
-    /// <summary>The server's public base URL for links (e.g. https://webhooks.example.com); the request's own host when empty.</summary>
+    /// <summary>Older name of <c>Herald:PublicUrl</c>, used when that is not set.</summary>
     public string? PublicUrl { get; init; }
 }

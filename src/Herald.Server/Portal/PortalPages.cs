@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Herald.Server.Auth;
 using Herald.Server.Dashboard;
+using Herald.Server.Security;
 using Herald.Storage;
 
 namespace Herald.Server.Portal;
@@ -17,17 +18,21 @@ internal static class PortalPages
     public static void MapHeraldPortal(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/portal").ExcludeFromDescription();
-        group.MapGet("/login", async (HttpContext http, PortalAuth portal) =>
+        group.MapGet("/login", async (HttpContext http, PortalAuth portal, FailedAuthLimiter limiter) =>
         {
+            if (limiter.IsBlocked(http))
+            {
+                return FailedAuthLimiter.TooManyPage(http);
+            }
             string? token = http.Request.Query["token"];
             if (await portal.ValidateAsync(token, http.RequestAborted) is null)
             {
+                limiter.RecordFailure(http);
                 return Refused();
             }
             // Lax, not Strict: a portal link is opened from the provider's own site, and the redirect that follows
             // must carry the cookie. Every state-changing form still needs the per-token CSRF field.
             http.Response.Cookies.Append(Cookie, token!, DashboardSession.CookieOptions(http, "/portal", TimeSpan.FromHours(12), SameSiteMode.Lax));
-            http.Response.Headers["Referrer-Policy"] = "no-referrer";
             return Results.Redirect("/portal", permanent: false, preserveMethod: false);
         });
         group.MapPost("/logout", async (HttpContext http, PortalAuth portal) =>
