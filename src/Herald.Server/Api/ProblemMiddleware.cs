@@ -3,7 +3,7 @@ using Herald.Storage;
 
 namespace Herald.Server.Api;
 
-/// <summary>Turns every failure into a problem body: 4xx for the caller's mistakes, 503 when the database is away, 500 otherwise.</summary>
+/// <summary>Turns every failure into a problem body: 4xx for the caller's mistakes, 503 when the database is away or busy, 500 otherwise.</summary>
 internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<ProblemMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
@@ -36,7 +36,10 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
                 return Reply.Problem(bad.StatusCode, bad.StatusCode == 413 ? "payload_too_large" : "bad_request", bad.Message);
             case OperationCanceledException when context.RequestAborted.IsCancellationRequested:
                 return Reply.Problem(499, "client_closed_request", "The client closed the request.");
-            case StoreUnavailableException or System.Data.Common.DbException or TimeoutException or System.Net.Sockets.SocketException:
+            // Only a database that cannot be reached (or is momentarily busy) is an outage; any other database error is
+            // a defect of ours (the input was validated before it got there), logged and answered 500.
+            case StoreUnavailableException or TimeoutException or System.Net.Sockets.SocketException:
+            case System.Data.Common.DbException db when Herald.Storage.Postgres.PostgresFailures.IsOutage(db) || Herald.Storage.Sqlite.SqliteFailures.IsOutage(db):
                 LogStoreUnavailable(logger, ex);
                 return Reply.Problem(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "The database is not reachable; try again shortly.");
             default:

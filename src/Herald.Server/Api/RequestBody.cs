@@ -45,15 +45,23 @@ internal static class RequestBody
             {
                 throw ApiException.BadRequest("A JSON request body is required.");
             }
+            T value;
             try
             {
-                return JsonSerializer.Deserialize(buffer.AsSpan(0, length), info)
+                value = JsonSerializer.Deserialize(buffer.AsSpan(0, length), info)
                     ?? throw ApiException.BadRequest("The request body must be a JSON object, not null.");
             }
             catch (JsonException ex)
             {
-                throw ApiException.BadRequest($"The request body is not valid JSON for this operation: {ex.Message}");
+                // The serializer's own message names internal types; say where the body went wrong instead.
+                throw ApiException.BadRequest("The request body is not valid JSON for this operation"
+                    + (string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "." : $": the value at {ex.Path} does not have the expected type or form."));
             }
+            if (ControlCharacters.Find(buffer.AsSpan(0, length)) is { Count: > 0 } problems)
+            {
+                throw new ValidationFailedException(problems);
+            }
+            return value;
         }
         finally
         {

@@ -13,10 +13,10 @@ internal sealed partial class Validation
 
     private readonly List<ValidationErrorItem> _errors = [];
 
-    [GeneratedRegex("^[a-zA-Z0-9\\-_.]+$")]
+    [GeneratedRegex("\\A[a-zA-Z0-9\\-_.]+\\z")]
     private static partial Regex NamePattern();
 
-    [GeneratedRegex("^(whsec_)?[a-zA-Z0-9+/=]{32,100}$")]
+    [GeneratedRegex("\\A(whsec_)?[a-zA-Z0-9+/=]{32,100}\\z")]
     private static partial Regex SecretPattern();
 
     public Validation Fail(string field, string message, string type = "value_error")
@@ -85,8 +85,26 @@ internal sealed partial class Validation
         return string.IsNullOrEmpty(uri.UserInfo) ? this : Fail(field, "must not carry credentials", "value_error.url");
     }
 
-    public Validation Secret(string field, string? value) =>
-        value is null || SecretPattern().IsMatch(value) ? this : Fail(field, "must be whsec_ followed by 32 to 100 base64 characters", "value_error.str.regex");
+    public const int MinSecretBytes = 24;
+    public const int MaxSecretBytes = 64;
+
+    /// <summary>A <c>whsec_</c> secret whose base64 decodes to 24 to 64 bytes (a key that can sign).</summary>
+    public Validation Secret(string field, string? value)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        if (!SecretPattern().IsMatch(value))
+        {
+            return Fail(field, "must be whsec_ followed by 32 to 100 base64 characters", "value_error.str.regex");
+        }
+        string base64 = value.StartsWith("whsec_", StringComparison.Ordinal) ? value[6..] : value;
+        Span<byte> key = stackalloc byte[100];
+        return Convert.TryFromBase64String(base64, key, out int length) && length is >= MinSecretBytes and <= MaxSecretBytes
+            ? this
+            : Fail(field, $"must be valid base64 of {MinSecretBytes} to {MaxSecretBytes} bytes", "value_error.str.base64");
+    }
 
     public Validation Metadata(string field, IReadOnlyDictionary<string, string>? metadata)
     {

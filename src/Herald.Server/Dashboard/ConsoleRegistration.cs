@@ -15,6 +15,8 @@ internal static class ConsoleRegistration
         services.TryAddSingleton<PortalAuth>();
         services.TryAddSingleton<DashboardSession>();
         services.TryAddSingleton<DeliveryFeed>();
+        services.TryAddSingleton<AppMessageFeeds>();
+        services.AddOptions<Hosting.LimitsOptions>().Bind(configuration.GetSection("Herald:Limits")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
         return services;
     }

@@ -31,6 +31,12 @@ internal sealed class StreamCursor
         return from;
     }
 
+    /// <summary>Where the stream starts (exclusive): the connection time, or the last id a reconnecting listener saw.</summary>
+    public string Floor => _floor;
+
+    /// <summary>Whether the id is newer than where the stream starts.</summary>
+    public bool IsAfterFloor(string id) => string.CompareOrdinal(id, _floor) > 0;
+
     /// <summary>True the first time an id is offered.</summary>
     public bool ShouldSend(string id) => _sent.Add(id);
 }

@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Herald.Server.Hosting;
+
+/// <summary><c>Herald:Limits</c>: what one tenant may hold, so that no tenant can exhaust a node for the others.</summary>
+public sealed record LimitsOptions
+{
+    /// <summary>Concurrent live streams (<c>/api/v1/app/{app}/stream</c>) of one application, over all tokens.</summary>
+    [Range(1, 100_000)]
+    public int StreamsPerApp { get; init; } = 20;
+
+    /// <summary>Concurrent live streams opened with one token (the admin token counts as one token).</summary>
+    [Range(1, 100_000)]
+    public int StreamsPerToken { get; init; } = 100;
+}
