@@ -2,6 +2,7 @@
 // verifies deliveries with the SDK's own Webhook class.
 // Usage: node compat.mjs <1|2> <herald url> <token> <receiver url> <receiver log file>
 // The receiver log holds one JSON line per webhook request: { path, body, headers }.
+import { webcrypto } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
 
@@ -10,6 +11,8 @@ if (generation !== "1" && generation !== "2") {
   throw new Error("the first argument is the SDK generation: 1 or 2");
 }
 const v1 = generation === "1";
+// svix 2.x asks for Node.js 22 and uses the global Web Crypto object, which Node.js 18 (Debian's) only has as a module.
+globalThis.crypto ??= webcrypto;
 const { Svix, Webhook } = await import(v1 ? "svix1" : "svix2");
 const sdkVersion = JSON.parse(readFileSync(new URL(`./node_modules/svix${generation}/package.json`, import.meta.url), "utf8")).version;
 console.log(`svix ${sdkVersion} (generation ${generation}.x)`);
@@ -46,7 +49,9 @@ const eventTypesOf = async endpoint => {
   return (await response.json()).eventTypes;
 };
 // The PUT operations were renamed in 2.x.
-const put = v1 ? { app: "update", endpoint: "update", headers: "updateHeaders" } : { app: "upsert", endpoint: "upsert", headers: "setHeaders" };
+const put = v1
+  ? { app: "update", eventType: "update", endpoint: "update", headers: "updateHeaders" }
+  : { app: "upsert", eventType: "upsert", endpoint: "upsert", headers: "setHeaders" };
 
 await svix.health.get();
 check("health", true);
@@ -80,6 +85,7 @@ await svix.eventType.create({ name: "payment.succeeded", description: "Paid" });
 await svix.eventType.create({ name: "order.created", description: "Ordered" });
 check("eventType.get", (await svix.eventType.get("payment.succeeded")).description === "Paid");
 check("eventType.patch", (await svix.eventType.patch("payment.succeeded", { deprecated: true })).deprecated === true);
+check(`eventType.${put.eventType}`, (await svix.eventType[put.eventType]("order.created", { description: "Ordered!" })).description === "Ordered!");
 check("eventType.list", (await svix.eventType.list()).data.length === 2);
 
 // Endpoints. 1.x: the legacy filterTypes and rateLimit names, which Herald must honour, not drop.
@@ -167,12 +173,33 @@ check("endpoint.replayMissing sends what never arrived, once",
 check("endpoint.replayMissing skips what arrived", received("/orders").length === 1 && (await svix.messageAttempt.listByEndpoint(app.id, ep.id)).data.length === 1);
 check("order.created reached no endpoint", (await svix.messageAttempt.listByMsg(app.id, other.id)).data.length === 0);
 
+const example = await svix.endpoint.sendExample(app.id, late.id, { eventType: "order.created" });
+const exampleDelivery = await eventually("the example at the late endpoint", () => received("/late").find(r => r.headers["webhook-id"] === example.id));
+check("endpoint.sendExample", example.eventType === "order.created" && received("/orders").length === 1 && exampleDelivery !== undefined);
+await svix.message.expungeContent(app.id, other.id);
+const expunged = await svix.message.get(app.id, other.id, { withContent: true });
+check("message.expungeContent", Object.keys(expunged.payload).length === 0, JSON.stringify(expunged));
+const answered = (await svix.messageAttempt.get(app.id, msg.id, attempts.data[0].id)).response;
+await svix.messageAttempt.expungeContent(app.id, msg.id, attempts.data[0].id);
+const expungedAttempt = await svix.messageAttempt.get(app.id, msg.id, attempts.data[0].id);
+check("messageAttempt.expungeContent", answered === "ok" && expungedAttempt.response === "", JSON.stringify(expungedAttempt));
+
 // Portal links, under the current name and (1.x) the deprecated one.
 const portal = await svix.authentication.appPortalAccess(app.id, {});
 check("authentication.appPortalAccess", portal.url.includes("/portal/login") && portal.token.length > 0);
 if (v1) {
   const dashboard = await svix.authentication.dashboardAccess(app.id);
   check("authentication.dashboardAccess", dashboard.url.includes("/portal/login") && dashboard.token.length > 0 && dashboard.token !== portal.token, JSON.stringify(dashboard));
+}
+
+const asPortal = new Svix(portal.token, { serverUrl });
+check("a portal token reads its application", (await asPortal.endpoint.list(app.id)).data.length === 2);
+await asPortal.authentication.logout();
+try {
+  await asPortal.endpoint.list(app.id);
+  check("authentication.logout", false);
+} catch (e) {
+  check("authentication.logout", e.code === 401, String(e));
 }
 
 await svix.messageAttempt.resend(app.id, msg.id, ep.id);
