@@ -36,6 +36,28 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task ReplayMissing_GoesThroughALongWindowInBatches()
+    {
+        var app = await CreateAppAsync();
+        var other = await CreateEndpointAsync(app.Id);
+        var target = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        var expected = new List<string>();
+        for (int i = 0; i < 1_100; i++)
+        {
+            var (message, _) = await SendAsync(app.Id, T0.AddSeconds(i), eventType: i % 3 == 0 ? "order.created" : Paid, onlyEndpointId: other.Id);
+            if (i % 3 != 0)
+            {
+                expected.Add(message.Id);
+            }
+        }
+
+        Assert.Equal(expected.Count, await Store.ReplayMissingAsync(app.Id, target.Id, T0, null, T0.AddHours(1), Ct));
+
+        var due = await ClaimAsync(T0.AddHours(1), max: 2_000, other.Id);
+        Assert.Equal(expected.Order(), due.Select(d => d.MsgId).Order());
+    }
+
+    [Fact]
     public async Task ReplayMissing_QueuesNothing_ForADisabledEndpoint_OrAnotherApplicationsEndpoint()
     {
         var app = await CreateAppAsync();
