@@ -39,6 +39,12 @@ public interface IHeraldStore : IAsyncDisposable
     Task<EndpointStats> GetEndpointStatsAsync(string appId, string endpointId, DateTimeOffset? since, DateTimeOffset? until, CancellationToken cancellationToken);
     /// <summary>Makes failed deliveries of the endpoint created in [since, until) due again; returns how many.</summary>
     Task<int> RecoverEndpointAsync(string appId, string endpointId, DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Queues a manual attempt to the endpoint, due now, of every message of the application created in [since, until)
+    /// that the endpoint's filters accept and that never reached it (no successful attempt, none being sent).
+    /// Returns how many; none when the endpoint is disabled.
+    /// </summary>
+    Task<int> ReplayMissingAsync(string appId, string endpointId, DateTimeOffset since, DateTimeOffset? until, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores the message and, in the same transaction, one pending delivery per enabled endpoint of the

@@ -4,8 +4,9 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Server.Api;
 
+// Nulls are written, as the Svix server writes its nullable fields (iterator, uid, eventId, channels, throttleRate…):
+// Svix's SDKs require some of those keys to be present. Herald-only fields opt out with [JsonIgnore(WhenWritingNull)].
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     ReadCommentHandling = JsonCommentHandling.Disallow,
     Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(ApplicationIn))]
@@ -25,6 +26,8 @@ namespace Herald.Server.Api;
 [JsonSerializable(typeof(EndpointStatsOut))]
 [JsonSerializable(typeof(RecoverIn))]
 [JsonSerializable(typeof(RecoverOut))]
+[JsonSerializable(typeof(ReplayIn))]
+[JsonSerializable(typeof(ReplayOut))]
 [JsonSerializable(typeof(EventExampleIn))]
 [JsonSerializable(typeof(MessageEndpointOut))]
 [JsonSerializable(typeof(ListResponse<MessageEndpointOut>))]

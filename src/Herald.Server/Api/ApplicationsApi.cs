@@ -7,6 +7,9 @@ namespace Herald.Server.Api;
 
 internal static class ApplicationsApi
 {
+    /// <summary>Legacy field names (Svix SDKs of the 1.x line) and the names they stand for.</summary>
+    private static readonly Dictionary<string, string> ApplicationAliases = new(StringComparer.Ordinal) { ["rateLimit"] = "throttleRate" };
+
     public static void MapApplications(this RouteGroupBuilder api)
     {
         api.MapGet("/app", async (HttpContext http, IHeraldStore store) =>
@@ -14,7 +17,7 @@ internal static class ApplicationsApi
 
         api.MapPost("/app", async (HttpContext http, IHeraldStore store, TimeProvider time) =>
         {
-            var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.ApplicationIn, 256 * 1024);
+            var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.ApplicationIn, 256 * 1024)).Canonical();
             Validate(input);
             if (Paging.Flag(http, "get_if_exists", false) && input.Uid is not null && await store.GetApplicationAsync(input.Uid, http.RequestAborted) is { } existing)
             {
@@ -29,7 +32,7 @@ internal static class ApplicationsApi
 
         api.MapPut("/app/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, TimeProvider time) =>
         {
-            var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.ApplicationIn, 256 * 1024);
+            var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.ApplicationIn, 256 * 1024)).Canonical();
             Validate(input);
             if (await store.GetApplicationAsync(app_id, http.RequestAborted) is not { } app)
             {
@@ -51,7 +54,7 @@ internal static class ApplicationsApi
         {
             var app = await RequireAsync(store, app_id, http.RequestAborted);
             var patch = await RequestBody.ReadAsync(http, ApiJsonContext.Default.JsonElement, 256 * 1024);
-            var updated = Patch.Apply(patch, app, (a, name, value) => name switch
+            var updated = Patch.Apply(patch, app, (a, name, value) => Patch.Canonical(patch, name, ApplicationAliases) switch
             {
                 "name" => a with { Name = Patch.String(value, "name") ?? throw Patch.NotNull("name") },
                 "uid" => a with { Uid = Patch.String(value, "uid") },

@@ -6,6 +6,11 @@ public sealed record ApplicationIn
     public string? Uid { get; init; }
     public int? ThrottleRate { get; init; }
     public Dictionary<string, string>? Metadata { get; init; }
+    /// <summary>Legacy name of <see cref="ThrottleRate"/>, still sent by Svix SDKs of the 1.x line; throttleRate wins when both are given.</summary>
+    public int? RateLimit { get; init; }
+
+    /// <summary>The input with the legacy name folded into the canonical one.</summary>
+    internal ApplicationIn Canonical() => this with { ThrottleRate = ThrottleRate ?? RateLimit, RateLimit = null };
 }
 
 public sealed record ApplicationOut(

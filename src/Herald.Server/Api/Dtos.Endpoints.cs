@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Herald.Model;
 
 namespace Herald.Server.Api;
@@ -15,10 +16,19 @@ public sealed record EndpointIn
     public string? Secret { get; init; }
     /// <summary>Herald extension: custom headers at creation.</summary>
     public Dictionary<string, string>? Headers { get; init; }
+    /// <summary>Legacy name of <see cref="EventTypes"/>, still sent by Svix SDKs of the 1.x line; eventTypes wins when both are given.</summary>
+    public List<string>? FilterTypes { get; init; }
+    /// <summary>Legacy name of <see cref="ThrottleRate"/>, still sent by Svix SDKs of the 1.x line; throttleRate wins when both are given.</summary>
+    public int? RateLimit { get; init; }
+
+    /// <summary>The input with the legacy names folded into the canonical ones.</summary>
+    internal EndpointIn Canonical() =>
+        this with { EventTypes = EventTypes ?? FilterTypes, ThrottleRate = ThrottleRate ?? RateLimit, FilterTypes = null, RateLimit = null };
 }
 
 public sealed record EndpointOut(
-    string Id, string? Uid, string Url, string Description, bool Disabled, string? DisabledReason,
+    string Id, string? Uid, string Url, string Description, bool Disabled,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisabledReason,
     IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? Channels, int? ThrottleRate,
     IReadOnlyDictionary<string, string> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -37,7 +47,10 @@ public sealed record EndpointHeadersIn
 
 public sealed record EndpointHeadersPatchIn
 {
+    /// <summary>Headers to set; a null value removes that header.</summary>
     public Dictionary<string, string?>? Headers { get; init; }
+    /// <summary>Names of headers to remove (applied after <see cref="Headers"/>).</summary>
+    public List<string>? DeleteHeaders { get; init; }
 }
 
 public sealed record EndpointHeadersOut(IReadOnlyDictionary<string, string> Headers, IReadOnlyList<string> Sensitive);
@@ -51,6 +64,14 @@ public sealed record RecoverIn
 }
 
 public sealed record RecoverOut(string Id, string Status, string Task, DateTimeOffset UpdatedAt);
+
+public sealed record ReplayIn
+{
+    public DateTimeOffset? Since { get; init; }
+    public DateTimeOffset? Until { get; init; }
+}
+
+public sealed record ReplayOut(string Id, string Status, string Task, DateTimeOffset UpdatedAt);
 
 public sealed record EventExampleIn
 {

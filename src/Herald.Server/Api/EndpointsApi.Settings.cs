@@ -66,9 +66,12 @@ internal static partial class EndpointsApi
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointHeadersPatchIn, 256 * 1024);
-            new Validation().Required("headers", input.Headers).ThrowIfInvalid();
+            if (input.Headers is null && input.DeleteHeaders is null)
+            {
+                new Validation().Required("headers", input.Headers).ThrowIfInvalid();
+            }
             var headers = new Dictionary<string, string>(endpoint.Headers, StringComparer.OrdinalIgnoreCase);
-            foreach (var (name, value) in input.Headers!)
+            foreach (var (name, value) in input.Headers ?? [])
             {
                 if (value is null)
                 {
@@ -78,6 +81,10 @@ internal static partial class EndpointsApi
                 {
                     headers[name] = value;
                 }
+            }
+            foreach (var name in input.DeleteHeaders ?? [])
+            {
+                headers.Remove(name ?? "");
             }
             new Validation().Headers("headers", headers.Select(h => new KeyValuePair<string, string?>(h.Key, h.Value))).ThrowIfInvalid();
             await store.UpdateEndpointAsync(endpoint with { Headers = headers, UpdatedAt = time.GetUtcNow() }, http.RequestAborted);

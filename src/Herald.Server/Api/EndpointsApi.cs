@@ -11,6 +11,13 @@ internal static partial class EndpointsApi
 {
     private const int BodyLimit = 512 * 1024;
 
+    /// <summary>Legacy field names (Svix SDKs of the 1.x line) and the names they stand for.</summary>
+    private static readonly Dictionary<string, string> EndpointAliases = new(StringComparer.Ordinal)
+    {
+        ["filterTypes"] = "eventTypes",
+        ["rateLimit"] = "throttleRate",
+    };
+
     public static void MapEndpoints(this RouteGroupBuilder api)
     {
         api.MapGet("/app/{app_id}/endpoint", async (string app_id, HttpContext http, IHeraldStore store) =>
@@ -23,7 +30,7 @@ internal static partial class EndpointsApi
         api.MapPost("/app/{app_id}/endpoint", async (string app_id, HttpContext http, IHeraldStore store, TimeProvider time) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
-            var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointIn, BodyLimit);
+            var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointIn, BodyLimit)).Canonical();
             Validate(input);
             var endpoint = await CreateAsync(store, time, app.Id, input, http.RequestAborted);
             return Reply.Json(StatusCodes.Status201Created, ToOut(endpoint), ApiJsonContext.Default.EndpointOut);
@@ -35,7 +42,7 @@ internal static partial class EndpointsApi
         api.MapPut("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
-            var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointIn, BodyLimit);
+            var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointIn, BodyLimit)).Canonical();
             Validate(input);
             if (await store.GetEndpointAsync(app.Id, endpoint_id, http.RequestAborted) is not { } existing)
             {
@@ -59,7 +66,7 @@ internal static partial class EndpointsApi
         {
             var (_, existing) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var patch = await RequestBody.ReadAsync(http, ApiJsonContext.Default.JsonElement, BodyLimit);
-            var updated = Patch.Apply(patch, existing, (e, name, value) => name switch
+            var updated = Patch.Apply(patch, existing, (e, name, value) => Patch.Canonical(patch, name, EndpointAliases) switch
             {
                 "url" => e with { Url = Patch.String(value, name) ?? throw Patch.NotNull(name) },
                 "uid" => e with { Uid = Patch.String(value, name) },
@@ -105,6 +112,17 @@ internal static partial class EndpointsApi
             await store.RecoverEndpointAsync(app.Id, endpoint.Id, input.Since!.Value, input.Until, now, http.RequestAborted);
             signal.Notify();
             return Reply.Json(StatusCodes.Status202Accepted, new RecoverOut(HeraldId.New(HeraldId.Task, now), "running", "endpoint.recover", now), ApiJsonContext.Default.RecoverOut);
+        });
+
+        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/replay-missing", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        {
+            var (app, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
+            var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.ReplayIn, 16 * 1024);
+            new Validation().Required("since", input.Since).ThrowIfInvalid();
+            var now = time.GetUtcNow();
+            await store.ReplayMissingAsync(app.Id, endpoint.Id, input.Since!.Value, input.Until, now, http.RequestAborted);
+            signal.Notify();
+            return Reply.Json(StatusCodes.Status202Accepted, new ReplayOut(HeraldId.New(HeraldId.Task, now), "running", "endpoint.replay", now), ApiJsonContext.Default.ReplayOut);
         });
 
         MapSecrets(api);

@@ -25,7 +25,7 @@ internal static class MessagesApi
             var app = await store.GetApplicationAsync(app_id, http.RequestAborted);
             if (app is null)
             {
-                if (input.Application is not { } appInput)
+                if (input.Application?.Canonical() is not { } appInput)
                 {
                     throw ApiException.NotFound("Application");
                 }

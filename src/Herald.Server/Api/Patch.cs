@@ -18,6 +18,13 @@ internal static class Patch
         return current;
     }
 
+    /// <summary>
+    /// The canonical name of a body field: a legacy alias stands for its canonical field unless the body also
+    /// holds that field (the canonical name wins), in which case the alias is ignored (an empty name is returned).
+    /// </summary>
+    public static string Canonical(JsonElement body, string name, IReadOnlyDictionary<string, string> aliases) =>
+        aliases.TryGetValue(name, out var canonical) ? body.TryGetProperty(canonical, out _) ? "" : canonical : name;
+
     public static string? String(JsonElement value, string field) => value.ValueKind switch
     {
         JsonValueKind.Null => null,

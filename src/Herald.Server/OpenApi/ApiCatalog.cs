@@ -38,11 +38,12 @@ internal static class ApiCatalog
         new("delete", Endpoint, "Endpoint", "Delete an endpoint") { Status = 204 },
         new("get", Endpoint + "/stats", "Endpoint", "Count an endpoint's deliveries by status") { Query = ["since", "until"], Returns = "EndpointStatsOut" },
         new("post", Endpoint + "/recover", "Endpoint", "Resend the endpoint's failed messages since a time") { Body = "RecoverIn", Status = 202, Returns = "RecoverOut" },
+        new("post", Endpoint + "/replay-missing", "Endpoint", "Resend every message since a time that never reached the endpoint") { Body = "ReplayIn", Status = 202, Returns = "ReplayOut" },
         new("get", Endpoint + "/secret", "Endpoint", "Get the endpoint's signing secret") { Returns = "EndpointSecretOut" },
         new("post", Endpoint + "/secret/rotate", "Endpoint", "Rotate the signing secret (the old one stays valid for a grace period)") { Body = "EndpointSecretRotateIn", Status = 204 },
         new("get", Endpoint + "/headers", "Endpoint", "Get the endpoint's custom headers (sensitive values hidden)") { Returns = "EndpointHeadersOut" },
         new("put", Endpoint + "/headers", "Endpoint", "Replace the endpoint's custom headers") { Body = "EndpointHeadersIn", Status = 204 },
-        new("patch", Endpoint + "/headers", "Endpoint", "Set or remove (null) some custom headers") { Body = "EndpointHeadersPatchIn", Status = 204 },
+        new("patch", Endpoint + "/headers", "Endpoint", "Set some custom headers, remove others (a null value, or named in deleteHeaders)") { Body = "EndpointHeadersPatchIn", Status = 204 },
         new("post", Endpoint + "/send-example", "Endpoint", "Send an example message of an event type to this endpoint") { Body = "EventExampleIn", Status = 202, Returns = "MessageOut" },
         new("get", Endpoint + "/msg", "Endpoint", "List the messages sent to an endpoint, with their delivery status")
         {
@@ -72,6 +73,7 @@ internal static class ApiCatalog
         new("delete", Msg + "/attempt/{attempt_id}/content", "Attempt", "Delete an attempt's response body") { Status = 204 },
 
         new("post", "/api/v1/auth/app-portal-access/{app_id}", "Portal", "Issue a consumer portal link and token for one application") { Body = "AppPortalAccessIn", Returns = "AppPortalAccessOut" },
+        new("post", "/api/v1/auth/dashboard-access/{app_id}", "Portal", "Deprecated name of app-portal-access (Svix SDKs of the 1.x line call it)") { Returns = "AppPortalAccessOut" },
         new("post", "/api/v1/auth/logout", "Portal", "Revoke the portal token used to call it") { Status = 204 },
     ];
 }

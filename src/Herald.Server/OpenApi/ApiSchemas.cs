@@ -32,6 +32,8 @@ internal static class ApiSchemas
         yield return ("EndpointStatsOut", api.EndpointStatsOut);
         yield return ("RecoverIn", api.RecoverIn);
         yield return ("RecoverOut", api.RecoverOut);
+        yield return ("ReplayIn", api.ReplayIn);
+        yield return ("ReplayOut", api.ReplayOut);
         yield return ("EventExampleIn", api.EventExampleIn);
         yield return ("MessageIn", api.MessageIn);
         yield return ("MessageOut", api.MessageOut);

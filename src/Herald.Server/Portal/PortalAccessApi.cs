@@ -14,19 +14,25 @@ namespace Herald.Server.Portal;
 /// </summary>
 internal static class PortalAccessApi
 {
-    public static void MapPortalAccess(this RouteGroupBuilder adminApi) =>
-        adminApi.MapPost("/auth/app-portal-access/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, PortalAuth portal, IOptions<PortalOptions> options, PublicBaseUrl publicUrl) =>
-        {
-            var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
-            var input = http.Request.ContentLength is null or 0 && !http.Request.Headers.ContentType.Any()
-                ? new AppPortalAccessIn()
-                : await RequestBody.ReadAsync(http, PortalJsonContext.Default.AppPortalAccessIn, 16 * 1024);
-            new Validation().Range("expiry", input.Expiry, 60, 7 * 24 * 3600).ThrowIfInvalid();
-            var lifetime = input.Expiry is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.TokenLifetime;
-            var (token, _) = await portal.IssueAsync(app.Id, lifetime, http.RequestAborted);
-            string baseUrl = publicUrl.For(http);
-            return Reply.Ok(new AppPortalAccessOut($"{baseUrl}/portal/login?token={Uri.EscapeDataString(token)}", token), PortalJsonContext.Default.AppPortalAccessOut);
-        });
+    public static void MapPortalAccess(this RouteGroupBuilder adminApi)
+    {
+        adminApi.MapPost("/auth/app-portal-access/{app_id}", IssueAsync);
+        // Svix's deprecated name of the same operation, still called by SDKs of the 1.x line (with no body).
+        adminApi.MapPost("/auth/dashboard-access/{app_id}", IssueAsync);
+    }
+
+    private static async Task<JsonBody> IssueAsync(string app_id, HttpContext http, IHeraldStore store, PortalAuth portal, IOptions<PortalOptions> options, PublicBaseUrl publicUrl)
+    {
+        var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
+        var input = http.Request.ContentLength is null or 0 && !http.Request.Headers.ContentType.Any()
+            ? new AppPortalAccessIn()
+            : await RequestBody.ReadAsync(http, PortalJsonContext.Default.AppPortalAccessIn, 16 * 1024);
+        new Validation().Range("expiry", input.Expiry, 60, 7 * 24 * 3600).ThrowIfInvalid();
+        var lifetime = input.Expiry is { } seconds ? TimeSpan.FromSeconds(seconds) : options.Value.TokenLifetime;
+        var (token, _) = await portal.IssueAsync(app.Id, lifetime, http.RequestAborted);
+        string baseUrl = publicUrl.For(http);
+        return Reply.Ok(new AppPortalAccessOut($"{baseUrl}/portal/login?token={Uri.EscapeDataString(token)}", token), PortalJsonContext.Default.AppPortalAccessOut);
+    }
 
     public static void MapPortalLogout(this IEndpointRouteBuilder app) =>
         app.MapPost("/api/v1/auth/logout", async (HttpContext http, PortalAuth portal, FailedAuthLimiter limiter) =>
