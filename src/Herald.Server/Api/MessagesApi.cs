@@ -29,9 +29,9 @@ internal static class MessagesApi
                 {
                     throw ApiException.NotFound("Application");
                 }
-                ApplicationsApi.Validate(appInput, "application.");
                 string? uid = appInput.Uid ?? (HeraldId.HasPrefix(app_id, HeraldId.App) ? null : app_id);
-                app = await ApplicationsApi.CreateAsync(store, time, appInput, uid, http.RequestAborted);
+                app = await ValidationFailedException.UnderAsync("application", () =>
+                    http.RequestServices.GetRequiredService<Changes.ApplicationChanges>().CreateAsync(ApplicationsApi.Draft(appInput, uid), http.RequestAborted));
             }
             var message = await CreateAndDispatchAsync(http, store, time, signal, app.Id, input, payload);
             bool withContent = Paging.Flag(http, "with_content", true);

@@ -25,6 +25,24 @@ internal sealed partial class Validation
         return this;
     }
 
+    public Validation Fail(bool condition, string field, string message) => condition ? Fail(field, message) : this;
+
+    /// <summary>Text without control characters; <paramref name="lineBreaks"/> allows tabs and line breaks (descriptions).</summary>
+    public Validation Plain(string field, string? value, bool lineBreaks = false) =>
+        value is not null && HasControl(value, lineBreaks) ? Fail(field, "must not contain control characters", "value_error.str.control") : this;
+
+    public static bool HasControl(string value, bool lineBreaks = false)
+    {
+        foreach (char c in value)
+        {
+            if ((char.IsControl(c) && !(lineBreaks && c is '\t' or '\n' or '\r')) || c is '\u2028' or '\u2029')
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public Validation Required(string field, object? value) => value is null ? Fail(field, "field required", "value_error.missing") : this;
 
     /// <summary>Identifier-like values: letters, digits, '-', '_' and '.', at most <paramref name="max"/> characters.</summary>
@@ -122,26 +140,30 @@ internal sealed partial class Validation
             {
                 return Fail(field, "keys must be 1 to 256 characters and values at most 4096");
             }
+            if (HasControl(k) || HasControl(v))
+            {
+                return Fail($"{field}.{k}", "must not contain control characters", "value_error.str.control");
+            }
         }
         return this;
     }
 
-    public Validation Headers(string field, IEnumerable<KeyValuePair<string, string?>> headers)
+    public Validation Headers(string field, IEnumerable<KeyValuePair<string, string?>> headers, int maxHeaders = MaxHeaders)
     {
         int count = 0;
         foreach (var (name, value) in headers)
         {
-            if (++count > MaxHeaders)
+            if (++count > maxHeaders)
             {
-                return Fail(field, $"may hold at most {MaxHeaders} headers");
+                return Fail(field, $"may hold at most {maxHeaders} headers");
             }
             if (Delivery.Sending.WebhookHeaders.Refusal(name) is { } why)
             {
                 Fail($"{field}.{name}", why);
             }
-            else if (value is not null && (value.Length > MaxHeaderValue || value.Any(c => c is '\r' or '\n' or '\0')))
+            else if (value is not null && (value.Length > MaxHeaderValue || HasControl(value.Replace("\t", "", StringComparison.Ordinal))))
             {
-                Fail($"{field}.{name}", $"must be at most {MaxHeaderValue} characters without line breaks");
+                Fail($"{field}.{name}", $"must be at most {MaxHeaderValue} characters without line breaks or control characters");
             }
         }
         return this;
@@ -159,4 +181,17 @@ internal sealed partial class Validation
 internal sealed class ValidationFailedException(IReadOnlyList<ValidationErrorItem> errors) : Exception("The request is not valid.")
 {
     public IReadOnlyList<ValidationErrorItem> Errors => errors;
+
+    /// <summary>Runs <paramref name="action"/>, reporting its field errors under <paramref name="field"/> (a nested object of the body).</summary>
+    public static async Task<T> UnderAsync<T>(string field, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (ValidationFailedException ex)
+        {
+            throw new ValidationFailedException(ex.Errors.Select(e => e with { Loc = [e.Loc[0], field, .. e.Loc.Skip(1)] }).ToList());
+        }
+    }
 }

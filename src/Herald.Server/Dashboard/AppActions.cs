@@ -3,7 +3,8 @@ using Herald.Delivery.Sending;
 using Herald.Ids;
 using Herald.Model;
 using Herald.Server.Hosting;
-using Herald.Server.Operational;
+using Herald.Server.Api;
+using Herald.Server.Changes;
 using Herald.Signing;
 using Herald.Storage;
 using Microsoft.Extensions.Options;
@@ -15,54 +16,42 @@ internal static class AppActions
 {
     public static void MapAppActions(this RouteGroupBuilder group, AppPages.Resolver resolve)
     {
-        group.MapPost("/endpoint", (HttpContext http, IHeraldStore store, TimeProvider time, OperationalPublisher ops) =>
+        group.MapPost("/endpoint", (HttpContext http, EndpointChanges changes) =>
             Act(http, resolve, async (ctx, form) =>
             {
-                var url = ValidUrl(Forms.Value(form, "url"));
-                var now = time.GetUtcNow();
-                var endpoint = new Model.Endpoint
+                var endpoint = await changes.CreateAsync(ctx.App.Id, new EndpointDraft
                 {
-                    Id = HeraldId.New(HeraldId.Endpoint, now), AppId = ctx.App.Id, Url = url, Description = Forms.Value(form, "description") ?? "",
-                    EventTypes = Forms.List(form, "eventTypes"), Secret = WebhookSecret.Generate(), CreatedAt = now, UpdatedAt = now,
-                };
-                await store.CreateEndpointAsync(endpoint, http.RequestAborted);
-                ops.Publish(new EndpointIntent(OperationalEventTypes.EndpointCreated, now, ctx.App.Id, endpoint.Id, null));
+                    Url = Forms.Value(form, "url") ?? "", Description = Forms.Value(form, "description"), EventTypes = Forms.List(form, "eventTypes"),
+                }, http.RequestAborted);
                 return $"{ctx.Base}/endpoint/{endpoint.Id}?done=Endpoint+created";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/update", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, OperationalPublisher ops) =>
+        group.MapPost("/endpoint/{endpoint_id}/update", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
-                var updated = e with
+                await changes.UpdateAsync(e, current => current with
                 {
-                    Url = ValidUrl(Forms.Value(form, "url")), Description = Forms.Value(form, "description") ?? "",
-                    EventTypes = Forms.List(form, "eventTypes"), UpdatedAt = time.GetUtcNow(),
-                };
-                await Save(store, ops, updated, http.RequestAborted);
+                    Url = Forms.Value(form, "url") ?? "", Description = Forms.Value(form, "description") ?? "", EventTypes = Forms.List(form, "eventTypes"),
+                }, http.RequestAborted);
                 return "Endpoint saved";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/state", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, OperationalPublisher ops) =>
+        group.MapPost("/endpoint/{endpoint_id}/state", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 bool disable = Forms.Value(form, "disabled") == "true";
-                var updated = disable
-                    ? e with { Disabled = true, UpdatedAt = time.GetUtcNow() }
-                    : e with { Disabled = false, DisabledReason = null, FailingSince = null, UpdatedAt = time.GetUtcNow() };
-                await Save(store, ops, updated, http.RequestAborted);
+                await changes.SetDisabledAsync(e, disable, http.RequestAborted);
                 return disable ? "Endpoint disabled" : "Endpoint enabled";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/rotate", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, OperationalPublisher ops, IOptions<HeraldOptions> options) =>
+        group.MapPost("/endpoint/{endpoint_id}/rotate", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
-                var now = time.GetUtcNow();
-                var retired = e.RetiredSecrets.Where(s => s.ExpiresAt > now).Prepend(new RetiredSecret(e.Secret, now + options.Value.SecretRotationGrace)).Take(5).ToList();
-                await Save(store, ops, e with { Secret = WebhookSecret.Generate(), RetiredSecrets = retired, UpdatedAt = now }, http.RequestAborted);
+                await changes.RotateSecretAsync(e, null, null, http.RequestAborted);
                 return "Secret rotated; the previous one stays valid for the grace period";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/headers", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, OperationalPublisher ops) =>
+        group.MapPost("/endpoint/{endpoint_id}/headers", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -71,23 +60,18 @@ internal static class AppActions
                     int colon = line.IndexOf(':', StringComparison.Ordinal);
                     string name = colon > 0 ? line[..colon].Trim() : line;
                     string value = colon > 0 ? line[(colon + 1)..].Trim() : "";
-                    if (WebhookHeaders.Refusal(name) is { } refusal)
-                    {
-                        throw new FormException(refusal);
-                    }
                     // An empty sensitive value keeps the stored one, which the page never shows.
                     headers[name] = value.Length == 0 && e.Headers.TryGetValue(name, out var kept) ? kept : value;
                 }
-                await Save(store, ops, e with { Headers = headers, UpdatedAt = time.GetUtcNow() }, http.RequestAborted);
+                await changes.ReplaceHeadersAsync(e, headers, http.RequestAborted);
                 return "Headers saved";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/recover", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        group.MapPost("/endpoint/{endpoint_id}/recover", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 var since = AppPages.Parse(Forms.Value(form, "since")) ?? throw new FormException("Choose the time to recover from.");
-                int count = await store.RecoverEndpointAsync(ctx.App.Id, e.Id, since, null, time.GetUtcNow(), http.RequestAborted);
-                signal.Notify();
+                int count = await changes.RecoverAsync(e, since, null, http.RequestAborted);
                 return $"{count} failed deliveries queued again";
             }));
 
@@ -109,16 +93,6 @@ internal static class AppActions
             }));
     }
 
-    private static async Task Save(IHeraldStore store, OperationalPublisher ops, Model.Endpoint endpoint, CancellationToken cancellationToken)
-    {
-        await store.UpdateEndpointAsync(endpoint, cancellationToken);
-        ops.Publish(new EndpointIntent(OperationalEventTypes.EndpointUpdated, endpoint.UpdatedAt, endpoint.AppId, endpoint.Id, endpoint.Uid));
-    }
-
-    private static string ValidUrl(string? url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
-            ? url! : throw new FormException("The URL must be an absolute http or https URL.");
-
     private static Task<IResult> ActOnEndpoint(HttpContext http, AppPages.Resolver resolve, IHeraldStore store, string endpointId,
         Func<ConsoleContext, Model.Endpoint, IFormCollection, Task<string>> action) =>
         Act(http, resolve, async (ctx, form) =>
@@ -126,9 +100,11 @@ internal static class AppActions
             var endpoint = await store.GetEndpointAsync(ctx.App.Id, endpointId, http.RequestAborted) ?? throw new FormException("No such endpoint.");
             string done = await action(ctx, endpoint, form);
             return $"{ctx.Base}/endpoint/{endpoint.Id}?done={Uri.EscapeDataString(done)}";
-        });
+        }, ctx => $"{ctx.Base}/endpoint/{Uri.EscapeDataString(endpointId)}");
 
-    private static Task<IResult> Act(HttpContext http, AppPages.Resolver resolve, Func<ConsoleContext, IFormCollection, Task<string>> action) =>
+    /// <param name="back">The page the form is on (the application's page when null), where a refusal is shown.</param>
+    private static Task<IResult> Act(HttpContext http, AppPages.Resolver resolve, Func<ConsoleContext, IFormCollection, Task<string>> action,
+        Func<ConsoleContext, string>? back = null) =>
         AppPages.WithContext(http, resolve, async ctx =>
         {
             if (await Forms.ReadAsync(http, ctx.Csrf) is not { } form)
@@ -141,10 +117,26 @@ internal static class AppActions
             }
             catch (FormException ex)
             {
-                return Html.Page("Not done", ctx.Nav, $"<p class=\"error\">{Html.E(ex.Message)}</p><p>{Html.Link(ctx.Base, "Back")}</p>", 400);
+                return FormError(back?.Invoke(ctx) ?? ctx.Base, ex.Message);
+            }
+            catch (ValidationFailedException ex)
+            {
+                return FormError(back?.Invoke(ctx) ?? ctx.Base, string.Join("; ", ex.Errors.Select(e => $"{string.Join('.', e.Loc.Skip(1))}: {e.Msg}")));
+            }
+            catch (ApiException ex) when (ex.Status is >= 400 and < 500)
+            {
+                return FormError(back?.Invoke(ctx) ?? ctx.Base, ex.Message);
+            }
+            catch (DuplicateException ex)
+            {
+                return FormError(back?.Invoke(ctx) ?? ctx.Base, ex.Message);
             }
         });
+
+    /// <summary>Back to the page the form was on (never a 500), with what was wrong above the forms; nothing was changed.</summary>
+    private static IResult FormError(string page, string problem) =>
+        Results.Redirect($"{page}?error={Uri.EscapeDataString(problem)}", permanent: false, preserveMethod: false);
 }
 
-/// <summary>A form's input was refused; shown to the user, nothing changed.</summary>
+/// <summary>A form's input was refused; shown to the user on the page of the form, nothing changed.</summary>
 internal sealed class FormException(string message) : Exception(message);

@@ -91,6 +91,8 @@ internal static partial class AppPages
     public static DateTimeOffset? Parse(string? value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
 
+    /// <summary>What the last form did, or why it was refused (then nothing changed).</summary>
     public static string Notice(HttpContext http) =>
-        http.Request.Query["done"].ToString() is { Length: > 0 } done ? $"""<p class="card" id="notice">{E(done)}</p>""" : "";
+        http.Request.Query["error"].ToString() is { Length: > 0 } error ? $"""<p class="card error" id="form-error">Not saved: {E(error)}</p>"""
+        : http.Request.Query["done"].ToString() is { Length: > 0 } done ? $"""<p class="card" id="notice">{E(done)}</p>""" : "";
 }

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using Herald.Ids;
 using Herald.Model;
+using Herald.Server.Api;
 using Herald.Server.Auth;
+using Herald.Server.Changes;
 using Herald.Server.Security;
 using Herald.Storage;
 using static Herald.Server.Dashboard.Html;
@@ -72,23 +74,24 @@ internal static class DashboardPages
             var create = Form("/dashboard/apps", sessions.Csrf(s), """<label>Name <input name="name" required></label><label>Uid <input name="uid"></label>""", "Create application", "block");
             return Page("Applications", Nav(sessions.Csrf(s)), AppPages.Notice(http) + table + create);
         });
-        group.MapPost("/apps", async (HttpContext http, DashboardSession sessions, IHeraldStore store, TimeProvider time) =>
+        group.MapPost("/apps", async (HttpContext http, DashboardSession sessions, ApplicationChanges changes) =>
         {
             if (Session(http, sessions) is not { } s || await Forms.ReadAsync(http, sessions.Csrf(s)) is not { } form)
             {
                 return Forms.Forbidden();
             }
-            var now = time.GetUtcNow();
-            var app = new Application { Id = HeraldId.New(HeraldId.App, now), Name = Forms.Value(form, "name") ?? "Application", Uid = Forms.Value(form, "uid"), CreatedAt = now, UpdatedAt = now };
             try
             {
-                await store.CreateApplicationAsync(app, http.RequestAborted);
+                var app = await changes.CreateAsync(new ApplicationDraft { Name = Forms.Value(form, "name") ?? "Application", Uid = Forms.Value(form, "uid") }, http.RequestAborted);
+                return Results.Redirect($"/dashboard/app/{app.Id}");
             }
-            catch (DuplicateException)
+            catch (Exception ex) when (ex is ValidationFailedException or DuplicateException)
             {
-                return Page("Not done", Nav(sessions.Csrf(s)), "<p class=\"error\">An application with that uid exists.</p>", 409);
+                string problem = ex is ValidationFailedException invalid
+                    ? string.Join("; ", invalid.Errors.Select(e => $"{string.Join('.', e.Loc.Skip(1))}: {e.Msg}"))
+                    : "An application with that uid exists.";
+                return Results.Redirect($"/dashboard?error={Uri.EscapeDataString(problem)}");
             }
-            return Results.Redirect($"/dashboard/app/{app.Id}");
         });
         group.MapGet("/event-types", async (HttpContext http, DashboardSession sessions, IHeraldStore store) =>
         {

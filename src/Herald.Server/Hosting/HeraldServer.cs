@@ -28,7 +28,6 @@ public static class HeraldServer
         app.UseHeraldSecurity();
         app.UseMiddleware<ProblemMiddleware>();
         app.UseHeraldObservability();
-        app.UseHeraldOperationalWebhooks();
         app.MapHeraldApi();
         return app;
     }

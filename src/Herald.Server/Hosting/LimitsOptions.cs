@@ -5,6 +5,14 @@ namespace Herald.Server.Hosting;
 /// <summary><c>Herald:Limits</c>: what one tenant may hold, so that no tenant can exhaust a node for the others.</summary>
 public sealed record LimitsOptions
 {
+    /// <summary>Endpoints one application may have (each message fans out to every matching one).</summary>
+    [Range(1, 100_000)]
+    public int EndpointsPerApp { get; init; } = 100;
+
+    /// <summary>Custom headers one endpoint may carry.</summary>
+    [Range(0, 1_000)]
+    public int HeadersPerEndpoint { get; init; } = 64;
+
     /// <summary>Concurrent live streams (<c>/api/v1/app/{app}/stream</c>) of one application, over all tokens.</summary>
     [Range(1, 100_000)]
     public int StreamsPerApp { get; init; } = 20;

@@ -41,6 +41,8 @@ public static class ServiceRegistration
         services.AddHeraldOperationalWebhooks(configuration);
         services.AddHeraldConsoles(configuration);
         services.AddHeraldSecurity(configuration);
+        services.TryAddSingleton<Changes.EndpointChanges>();
+        services.TryAddSingleton<Changes.ApplicationChanges>();
 
         var roles = configuration["Herald:Roles"] ?? "api,dispatcher";
         if (roles.Contains("dispatcher", StringComparison.OrdinalIgnoreCase))

@@ -13,6 +13,4 @@ internal static class OperationalRegistration
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryObserver, OperationalObserver>());
         return services;
     }
-
-    public static IApplicationBuilder UseHeraldOperationalWebhooks(this IApplicationBuilder app) => app.UseMiddleware<EndpointChangeEvents>();
 }
