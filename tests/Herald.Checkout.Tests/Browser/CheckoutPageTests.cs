@@ -139,8 +139,7 @@ public sealed partial class CheckoutPageTests(ChromiumFixture chromium) : IClass
 
     private static async Task SaveScreenshotAsync(IPage page)
     {
-        string path = Path.Combine(RepositoryPaths.Root(), "docs", "screenshots", "checkout-order-complete.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string path = Herald.Testing.Screenshots.PathFor("checkout-order-complete");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, "The screenshot is suspiciously small.");
     }
