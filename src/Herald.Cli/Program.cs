@@ -1,5 +1,5 @@
 using Herald.Cli;
-using Spectre.Console;
+using Herald.Cli.Output;
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -7,6 +7,6 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancel.Cancel();
 };
-var context = new CliContext(AnsiConsole.Console, AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) }),
+var context = new CliContext(Consoles.Create(Console.Out, Console.IsOutputRedirected), Consoles.Create(Console.Error, Console.IsErrorRedirected),
     Environment.GetEnvironmentVariable, TimeProvider.System);
 return await HeraldCli.RunAsync(args, context, cancel.Token);

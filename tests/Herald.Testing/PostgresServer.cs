@@ -51,6 +51,41 @@ public static class PostgresServer
         await drop.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Where scripts/test.sh wants private instances (it stops every one under it when the run ends).</summary>
+    public const string InstanceRootVariable = "HERALD_TEST_PG_ROOT";
+
+    /// <summary>
+    /// A new folder for a private PostgreSQL instance (HERALD_PG_DIR of scripts/postgres.sh): under
+    /// HERALD_TEST_PG_ROOT when scripts/test.sh set it, otherwise under the temporary folder. The test that starts
+    /// the instance stops it and deletes the folder with <see cref="StopInstanceAsync"/>.
+    /// </summary>
+    public static string NewInstanceDirectory(string purpose)
+    {
+        string? root = Environment.GetEnvironmentVariable(InstanceRootVariable);
+        return Path.Combine(string.IsNullOrWhiteSpace(root) ? Path.GetTempPath() : root, $"herald-pg-{purpose}-{Guid.NewGuid():N}"[..30]);
+    }
+
+    /// <summary>The environment that points scripts/postgres.sh at the instance in <paramref name="directory"/>.</summary>
+    public static Dictionary<string, string> InstanceEnvironment(string directory) => new() { ["HERALD_PG_DIR"] = directory };
+
+    /// <summary>Stops the private instance in <paramref name="directory"/> (when it runs) and deletes its folder.</summary>
+    public static async Task StopInstanceAsync(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+        await RunScriptAsync("stop", InstanceEnvironment(directory));
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Stopped is what matters; a leftover folder under the temporary folder is harmless.
+        }
+    }
+
     /// <summary>Runs scripts/postgres.sh with the given arguments; returns its stdout.</summary>
     public static async Task<string> RunScriptAsync(string arguments, IReadOnlyDictionary<string, string>? environment = null)
     {

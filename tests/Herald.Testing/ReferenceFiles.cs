@@ -1,19 +1,21 @@
 namespace Herald.Testing;
 
-/// <summary>Finds the shared reference material (<c>shared/reference</c>) beside the repository.</summary>
+/// <summary>
+/// Reference data kept in the repository (<c>tests/Herald.Testing/Vectors</c>, see its README), copied next to
+/// the test binaries at build time. Nothing is read from outside the repository.
+/// </summary>
 public static class ReferenceFiles
 {
     public static string Path(string fileName)
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var candidate = System.IO.Path.Combine(AppContext.BaseDirectory, "Vectors", fileName);
+        if (!File.Exists(candidate))
         {
-            var candidate = System.IO.Path.Combine(dir.FullName, "shared", "reference", fileName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
+            throw new FileNotFoundException(
+                $"Vectors/{fileName} is missing next to the test binaries ({AppContext.BaseDirectory}). " +
+                "It comes from tests/Herald.Testing/Vectors in the repository and is copied by the build; rebuild the test project.",
+                candidate);
         }
-        throw new FileNotFoundException(
-            $"shared/reference/{fileName} was not found above {AppContext.BaseDirectory}. The tests expect the shared folder beside the repository (…/shared and …/<clone>).");
+        return candidate;
     }
 }

@@ -9,7 +9,8 @@ internal sealed partial class CheckoutRunner(CheckoutSettings settings, TimeProv
     {
         _system = await CheckoutSystem.StartAsync(settings, time, cancellationToken);
         Started(logger, _system.StorefrontUrl, new Uri(_system.StorefrontUrl, "compare"), _system.StoreUrl, _system.ProviderUrl,
-            _system.HeraldUrl, _system.DataDirectory);
+            _system.HeraldUrl, settings.HeraldAdminToken, _system.DataDirectory,
+            _system.OwnsDataDirectory ? "temporary, deleted on exit; set --Checkout:DataDirectory to keep the data" : "kept");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -26,9 +27,9 @@ internal sealed partial class CheckoutRunner(CheckoutSettings settings, TimeProv
           Comparison report:        {Compare}
           Store backend:            {Store}  (POST /admin/down, /admin/up)
           Payment provider:         {Provider}
-          Herald API:               {Herald}api/v1  (Bearer token: Checkout:HeraldAdminToken)
-          Data folder:              {DataDirectory}
+          Herald API:               {Herald}api/v1  (Bearer token: {HeraldAdminToken})
+          Data folder:              {DataDirectory}  ({DataFolderLifetime})
         Press Ctrl+C to stop.
         """)]
-    private static partial void Started(ILogger logger, Uri storefront, Uri compare, Uri store, Uri provider, Uri herald, string dataDirectory);
+    private static partial void Started(ILogger logger, Uri storefront, Uri compare, Uri store, Uri provider, Uri herald, string heraldAdminToken, string dataDirectory, string dataFolderLifetime);
 }

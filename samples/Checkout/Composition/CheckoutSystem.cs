@@ -15,14 +15,18 @@ internal sealed class CheckoutSystem : IAsyncDisposable
 {
     private readonly List<WebApplication> _started = [];
 
-    private CheckoutSystem(CheckoutSettings settings, string dataDirectory)
+    private CheckoutSystem(CheckoutSettings settings, string dataDirectory, bool ownsDataDirectory)
     {
         Settings = settings;
         DataDirectory = dataDirectory;
+        OwnsDataDirectory = ownsDataDirectory;
     }
 
     public CheckoutSettings Settings { get; }
     public string DataDirectory { get; }
+
+    /// <summary>True when no data folder was configured: the run made a temporary one and deletes it when it stops.</summary>
+    public bool OwnsDataDirectory { get; }
     public Uri HeraldUrl { get; private set; } = null!;
     public Uri ProviderUrl { get; private set; } = null!;
     public Uri StoreUrl { get; private set; } = null!;
@@ -32,7 +36,8 @@ internal sealed class CheckoutSystem : IAsyncDisposable
 
     public static async Task<CheckoutSystem> StartAsync(CheckoutSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        var system = new CheckoutSystem(settings, PrepareDataDirectory(settings, time));
+        bool owned = settings.DataDirectory is not { Length: > 0 };
+        var system = new CheckoutSystem(settings, PrepareDataDirectory(settings, time), owned);
         try
         {
             await system.StartAllAsync(cancellationToken);
@@ -116,5 +121,23 @@ internal sealed class CheckoutSystem : IAsyncDisposable
             await _started[i].DisposeAsync();
         }
         _started.Clear();
+        if (OwnsDataDirectory)
+        {
+            DeleteDataDirectory();
+        }
+    }
+
+    private void DeleteDataDirectory()
+    {
+        // SQLite's pool may still hold the files open; on Linux they can go anyway, elsewhere clear the pool first.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary folder is harmless; stopping must not fail because of it.
+        }
     }
 }

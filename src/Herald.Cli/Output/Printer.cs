@@ -10,6 +10,8 @@ internal sealed record Column(string Header, string Property);
 /// <summary>Prints replies as tables, or as the raw JSON with <c>--json</c>.</summary>
 internal static class Printer
 {
+    private const int ShortValue = 16;
+
     public static void List(CliContext context, CliArgs args, ApiReply reply, params Column[] columns)
     {
         if (args.Has("json"))
@@ -32,14 +34,18 @@ internal static class Printer
             context.Out.MarkupLine("[grey](none)[/]");
             return;
         }
+        var cells = items.Select(item => columns.Select(c => Text(item[c.Property])).ToArray()).ToList();
         var table = new Table().Border(TableBorder.Rounded);
-        foreach (var c in columns)
+        for (int i = 0; i < columns.Length; i++)
         {
-            table.AddColumn(new TableColumn(c.Header) { NoWrap = true });
+            // Short values (statuses, codes, counts) never break; when the terminal is too narrow, the long ones
+            // (ids, URLs, times) wrap instead, so a status reads "fail", never "f/a/i/l".
+            bool shortValues = cells.All(row => row[i].Length <= ShortValue) && columns[i].Header.Length <= ShortValue;
+            table.AddColumn(new TableColumn(columns[i].Header) { NoWrap = shortValues });
         }
-        foreach (var item in items)
+        foreach (var row in cells)
         {
-            table.AddRow(columns.Select(c => new Text(Text(item[c.Property]))).ToArray<Spectre.Console.Rendering.IRenderable>());
+            table.AddRow(row.Select(text => new Text(text)).ToArray<Spectre.Console.Rendering.IRenderable>());
         }
         context.Out.Write(table);
     }

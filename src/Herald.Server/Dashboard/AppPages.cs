@@ -51,20 +51,27 @@ internal static partial class AppPages
             After = after, Before = before, Status = status, WithContent = false,
         };
         IEnumerable<(Message Message, string State)> rows;
+        string stateHeader = "Deliveries";
         if (!string.IsNullOrEmpty(search))
         {
             var found = await store.GetMessageAsync(ctx.App.Id, search!, ct);
-            rows = found is null ? [] : [(found, "")];
+            rows = found is null ? [] : [(found, await DeliverySummaryAsync(store, ctx.App.Id, found.Id, ct))];
         }
         else if (!string.IsNullOrEmpty(endpointFilter) && await store.GetEndpointAsync(ctx.App.Id, endpointFilter!, ct) is { } filtered)
         {
+            stateHeader = "Status at endpoint";
             rows = (await store.ListEndpointMessagesAsync(ctx.App.Id, filtered.Id, query, ct)).Data.Select(m => (m.Message, Status(DeliveryStatusText.Of(m.Status))));
         }
         else
         {
-            rows = (await store.ListMessagesAsync(ctx.App.Id, query, ct)).Data.Select(m => (m, ""));
+            var listed = new List<(Message, string)>();
+            foreach (var m in (await store.ListMessagesAsync(ctx.App.Id, query, ct)).Data)
+            {
+                listed.Add((m, await DeliverySummaryAsync(store, ctx.App.Id, m.Id, ct)));
+            }
+            rows = listed;
         }
-        var messageTable = Table(["Message", "Event type", "Event id", "Created", "Status at endpoint"], rows.Select(r => new[]
+        var messageTable = Table(["Message", "Event type", "Event id", "Created", stateHeader], rows.Select(r => new[]
         {
             Link($"{ctx.Base}/msg/{r.Message.Id}", r.Message.Id), E(r.Message.EventType), E(r.Message.EventId), Time(r.Message.CreatedAt), r.State,
         }), "messages");
@@ -82,6 +89,21 @@ internal static partial class AppPages
             """;
         string body = Notice(http) + $"<h2>Endpoints</h2>{endpointTable}{addForm}<h2>Messages</h2>{filters}{messageTable}";
         return Page(ctx.App.Name, ctx.Nav, body);
+    }
+
+    /// <summary>
+    /// Without an endpoint filter a message has one delivery per endpoint: "2 success · 1 pending", each count in
+    /// its status's colour, or "no endpoints" when nothing matched its event type.
+    /// </summary>
+    private static async Task<string> DeliverySummaryAsync(IHeraldStore store, string appId, string msgId, CancellationToken ct)
+    {
+        var destinations = await store.ListMessageDestinationsAsync(appId, msgId, new PageRequest(250), ct);
+        if (destinations.Data.Count == 0)
+        {
+            return """<span class="status none">no endpoints</span>""";
+        }
+        return string.Join(" · ", destinations.Data.GroupBy(d => d.Status).OrderBy(g => g.Key)
+            .Select(g => $"""<span class="status {E(DeliveryStatusText.Of(g.Key))}">{g.Count()} {E(DeliveryStatusText.Of(g.Key))}</span>"""));
     }
 
     private static string StatusOptions(DeliveryStatus? selected) => string.Concat(

@@ -30,6 +30,9 @@ public sealed partial class CheckoutPageTests(ChromiumFixture chromium) : IClass
         await page.GetByRole(AriaRole.Button, new() { Name = "Order" }).ClickAsync();
 
         await page.WaitForURLAsync(new Regex("/pay/pay_"));
+        // The payment id the provider issued, as its payment step's URL carries it.
+        string paymentId = PaymentIdInUrl().Match(page.Url).Groups[1].Value;
+        string orderId = (await page.Locator("code").TextContentAsync())!;
         await Expect(page.Locator("#amount")).ToHaveTextAsync("$27.00");
         await page.GetByLabel("Card number").FillAsync("4242 4242 4242 4242");
         await page.GetByLabel("Expiry (MM/YY)").FillAsync("12/34");
@@ -54,13 +57,36 @@ public sealed partial class CheckoutPageTests(ChromiumFixture chromium) : IClass
         }
         await Expect(page.Locator("#tracking")).ToContainTextAsync(TrackingNumber());
 
+        // The seed's news on the order page: "payment pay_… for order ord_… succeeded", and which message told the store.
+        await Expect(page.Locator("#payment-id")).ToHaveTextAsync(paymentId);
+        await Expect(page.Locator("#payment-order")).ToHaveTextAsync(orderId);
+        await Expect(page.Locator("#payment-result")).ToHaveTextAsync("succeeded");
+        await Expect(page.Locator("#payment-news")).ToContainTextAsync($"Payment {paymentId} for order {orderId} succeeded.");
+        await Expect(page.Locator("#learned-from")).ToContainTextAsync("The store learned it from Herald webhook msg_");
+        string messageId = (await page.Locator("#webhook-message-id").TextContentAsync())!;
+        Assert.Matches("^msg_", messageId);
+        Assert.Matches(@"\d", (await page.Locator("#learned-from time").TextContentAsync())!);
+        // That message is Herald's message for this payment (the provider sends eventId = the payment id).
+        var heraldMessage = await TestCheckout.ReadAsync(await _checkout.Herald.GetAsync($"app/{TestCheckout.AppUid}/msg/{paymentId}"), 200);
+        Assert.Equal(messageId, (string)heraldMessage["id"]!);
+        Assert.Equal(paymentId, (string)heraldMessage["payload"]!["data"]!["paymentId"]!);
+
         var emailLink = page.GetByRole(AriaRole.Link, new() { Name = "Open the e-mail" });
         string href = (await emailLink.GetAttributeAsync("href"))!;
         string eml = await _checkout.Store.GetStringAsync(new Uri(href));
         Assert.Contains("Subject: Your Chocolate Corner order", eml, StringComparison.Ordinal);
         Assert.Contains("shopper@example.com", eml, StringComparison.Ordinal);
+        Assert.Contains($"Payment {paymentId} for order {orderId} succeeded.", eml, StringComparison.Ordinal);
+        Assert.Contains($"The store learned it from Herald webhook {messageId}, received ", eml, StringComparison.Ordinal);
 
         await SaveScreenshotAsync(page);
+
+        // The comparison page lists the same order with the same payment id and Herald message id.
+        await page.GotoAsync(new Uri(_checkout.StorefrontUrl, "compare").AbsoluteUri);
+        var row = page.Locator("#orders tr", new() { HasText = orderId });
+        await Expect(row).ToContainTextAsync(paymentId);
+        await Expect(row).ToContainTextAsync(messageId);
+        await Expect(row).ToContainTextAsync("email sent");
     }
 
     [Fact]
@@ -139,11 +165,13 @@ public sealed partial class CheckoutPageTests(ChromiumFixture chromium) : IClass
 
     private static async Task SaveScreenshotAsync(IPage page)
     {
-        string path = Path.Combine(RepositoryPaths.Root(), "docs", "screenshots", "checkout-order-complete.png");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        string path = Herald.Testing.Screenshots.PathFor("checkout-order-complete");
         await page.ScreenshotAsync(new() { Path = path, FullPage = true });
         Assert.True(new FileInfo(path).Length > 10_000, "The screenshot is suspiciously small.");
     }
+
+    [GeneratedRegex(@"/pay/(pay_[A-Za-z0-9]+)")]
+    private static partial Regex PaymentIdInUrl();
 
     [GeneratedRegex(@"tracking number CC\d{12}")]
     private static partial Regex TrackingNumber();

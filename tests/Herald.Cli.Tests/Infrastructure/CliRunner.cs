@@ -20,6 +20,9 @@ public sealed class CliRunner : IDisposable
 
     public CliRunner() => Env["XDG_CONFIG_HOME"] = _home.Path;
 
+    /// <summary>Makes the console a run writes to; by default a 240-column one without colours.</summary>
+    public Func<TextWriter, IAnsiConsole> ConsoleFor { get; set; } = Wide;
+
     public string ConfigPath => Path.Combine(_home.Path, "herald", "config.json");
 
     public Task<CliResult> RunAsync(params string[] args) => Start(args, CancellationToken.None).Completion;
@@ -29,12 +32,12 @@ public sealed class CliRunner : IDisposable
     {
         var @out = new CapturedWriter();
         var err = new CapturedWriter();
-        var context = new CliContext(Console(@out), Console(err), name => Env.TryGetValue(name, out var v) ? v : null, TimeProvider.System);
+        var context = new CliContext(ConsoleFor(@out), ConsoleFor(err), name => Env.TryGetValue(name, out var v) ? v : null, TimeProvider.System);
         var completion = Task.Run(async () => new CliResult(await HeraldCli.RunAsync(args, context, cancellationToken), @out.ToString(), err.ToString()), CancellationToken.None);
         return new Running(@out, err, completion);
     }
 
-    private static IAnsiConsole Console(TextWriter writer)
+    public static IAnsiConsole Wide(TextWriter writer)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {

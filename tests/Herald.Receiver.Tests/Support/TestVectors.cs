@@ -2,11 +2,9 @@ using System.Text.Json;
 
 namespace Herald.Receiver.Tests.Support;
 
-/// <summary>The published vectors in shared/reference/signature-test-vectors.json, found by walking up from the test binaries.</summary>
+/// <summary>The published vectors of tests/Herald.Testing/Vectors/signature-test-vectors.json (kept in the repository), copied next to the test binaries.</summary>
 internal static class TestVectors
 {
-    private const string RelativePath = "shared/reference/signature-test-vectors.json";
-
     private static readonly Lazy<JsonDocument> Document = new(Load);
 
     public static JsonElement Root => Document.Value.RootElement;
@@ -24,17 +22,14 @@ internal static class TestVectors
 
     private static JsonDocument Load()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        var path = Path.Combine(AppContext.BaseDirectory, "Vectors", "signature-test-vectors.json");
+        if (!File.Exists(path))
         {
-            var candidate = Path.Combine(dir.FullName, RelativePath);
-            if (File.Exists(candidate))
-            {
-                return JsonDocument.Parse(File.ReadAllBytes(candidate));
-            }
+            throw new FileNotFoundException(
+                $"Vectors/signature-test-vectors.json is missing next to the test binaries ({AppContext.BaseDirectory}). " +
+                "The build copies it from tests/Herald.Testing/Vectors in the repository; rebuild the test project.", path);
         }
-        throw new FileNotFoundException(
-            $"Could not find {RelativePath} in any folder above {AppContext.BaseDirectory}. " +
-            "The tests expect the shared/ folder beside the repository clone (e.g. /work/shared next to /work/main).");
+        return JsonDocument.Parse(File.ReadAllBytes(path));
     }
 }
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Herald.Receiver.Tests.Verification;
 
-/// <summary>Every vector and negative case of shared/reference/signature-test-vectors.json, against the verifier the receiver uses.</summary>
+/// <summary>Every vector and negative case of tests/Herald.Testing/Vectors/signature-test-vectors.json, against the verifier the receiver uses.</summary>
 public sealed class SignatureVectorTests
 {
     private static StandardVector First => TestVectors.StandardWebhooks[0];

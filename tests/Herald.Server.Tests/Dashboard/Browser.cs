@@ -34,16 +34,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>Saves a full-page screenshot under <c>docs/screenshots/</c> of the repository.</summary>
+    /// <summary>Saves a full-page screenshot in <see cref="Herald.Testing.Screenshots.Folder"/> (the test output, or docs/screenshots via scripts/screenshots.sh).</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Herald.slnx")))
-        {
-            dir = dir.Parent;
-        }
-        var folder = Path.Combine(dir?.FullName ?? throw new DirectoryNotFoundException("Herald.slnx not found"), "docs", "screenshots");
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Herald.Testing.Screenshots.PathFor(name), FullPage = true });
     }
 }

@@ -85,6 +85,39 @@ public sealed class DashboardBrowserTests(BrowserFixture chromium) : IClassFixtu
     }
 
     [Fact]
+    public async Task The_message_list_summarises_each_messages_deliveries_without_an_endpoint_filter()
+    {
+        await using var failing = await TestReceiver.StartAsync();
+        failing.Respond = async (ctx, _) =>
+        {
+            ctx.Response.StatusCode = 503;
+            await ctx.Response.WriteAsync("down");
+        };
+        string app = await _host.CreateAppAsync("Summary Shop");
+        await _host.CreateEndpointAsync(app, _receiver.Url("/webhooks"));
+        var (down, _) = await _host.CreateEndpointAsync(app, failing.Url("/webhooks"));
+        string msg = await _host.SendAsync(app, "order.paid", new { orderId = "29" });
+        await failing.WaitForAsync(1);
+        await Eventually.WaitAsync(async () => (await _host.GetAsync($"/api/v1/app/{app}/attempt/msg/{msg}"))["data"]!.AsArray().Count,
+            n => n == 2, TimeSpan.FromSeconds(15), "both endpoints' first attempts");
+
+        await using var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _host.Client.BaseAddress!.ToString() });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/dashboard/login");
+        await page.FillAsync("input[name=token]", HeraldHost.Token);
+        await page.ClickAsync("button[type=submit]");
+        await page.GotoAsync($"/dashboard/app/{app}");
+
+        Assert.Equal("Deliveries", await page.InnerTextAsync("#messages thead th:nth-child(5)"));
+        var row = page.Locator("#messages tbody tr", new() { HasText = msg });
+        Assert.Equal("1 success · 1 pending", (await row.Locator("td:nth-child(5)").InnerTextAsync()).Trim());
+
+        await page.GotoAsync($"/dashboard/app/{app}?endpoint={down}");
+        Assert.Equal("Status at endpoint", await page.InnerTextAsync("#messages thead th:nth-child(5)"));
+        Assert.Equal("pending", (await page.Locator("#messages tbody tr", new() { HasText = msg }).Locator("td:nth-child(5)").InnerTextAsync()).Trim());
+    }
+
+    [Fact]
     public async Task The_live_tail_shows_deliveries_as_they_happen()
     {
         string app = await _host.CreateAppAsync("Tail Shop");

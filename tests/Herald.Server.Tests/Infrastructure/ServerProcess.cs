@@ -26,16 +26,40 @@ public sealed class ServerProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<ServerProcess> StartAsync(int port, IDictionary<string, string> environment)
+    public static Task<ServerProcess> StartAsync(int port, IDictionary<string, string> environment)
     {
         var dll = typeof(HeraldServer).Assembly.Location;
         var info = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--urls", $"http://127.0.0.1:{port}" },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
         };
+        return StartAsync(info, port, environment);
+    }
+
+    /// <summary>
+    /// The README's command, <c>dotnet run --project src/Herald.Server -- --urls …</c>, typed in
+    /// <paramref name="workingDirectory"/> (with <c>--no-build</c>: the test build has built the server already).
+    /// </summary>
+    public static Task<ServerProcess> StartWithDotnetRunAsync(string repositoryRoot, string workingDirectory, int port, IDictionary<string, string> environment)
+    {
+        string configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                "run", "--no-build", "-c", configuration, "--project", Path.Combine(repositoryRoot, "src", "Herald.Server"),
+                "--", "--urls", $"http://127.0.0.1:{port}",
+            },
+            WorkingDirectory = workingDirectory,
+        };
+        return StartAsync(info, port, environment);
+    }
+
+    private static async Task<ServerProcess> StartAsync(ProcessStartInfo info, int port, IDictionary<string, string> environment)
+    {
+        info.RedirectStandardOutput = true;
+        info.RedirectStandardError = true;
+        info.UseShellExecute = false;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (k, v) in environment)
         {

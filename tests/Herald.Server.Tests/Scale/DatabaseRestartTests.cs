@@ -13,25 +13,12 @@ namespace Herald.Server.Tests.Scale;
 [Collection(PostgresCollection.Name)]
 public sealed class DatabaseRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "herald-pg-restart-" + Guid.NewGuid().ToString("N")[..8]);
-    private Dictionary<string, string> Env => new() { ["HERALD_PG_DIR"] = _dir };
+    private readonly string _dir = PostgresServer.NewInstanceDirectory("restart");
+    private Dictionary<string, string> Env => PostgresServer.InstanceEnvironment(_dir);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await PostgresServer.RunScriptAsync("stop", Env);
-        try
-        {
-            Directory.Delete(_dir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
+    public Task DisposeAsync() => PostgresServer.StopInstanceAsync(_dir);
 
     [Fact]
     public async Task Nodes_survive_a_database_restart_and_lose_nothing_acknowledged()

@@ -8,16 +8,22 @@ using Xunit.Abstractions;
 namespace Herald.Storage.Tests.Postgres;
 
 /// <summary>
-/// The database goes away and comes back. Runs on its own PostgreSQL instance (scripts/postgres.sh with
-/// HERALD_PG_DIR=/tmp/herald-pg-restart, another port), so stopping it cannot disturb any other test or process.
+/// The database goes away and comes back. Runs on its own PostgreSQL instance (scripts/postgres.sh with a
+/// HERALD_PG_DIR of its own, another port), so stopping it cannot disturb any other test or process; the instance
+/// is stopped and its folder deleted when the test class is done.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class PostgresRestartTests(ITestOutputHelper output)
+public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
     private static readonly CancellationToken Ct = CancellationToken.None;
-    private static readonly Dictionary<string, string> Instance = new() { ["HERALD_PG_DIR"] = Path.Combine(Path.GetTempPath(), "herald-pg-restart") };
+    private readonly string _dir = PostgresServer.NewInstanceDirectory("restart");
+    private Dictionary<string, string> Instance => PostgresServer.InstanceEnvironment(_dir);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => PostgresServer.StopInstanceAsync(_dir);
 
     [Fact]
     public async Task StoppedServer_AnswersStoreUnavailable_AndEverythingRecoversAfterItsRestart()

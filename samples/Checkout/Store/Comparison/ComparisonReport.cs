@@ -9,7 +9,8 @@ internal sealed record ApproachSummary(
     double? RequestsPerPayment, double? FastestMs, double? MedianMs, double? SlowestMs);
 
 internal sealed record OrderComparison(
-    string OrderId, string Approach, string Status, DateTimeOffset? ProviderCompletedAt, double? LearnedAfterMs, double? WebhookAfterMs, int Requests);
+    string OrderId, string Approach, string Status, DateTimeOffset? ProviderCompletedAt, double? LearnedAfterMs, double? WebhookAfterMs, int Requests,
+    string? PaymentId, string? WebhookMessageId);
 
 internal sealed record ComparisonView(
     IReadOnlyList<ApproachSummary> Approaches, IReadOnlyList<OrderComparison> Orders, string PollingInterval,
@@ -26,7 +27,8 @@ internal sealed class ComparisonReport(OrderBook orders, WebhookGate gate, Store
         var rows = orders.Measurements().Select(m => new OrderComparison(
             m.OrderId, Names.Of(m.Approach), m.Status, m.ProviderCompletedAt,
             Since(m.ProviderCompletedAt, m.LearnedAt), Since(m.ProviderCompletedAt, m.WebhookLearnedAt),
-            m.Approach == Approach.Webhook ? (m.WebhookMessageId is { } id ? gate.AttemptsFor(id) : 0) : m.ChannelRequests)).ToList();
+            m.Approach == Approach.Webhook ? (m.WebhookMessageId is { } id ? gate.AttemptsFor(id) : 0) : m.ChannelRequests,
+            m.PaymentId, m.WebhookMessageId)).ToList();
 
         return new ComparisonView(
             [Summarize(rows, Approach.Webhook, "Herald webhook"),

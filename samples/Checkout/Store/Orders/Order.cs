@@ -17,6 +17,9 @@ internal enum OrderStatus
     PaymentFailed,
 }
 
+/// <summary>What the order's own channel learned of its payment: which payment, how it ended, from whom and when.</summary>
+internal sealed record PaymentOutcome(string PaymentId, bool Succeeded, Approach LearnedBy, DateTimeOffset LearnedAt);
+
 internal sealed record Shipment(string TrackingNumber, string Carrier, DateTimeOffset CreatedAt);
 
 /// <summary>An order and what was measured about it. Mutable, and only touched under <see cref="OrderBook"/>'s lock.</summary>
@@ -44,6 +47,11 @@ internal sealed class Order
     /// <summary>Requests the polling and app-report channels made; webhook requests are counted by the gate.</summary>
     public Dictionary<Approach, int> Requests { get; } = [];
 
+    /// <summary>Set once, when the order's own approach learns the outcome (the news that moved its status).</summary>
+    public PaymentOutcome? Outcome { get; set; }
+
+    /// <summary>Herald's message id (<c>webhook-id</c>) of the provider's webhook about this order, and when it arrived.</summary>
     public string? WebhookMessageId { get; set; }
+    public DateTimeOffset? WebhookReceivedAt { get; set; }
     public int WebhookHandlerRuns { get; set; }
 }

@@ -43,12 +43,14 @@ internal sealed partial class OrderBook
 
         LearnResult Pay(Order order)
         {
+            order.Outcome = new PaymentOutcome(news.PaymentId, Succeeded: true, channel, now);
             Advance(order, OrderStatus.Paid);
             return LearnResult.MarkedPaid;
         }
 
         LearnResult Fail(Order order, string reason)
         {
+            order.Outcome = new PaymentOutcome(news.PaymentId, Succeeded: false, channel, now);
             order.FailureReason = reason;
             Advance(order, OrderStatus.PaymentFailed);
             return LearnResult.MarkedFailed;
@@ -76,11 +78,13 @@ internal sealed partial class OrderBook
             return _orders.Values.OrderBy(o => o.CreatedAt).Select(o => new OrderMeasurement(
                 o.Id, o.Approach, Names.Of(o.Status), o.CreatedAt, o.ProviderCompletedAt, o.LearnedAt.TryGetValue(o.Approach, out var own) ? own : null,
                
-                o.LearnedAt.TryGetValue(Approach.Webhook, out var hook) ? hook : null, o.Requests.GetValueOrDefault(o.Approach), o.WebhookMessageId)).ToList();
+                o.LearnedAt.TryGetValue(Approach.Webhook, out var hook) ? hook : null, o.Requests.GetValueOrDefault(o.Approach), o.WebhookMessageId,
+                o.PaymentId)).ToList();
         }
     }
 }
 
 internal sealed record OrderMeasurement(
     string OrderId, Approach Approach, string Status, DateTimeOffset CreatedAt, DateTimeOffset? ProviderCompletedAt,
-    DateTimeOffset? LearnedAt, DateTimeOffset? WebhookLearnedAt, int ChannelRequests, string? WebhookMessageId);
+    DateTimeOffset? LearnedAt, DateTimeOffset? WebhookLearnedAt, int ChannelRequests, string? WebhookMessageId,
+    string? PaymentId);

@@ -50,10 +50,14 @@ internal sealed partial class OrderBook(OrderFeed feed, TimeProvider time)
     public void CountRequest(string orderId, Approach channel) =>
         Change(orderId, o => o.Requests[channel] = o.Requests.GetValueOrDefault(channel) + 1, publish: false);
 
-    /// <summary>Counts a run of a webhook handler, which is what "processed once" is checked against.</summary>
+    /// <summary>Counts a run of a webhook handler, which is what "processed once" is checked against, and notes which message it was.</summary>
     public void RecordWebhookRun(string orderId, string messageId) => Change(orderId, o =>
     {
-        o.WebhookMessageId = messageId;
+        if (o.WebhookMessageId != messageId)
+        {
+            o.WebhookMessageId = messageId;
+            o.WebhookReceivedAt = time.GetUtcNow();
+        }
         o.WebhookHandlerRuns++;
     });
 

@@ -27,8 +27,9 @@
       a.title, num(a.orders), num(a.paymentsFinished), num(a.learned), num(a.notLearned), num(a.requests),
       num(a.requestsPerPayment), ms(a.fastestMs), ms(a.medianMs), ms(a.slowestMs)]), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
     fill(document.getElementById('orders'), report.orders.map(o => [
-      o.orderId, o.approach, o.status, o.learnedAfterMs === null ? (o.providerCompletedAt ? 'never (yet)' : '—') : ms(o.learnedAfterMs),
-      ms(o.webhookAfterMs), num(o.requests)]), [3, 4, 5]);
+      o.orderId, o.paymentId || '—', o.webhookMessageId || '—', o.approach, o.status,
+      o.learnedAfterMs === null ? (o.providerCompletedAt ? 'never (yet)' : '—') : ms(o.learnedAfterMs),
+      ms(o.webhookAfterMs), num(o.requests)]), [5, 6, 7]);
   }
 
   async function toggle(path) {

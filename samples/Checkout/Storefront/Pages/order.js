@@ -31,12 +31,37 @@
       link.href = api + order.emailUrl;
       link.hidden = false;
     }
+    renderPayment(order);
     const failure = document.getElementById('failure');
     failure.hidden = !order.failureReason;
     failure.textContent = order.failureReason ? 'Payment failed: ' + order.failureReason : '';
     if (source && (order.status === 'email sent' || order.status === 'payment failed')) {
       source.close();
     }
+  }
+
+  // The provider's news as the store received it: which payment, how it ended, and which message told the store.
+  function renderPayment(order) {
+    const news = document.getElementById('payment-news');
+    news.hidden = !order.payment;
+    if (!order.payment) { return; }
+    document.getElementById('payment-id').textContent = order.payment.paymentId;
+    document.getElementById('payment-order').textContent = order.id;
+    document.getElementById('payment-result').textContent = order.payment.result;
+    const learned = document.getElementById('learned-from');
+    const time = at => { const t = document.createElement('time'); t.dateTime = at; t.textContent = new Date(at).toLocaleTimeString(); return t; };
+    const code = (text, id) => { const c = document.createElement('code'); c.textContent = text; if (id) { c.id = id; } return c; };
+    const parts = [];
+    if (order.payment.learnedBy === 'webhook' && order.webhook) {
+      parts.push('The store learned it from Herald webhook ', code(order.webhook.messageId, 'webhook-message-id'), ', received at ', time(order.webhook.receivedAt), '.');
+    } else {
+      parts.push('The store learned it ' + (order.payment.learnedBy === 'polling' ? 'by polling the provider' : 'from this page\'s report') + ' at ',
+        time(order.payment.learnedAt), '.');
+      if (order.webhook) {
+        parts.push(' Herald webhook ', code(order.webhook.messageId, 'webhook-message-id'), ' arrived at ', time(order.webhook.receivedAt), '.');
+      }
+    }
+    learned.replaceChildren(...parts);
   }
 
   async function reportPayment(order) {
