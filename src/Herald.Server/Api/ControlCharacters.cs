@@ -97,14 +97,6 @@ internal static class ControlCharacters
         {
             return value.Contains('\0', StringComparison.Ordinal);
         }
-        bool text = leaf is not null && FreeText.Contains(leaf);
-        foreach (char c in value)
-        {
-            if ((char.IsControl(c) && !(text && c is '\t' or '\n' or '\r')) || c is '\u2028' or '\u2029')
-            {
-                return true;
-            }
-        }
-        return false;
+        return Validation.HasControl(value, lineBreaks: leaf is not null && FreeText.Contains(leaf));
     }
 }

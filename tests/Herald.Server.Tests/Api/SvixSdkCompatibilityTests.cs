@@ -87,25 +87,14 @@ public sealed class SvixSdkCompatibilityTests(ITestOutputHelper output)
 
     private static async Task<(int Code, string Output)> RunAsync(string file, string workingDirectory, params string[] args)
     {
-        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, output, timedOut) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(3));
+        Assert.False(timedOut, $"{file} did not finish within 3 minutes:\n{output}");
+        return (exit, output);
     }
 
     internal static string RepositoryRoot()

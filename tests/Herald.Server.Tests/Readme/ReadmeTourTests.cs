@@ -86,28 +86,11 @@ public sealed partial class ReadmeTourTests(ITestOutputHelper output)
         {
             ArgumentList = { Path.Combine(Root, "scripts", "tour.sh") },
             WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
             Environment = { ["HERALD_URL"] = heraldUrl, ["RECEIVER_PORT"] = receiverPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
         };
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Assert.Fail($"scripts/tour.sh did not finish within 3 minutes:\n{await stdout}\n{await stderr}");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, output, timedOut) = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(3));
+        Assert.False(timedOut, $"scripts/tour.sh did not finish within 3 minutes:\n{output}");
+        return (exit, output);
     }
 
     private static async Task<bool> IsListeningAsync(int port)
