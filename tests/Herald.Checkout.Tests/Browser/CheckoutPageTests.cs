@@ -138,6 +138,10 @@ public sealed partial class CheckoutPageTests(ChromiumFixture chromium) : IClass
     {
         _context = await chromium.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1000, Height = 820 } });
         await _context.AddInitScriptAsync(RecordStatuses);
+        // The full suite runs every test assembly at once on two cores; a page step may then take longer than
+        // Playwright's 30 s default without anything being wrong.
+        _context.SetDefaultTimeout(90_000);
+        _context.SetDefaultNavigationTimeout(90_000);
         return await _context.NewPageAsync();
     }
 
