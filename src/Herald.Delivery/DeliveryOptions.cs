@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Herald.Delivery;
 
 /// <summary>Settings of the dispatcher and its HTTP client, bound from <c>Herald:Delivery</c>.</summary>
-public sealed record DeliveryOptions
+public sealed record DeliveryOptions : IValidatableObject
 {
     /// <summary>Subnets (CIDR) that webhooks may reach even though they are private, loopback or otherwise refused.</summary>
     public List<string> AllowedSubnets { get; init; } = [];
@@ -47,9 +47,22 @@ public sealed record DeliveryOptions
 
     public string UserAgent { get; init; } = "Herald-Webhooks/1.0";
 
+    /// <summary>The circuit breaker per endpoint (<c>Herald:Delivery:Breaker</c>).</summary>
+    public BreakerOptions Breaker { get; init; } = new();
+
     public Retries.RetryPolicy ToRetryPolicy() => new()
     {
         Schedule = RetrySchedule.Count > 0 ? RetrySchedule : Retries.RetryPolicy.DefaultSchedule,
         Jitter = RetryJitter,
     };
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Data annotations do not look into nested options: validate the breaker's here.
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(Breaker, new ValidationContext(Breaker), results, validateAllProperties: true);
+        return results.Select(r => r.MemberNames.Any()
+            ? new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{nameof(Breaker)}.{m}").ToArray())
+            : r);
+    }
 }

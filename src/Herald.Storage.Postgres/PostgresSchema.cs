@@ -45,5 +45,11 @@ internal static class PostgresSchema
         """
         CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, (next_attempt_at + 0)) WHERE status IN (1, 3);
         """,
+        // Each endpoint's circuit breaker (state 0 closed, 1 open), kept with the endpoint so that every node sees it.
+        """
+        ALTER TABLE endpoints ADD COLUMN breaker_state INTEGER NOT NULL DEFAULT 0, ADD COLUMN breaker_failures INTEGER NOT NULL DEFAULT 0,
+            ADD COLUMN breaker_opened_at BIGINT, ADD COLUMN breaker_probe_at BIGINT, ADD COLUMN breaker_probes INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_endpoints_breaker_open ON endpoints (id) WHERE breaker_state = 1;
+        """,
     ];
 }

@@ -9,7 +9,8 @@ public sealed partial class PostgresStore
     /// <summary>
     /// One statement does what the shared path does in one round trip per row: it inserts the message, picks the
     /// application's enabled endpoints whose event-type and channel filters accept it, inserts their deliveries,
-    /// and returns them with what sending needs. Every message costs the same two round trips (the statement, with
+    /// and returns them with what sending needs (a delivery to an endpoint whose breaker is open is pending, due at its
+    /// next probe, whatever <paramref name="lease"/> says). Every message costs the same two round trips (the statement, with
     /// BEGIN in front, and COMMIT) however many endpoints it fans out to.
     /// </summary>
     protected override async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
@@ -24,7 +25,7 @@ public sealed partial class PostgresStore
                 VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)),
             e AS (
                 SELECT e.id, e.app_id, e.url, e.secret, e.retired_secrets, e.headers, e.event_types, e.channels, e.disabled,
-                       COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate
+                       COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate, e.breaker_state, e.breaker_probe_at
                 FROM endpoints e LEFT JOIN applications a ON a.id = e.app_id
                 WHERE e.app_id = @app AND e.disabled = 0
                   AND (CASE WHEN @only::text IS NOT NULL THEN e.id = @only
@@ -32,7 +33,8 @@ public sealed partial class PostgresStore
                              AND (e.channels IS NULL OR jsonb_array_length(e.channels::jsonb) = 0 OR e.channels::jsonb ?| @messageChannels) END)),
             d AS (
                 INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at)
-                SELECT @id, @app, e.id, @status, 0, 0, @next, @now, @now FROM e
+                SELECT @id, @app, e.id, CASE WHEN e.breaker_state = 1 THEN 1 ELSE @status END, 0, 0,
+                       CASE WHEN e.breaker_state = 1 THEN GREATEST(e.breaker_probe_at, @now) ELSE @next END, @now, @now FROM e
                 RETURNING id, endpoint_id)
             SELECT d.id AS delivery_id, e.* FROM d JOIN e ON e.id = d.endpoint_id ORDER BY d.id
             """,
@@ -44,7 +46,7 @@ public sealed partial class PostgresStore
                 status = lease is null ? (int)DeliveryStatus.Pending : (int)DeliveryStatus.Sending, next = leaseUntil.ToUnixTimeMilliseconds(),
             }, t, cancellationToken: cancellationToken));
         var created = rows.Select(r => NewDelivery(message, r.ToModel(), r.delivery_id, leaseUntil)).ToList();
-        if (created.Count > 0 && lease is null)
+        if (created.Count > 0 && (lease is null || created.Exists(d => d.BreakerOpen)))
         {
             await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
         }

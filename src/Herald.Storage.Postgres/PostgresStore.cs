@@ -50,6 +50,8 @@ public sealed partial class PostgresStore : RelationalStore
 
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
 
+    protected override string RowLockClause => " FOR UPDATE";
+
     /// <summary>
     /// One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED and reading them from
     /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>).

@@ -53,7 +53,8 @@ public abstract partial class RelationalStore
             var rows = await c.QueryAsync<DueRow>(Cmd(
                 $"""
                 SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.trigger_type, m.event_type, m.payload,
-                       e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate
+                       e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate,
+                       e.breaker_state
                 FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
                      LEFT JOIN applications a ON a.id = d.app_id
                 WHERE {InList("d.id", "@ids")}
@@ -118,21 +119,27 @@ public abstract partial class RelationalStore
         ReadAsync(async c => Time.At(await c.ExecuteScalarAsync<long?>(Cmd(
             "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3)", null, null, cancellationToken))), cancellationToken);
 
-    public Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
-        WriteBookkeepingAsync<IReadOnlyList<string>>(async (c, t) =>
+    public Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
+        WriteBookkeepingAsync(async (c, t) =>
         {
             await WriteResultRowsAsync(c, t, results, cancellationToken);
             List<string>? disabled = null;
+            List<Breakers.BreakerUpdate>? breakers = null;
             foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId)
                          .OrderBy(g => g.Key, StringComparer.Ordinal)) // one lock order across nodes: no deadlocks
             {
-                if (await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken))
+                var (wasDisabled, breaker) = await UpdateEndpointHealthAsync(c, t, group.Key, group.ToList(), cancellationToken);
+                if (wasDisabled)
                 {
                     EndpointsChanged();
                     (disabled ??= []).Add(group.Key);
                 }
+                if (breaker is not null)
+                {
+                    (breakers ??= []).Add(breaker);
+                }
             }
-            return disabled ?? (IReadOnlyList<string>)[];
+            return disabled is null && breakers is null ? RecordedResults.None : new RecordedResults(disabled ?? [], breakers ?? []);
         }, cancellationToken);
 
     /// <summary>Stores each result's attempt (when one was made) and the delivery's new state.</summary>
@@ -171,35 +178,6 @@ public abstract partial class RelationalStore
             return released;
         }, cancellationToken);
 
-    private static async Task<bool> UpdateEndpointHealthAsync(System.Data.Common.DbConnection c, System.Data.Common.DbTransaction t, string endpointId, List<DeliveryResult> results, CancellationToken ct)
-    {
-        var last = results[^1];
-        if (results.Any(r => r.Health == EndpointHealth.Gone))
-        {
-            return await c.ExecuteAsync(Cmd(
-                "UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now WHERE id = @endpointId AND disabled = 0",
-                new { endpointId, reason = "The endpoint answered 410 Gone.", now = Time.Ms(last.Now) }, t, ct)) > 0;
-        }
-        if (last.Health == EndpointHealth.Succeeded)
-        {
-            await c.ExecuteAsync(Cmd("UPDATE endpoints SET failing_since = NULL WHERE id = @endpointId AND failing_since IS NOT NULL", new { endpointId }, t, ct));
-            return false;
-        }
-        var firstFailure = results.Where(r => r.Health == EndpointHealth.Failed).Min(r => r.Now);
-        await c.ExecuteAsync(Cmd(
-            "UPDATE endpoints SET failing_since = COALESCE(failing_since, @first) WHERE id = @endpointId",
-            new { endpointId, first = Time.Ms(firstFailure) }, t, ct));
-        return await c.ExecuteAsync(Cmd(
-            """
-            UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now
-            WHERE id = @endpointId AND disabled = 0 AND failing_since <= @limit
-            """, new
-            {
-                endpointId, now = Time.Ms(last.Now), limit = Time.Ms(last.DisableIfFailingSince),
-                reason = "Every attempt failed for longer than the allowed failure period.",
-            }, t, ct)) > 0;
-    }
-
     private static DueDelivery ToDue(DueRow r, DateTimeOffset now, DateTimeOffset leaseUntil)
     {
         var retired = StoreJson.ReadSecrets(r.retired_secrets);
@@ -210,7 +188,7 @@ public abstract partial class RelationalStore
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
             Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
             EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil,
-            ThrottleRate = (int?)r.throttle_rate,
+            ThrottleRate = (int?)r.throttle_rate, BreakerOpen = r.breaker_state != 0,
         };
     }
 }

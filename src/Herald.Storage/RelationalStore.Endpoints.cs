@@ -9,6 +9,9 @@ public abstract partial class RelationalStore
     private const string EndpointColumns =
         "id, app_id, uid, url, description, disabled, disabled_reason, event_types, channels, throttle_rate, metadata, headers, secret, retired_secrets, failing_since, created_at, updated_at";
 
+    // Read with the endpoint; written only by the dispatcher's result writes (see RelationalStore.Breakers).
+    private const string BreakerColumns = "breaker_state, breaker_failures, breaker_opened_at, breaker_probe_at, breaker_probes";
+
     public Task CreateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken) =>
         WriteUniqueAsync($"An endpoint with uid '{endpoint.Uid}' already exists in this application.", (c, t) => Changing(c).ExecuteAsync(Cmd(
             $"INSERT INTO endpoints ({EndpointColumns}) VALUES (@id, @app_id, @uid, @url, @description, @disabled, @disabled_reason, @event_types, @channels, @throttle_rate, @metadata, @headers, @secret, @retired_secrets, @failing_since, @created_at, @updated_at)",
@@ -16,11 +19,11 @@ public abstract partial class RelationalStore
 
     public Task<Endpoint?> GetEndpointAsync(string appId, string idOrUid, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QueryFirstOrDefaultAsync<EndpointRow>(Cmd(
-            $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @appId AND id = @v UNION ALL SELECT {EndpointColumns} FROM endpoints WHERE app_id = @appId AND uid = @v LIMIT 1",
+            $"SELECT {EndpointColumns}, {BreakerColumns} FROM endpoints WHERE app_id = @appId AND id = @v UNION ALL SELECT {EndpointColumns}, {BreakerColumns} FROM endpoints WHERE app_id = @appId AND uid = @v LIMIT 1",
             new { appId, v = idOrUid }, null, cancellationToken)))?.ToModel(), cancellationToken);
 
     public Task<Page<Endpoint>> ListEndpointsAsync(string appId, PageRequest page, CancellationToken cancellationToken) =>
-        ReadAsync(c => PageAsync<EndpointRow, Endpoint>(c, $"SELECT {EndpointColumns} FROM endpoints WHERE app_id = @appId AND {{0}} ORDER BY {{1}}", "id",
+        ReadAsync(c => PageAsync<EndpointRow, Endpoint>(c, $"SELECT {EndpointColumns}, {BreakerColumns} FROM endpoints WHERE app_id = @appId AND {{0}} ORDER BY {{1}}", "id",
             new DynamicParameters(new { appId }), page, r => r.ToModel(), e => e.Id, cancellationToken), cancellationToken);
 
     public Task UpdateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken) =>

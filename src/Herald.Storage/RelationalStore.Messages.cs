@@ -17,11 +17,13 @@ public abstract partial class RelationalStore
 
     public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken) =>
         WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
-            (c, t) => InsertMessageAsync(c, t, message, payloadExpiresAt, null, lease, cancellationToken), cancellationToken);
+            async (c, t) => (IReadOnlyList<DueDelivery>)(await InsertMessageAsync(c, t, message, payloadExpiresAt, null, lease, cancellationToken)).Where(d => !d.BreakerOpen).ToList(), cancellationToken);
 
     /// <summary>
     /// Inserts the message and its deliveries. With a <paramref name="lease"/> the deliveries are born claimed by
     /// the caller (sending until created + lease) and returned ready to send; otherwise they are pending and due now.
+    /// A delivery to an endpoint whose breaker is open is pending either way, due at the next probe, and is returned
+    /// marked <see cref="DueDelivery.BreakerOpen"/> (not claimed).
     /// </summary>
     protected virtual async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
         DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
@@ -39,6 +41,7 @@ public abstract partial class RelationalStore
             : await QueryFanOutCandidatesAsync(c, t, message.AppId, onlyEndpointId, cancellationToken);
         var created = new List<DueDelivery>();
         var leaseUntil = message.CreatedAt + (lease ?? TimeSpan.Zero);
+        bool queued = false;
         Reusable? insert = null;
         try
         {
@@ -51,8 +54,11 @@ public abstract partial class RelationalStore
                 insert ??= Reusable.Create(c, t,
                     "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, @status, 0, 0, @next, @now, @now) RETURNING id",
                     "msg", "app", "ep", "status", "next", "now");
+                bool held = endpoint.Breaker.Open;
+                queued |= held || lease is null;
                 long id = await insert.ScalarAsync(cancellationToken, message.Id, message.AppId, endpoint.Id,
-                    lease is null ? (int)DeliveryStatus.Pending : (int)DeliveryStatus.Sending, Time.Ms(leaseUntil), now);
+                    held || lease is null ? (int)DeliveryStatus.Pending : (int)DeliveryStatus.Sending,
+                    held ? Math.Max(Time.Ms(endpoint.Breaker.NextProbeAt) ?? now, now) : Time.Ms(leaseUntil), now);
                 created.Add(NewDelivery(message, endpoint, id, leaseUntil));
             }
         }
@@ -60,7 +66,7 @@ public abstract partial class RelationalStore
         {
             insert?.Dispose();
         }
-        if (created.Count > 0 && lease is null)
+        if (queued)
         {
             await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
         }
@@ -73,7 +79,7 @@ public abstract partial class RelationalStore
         DeliveryId = deliveryId, MsgId = message.Id, AppId = message.AppId, EndpointId = endpoint.Id, AttemptsMade = 0,
         Trigger = TriggerType.Scheduled, EventType = message.EventType, Payload = message.Payload ?? "{}", Url = endpoint.Url,
         EndpointDisabled = false, Secrets = endpoint.SigningSecrets(message.CreatedAt).ToList(), Headers = endpoint.Headers,
-        LeaseUntil = leaseUntil, ThrottleRate = endpoint.ThrottleRate,
+        LeaseUntil = leaseUntil, ThrottleRate = endpoint.ThrottleRate, BreakerOpen = endpoint.Breaker.Open,
     };
 
     /// <summary>
@@ -93,7 +99,7 @@ public abstract partial class RelationalStore
         (await c.QueryAsync<EndpointRow>(Cmd(
             """
             SELECT e.id, e.app_id, e.url, e.secret, e.retired_secrets, e.headers, e.event_types, e.channels, e.disabled,
-                   COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate
+                   COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate, e.breaker_state, e.breaker_probe_at
             FROM endpoints e LEFT JOIN applications a ON a.id = e.app_id
             WHERE e.app_id = @app AND e.disabled = 0 AND (@only IS NULL OR e.id = @only)
             """,

@@ -13,6 +13,8 @@ public abstract partial class RelationalStore
             long? oldest = await c.ExecuteScalarAsync<long?>(Cmd(
                 "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now",
                 new { now = Time.Ms(now) }, null, cancellationToken));
-            return new QueueStats(depth, Time.At(oldest));
+            long openBreakers = await c.ExecuteScalarAsync<long>(Cmd(
+                "SELECT COUNT(*) FROM endpoints WHERE breaker_state = 1", null, null, cancellationToken));
+            return new QueueStats(depth, Time.At(oldest)) { OpenBreakers = openBreakers };
         }, cancellationToken);
 }

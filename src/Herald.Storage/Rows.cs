@@ -1,3 +1,4 @@
+using Herald.Breakers;
 using Herald.Model;
 
 namespace Herald.Storage;
@@ -66,6 +67,11 @@ internal sealed class EndpointRow
     public long? failing_since { get; set; }
     public long created_at { get; set; }
     public long updated_at { get; set; }
+    public long breaker_state { get; set; }
+    public long breaker_failures { get; set; }
+    public long? breaker_opened_at { get; set; }
+    public long? breaker_probe_at { get; set; }
+    public long breaker_probes { get; set; }
     // Present when listing a message's destinations, or creating a message's deliveries.
     public long delivery_id { get; set; }
     public long delivery_status { get; set; }
@@ -77,8 +83,16 @@ internal sealed class EndpointRow
         DisabledReason = disabled_reason, EventTypes = StoreJson.ReadList(event_types), Channels = StoreJson.ReadList(channels),
         ThrottleRate = (int?)throttle_rate, Metadata = StoreJson.ReadMap(metadata), Headers = StoreJson.ReadMap(headers),
         Secret = secret, RetiredSecrets = StoreJson.ReadSecrets(retired_secrets), FailingSince = Time.At(failing_since),
-        CreatedAt = Time.At(created_at), UpdatedAt = Time.At(updated_at),
+        CreatedAt = Time.At(created_at), UpdatedAt = Time.At(updated_at), Breaker = Breaker(),
     };
+
+    private EndpointBreaker Breaker() => breaker_state == 0 && breaker_failures == 0
+        ? EndpointBreaker.Closed
+        : new EndpointBreaker
+        {
+            Open = breaker_state != 0, ConsecutiveFailures = (int)breaker_failures, OpenedAt = Time.At(breaker_opened_at),
+            NextProbeAt = Time.At(breaker_probe_at), FailedProbes = (int)breaker_probes,
+        };
 }
 
 internal sealed class MessageRow
@@ -140,5 +154,18 @@ internal sealed class DueRow
     public string retired_secrets { get; set; } = "[]";
     public string headers { get; set; } = "{}";
     public long? throttle_rate { get; set; }
+    public long breaker_state { get; set; }
+}
+
+/// <summary>An endpoint's health and breaker columns, read and rewritten together when results are stored.</summary>
+internal sealed class HealthRow
+{
+    public long disabled { get; set; }
+    public long? failing_since { get; set; }
+    public long breaker_state { get; set; }
+    public long breaker_failures { get; set; }
+    public long? breaker_opened_at { get; set; }
+    public long? breaker_probe_at { get; set; }
+    public long breaker_probes { get; set; }
 }
 #pragma warning restore CA1812

@@ -1,3 +1,5 @@
+using Herald.Breakers;
+
 namespace Herald.Model;
 
 public sealed record Endpoint
@@ -20,6 +22,8 @@ public sealed record Endpoint
     public IReadOnlyList<RetiredSecret> RetiredSecrets { get; init; } = [];
     /// <summary>Start of the current run of consecutive failures, or null when the last attempt succeeded.</summary>
     public DateTimeOffset? FailingSince { get; init; }
+    /// <summary>The circuit breaker, kept by the dispatcher's result writes; endpoint updates leave it alone.</summary>
+    public EndpointBreaker Breaker { get; init; } = EndpointBreaker.Closed;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 

@@ -1,3 +1,4 @@
+using Herald.Breakers;
 using Herald.Model;
 
 namespace Herald.Storage;
@@ -79,11 +80,20 @@ public interface IHeraldStore : IAsyncDisposable
     /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
     /// <summary>
-    /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand.
-    /// Returns the ids of the endpoints this call disabled.
+    /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand, and each
+    /// endpoint's circuit breaker (see <see cref="DeliveryResult.Breaker"/>) in the same transaction. Opening defers
+    /// the endpoint's pending deliveries to the first probe; closing makes all of them due now.
+    /// Returns the endpoints this call disabled and the breakers that are open or that it closed.
     /// </summary>
-    Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
-    /// <summary>Counts the queue (pending and sending deliveries) and finds the oldest due one; read by metrics.</summary>
+    Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
+    /// <summary>
+    /// Decides, for claimed deliveries whose endpoint's breaker was open, which may be sent: per endpoint, all of them
+    /// if the breaker has closed meanwhile; else, when its probe is due, the first becomes the probe (the next probe
+    /// moves to <c>now + probeLease</c>, so across all nodes only one is sent), and every other one is handed back to
+    /// pending, due at the next probe, with no attempt counted. Results are in the order of <paramref name="deliveries"/>.
+    /// </summary>
+    Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken);
+    /// <summary>Counts the queue (pending and sending deliveries), finds the oldest due one and counts open breakers; read by metrics.</summary>
     Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
     Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using Herald.Breakers;
 using Herald.Model;
 
 namespace Herald.Storage;
@@ -56,6 +57,10 @@ public sealed record DueDelivery
     /// endpoint may see up to nodes × this rate.
     /// </summary>
     public int? ThrottleRate { get; init; }
+    /// <summary>Whether the endpoint's circuit breaker was open when the delivery was claimed: it is sent only as the probe.</summary>
+    public bool BreakerOpen { get; init; }
+    /// <summary>Set by the dispatcher on the one delivery that probes an open breaker.</summary>
+    public bool Probe { get; init; }
 }
 
 public enum EndpointHealth
@@ -83,6 +88,19 @@ public sealed record DeliveryResult
     public required DateTimeOffset Now { get; init; }
     /// <summary>An endpoint whose failure run started before this time is disabled.</summary>
     public required DateTimeOffset DisableIfFailingSince { get; init; }
+    /// <summary>The circuit breaker to apply to the endpoint's failure run; null leaves the breaker alone.</summary>
+    public BreakerPolicy? Breaker { get; init; }
+    /// <summary>Whether the attempt was the probe of an open breaker (its failure lengthens the wait for the next).</summary>
+    public bool Probe { get; init; }
+}
+
+/// <summary>
+/// What storing a batch of results did to endpoints: those it disabled, and the breakers of the endpoints in the
+/// batch that are open or that the batch closed.
+/// </summary>
+public sealed record RecordedResults(IReadOnlyList<string> Disabled, IReadOnlyList<BreakerUpdate> Breakers)
+{
+    public static readonly RecordedResults None = new([], []);
 }
 
 public sealed record StoredResponse(string RequestHash, int StatusCode, string Body, DateTimeOffset CreatedAt);

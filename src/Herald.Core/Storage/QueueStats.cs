@@ -2,6 +2,10 @@ namespace Herald.Storage;
 
 /// <summary>
 /// The delivery queue at a moment: <see cref="Depth"/> deliveries waiting or being sent, and the due time of the
-/// oldest one that is due and not held by a live lease (null when none is).
+/// oldest one that is due and not held by a live lease (null when none is), and <see cref="OpenBreakers"/> endpoints
+/// whose circuit breaker is open.
 /// </summary>
-public sealed record QueueStats(long Depth, DateTimeOffset? OldestDueAt);
+public sealed record QueueStats(long Depth, DateTimeOffset? OldestDueAt)
+{
+    public long OpenBreakers { get; init; }
+}

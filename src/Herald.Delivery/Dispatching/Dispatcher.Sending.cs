@@ -33,9 +33,9 @@ public sealed partial class Dispatcher
                     // could run out mid-request and another worker send it too: hand it back instead.
                     await ReleaseAsync([delivery.DeliveryId]);
                 }
-                else
+                else if (await PassBreakerAsync(delivery) is { } passed)
                 {
-                    await SendOneAsync(delivery);
+                    await SendOneAsync(passed);
                 }
                 delivery = _lanes.Complete(delivery.EndpointId, out bool freed);
                 waited = true;
@@ -105,6 +105,8 @@ public sealed partial class Dispatcher
             Health = EndpointHealth.Untouched,
             Now = now,
             DisableIfFailingSince = now - _options.DisableAfterFailingFor,
+            Breaker = _breaker,
+            Probe = delivery.Probe,
         };
         if (sent is null)
         {
@@ -156,8 +158,9 @@ public sealed partial class Dispatcher
             {
                 try
                 {
-                    var disabled = await _store.RecordResultsAsync(results, CancellationToken.None);
-                    Notify(batch, disabled);
+                    var recorded = await _store.RecordResultsAsync(results, CancellationToken.None);
+                    SawBreakers(recorded.Breakers);
+                    Notify(batch, recorded);
                     break;
                 }
                 catch (Exception ex)
@@ -182,16 +185,21 @@ public sealed partial class Dispatcher
         }
     }
 
-    private void Notify(List<(DueDelivery Delivery, DeliveryResult Result)> batch, IReadOnlyList<string> disabled)
+    private void Notify(List<(DueDelivery Delivery, DeliveryResult Result)> batch, RecordedResults recorded)
     {
+        var changed = recorded.Breakers.Count == 0 ? [] : recorded.Breakers.Where(b => b.Changed).ToList();
         foreach (var observer in _observers)
         {
             try
             {
                 observer.Recorded(batch);
-                if (disabled.Count > 0)
+                if (recorded.Disabled.Count > 0)
                 {
-                    observer.EndpointsDisabled(disabled);
+                    observer.EndpointsDisabled(recorded.Disabled);
+                }
+                if (changed.Count > 0)
+                {
+                    observer.BreakersChanged(changed);
                 }
             }
             catch (Exception ex)

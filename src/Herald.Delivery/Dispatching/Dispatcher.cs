@@ -19,6 +19,8 @@ public sealed partial class Dispatcher : BackgroundService
     private readonly DispatchSignal _signal;
     private readonly DeliveryOptions _options;
     private readonly Retries.RetryPolicy _retry;
+    private readonly Breakers.BreakerPolicy? _breaker;
+    private readonly OpenBreakers _openBreakers = new();
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly EndpointLanes _lanes;
@@ -40,6 +42,7 @@ public sealed partial class Dispatcher : BackgroundService
         _signal = signal;
         _options = options;
         _retry = options.ToRetryPolicy();
+        _breaker = options.Breaker.ToPolicy();
         _time = time;
         _logger = logger;
         _observers = observers.ToArray();
@@ -161,7 +164,7 @@ public sealed partial class Dispatcher : BackgroundService
     {
         var now = _time.GetUtcNow();
         var due = await _store.ClaimDueAsync(now, _options.Lease, want, _lanes.Saturated(), stoppingToken);
-        if (Admit(due) is { } overflow)
+        if (Admit(await PassBreakersAsync(due, stoppingToken)) is { } overflow)
         {
             await ReleaseAsync(overflow);
         }

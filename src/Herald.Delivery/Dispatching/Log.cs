@@ -24,4 +24,13 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Delivery observer {Observer} failed")]
     public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Warning, "Circuit breaker of endpoint {EndpointId} opened after {Failures} failed attempts in a row; next probe at {NextProbeAt}")]
+    public static partial void BreakerOpened(ILogger logger, string endpointId, int failures, DateTimeOffset? nextProbeAt);
+
+    [LoggerMessage(21, LogLevel.Information, "Circuit breaker of endpoint {EndpointId} closed: its held-back deliveries are due now")]
+    public static partial void BreakerClosed(ILogger logger, string endpointId);
+
+    [LoggerMessage(22, LogLevel.Debug, "Probing endpoint {EndpointId} with delivery {DeliveryId}")]
+    public static partial void Probing(ILogger logger, string endpointId, long deliveryId);
 }

@@ -88,7 +88,8 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
         DisableIfFailingSince = disableIfFailingSince ?? now - TimeSpan.FromDays(5),
     };
 
-    protected Task<IReadOnlyList<string>> RecordAsync(params DeliveryResult[] results) => Store.RecordResultsAsync(results, Ct);
+    /// <summary>Stores the results; returns the endpoints they disabled.</summary>
+    protected async Task<IReadOnlyList<string>> RecordAsync(params DeliveryResult[] results) => (await Store.RecordResultsAsync(results, Ct)).Disabled;
 
     protected static MessageQuery Messages(int limit = 50) => new() { Page = new PageRequest(limit) };
 
