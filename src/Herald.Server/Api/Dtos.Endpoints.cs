@@ -30,7 +30,18 @@ public sealed record EndpointOut(
     string Id, string? Uid, string Url, string Description, bool Disabled,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DisabledReason,
     IReadOnlyList<string>? EventTypes, IReadOnlyList<string>? Channels, int? ThrottleRate,
-    IReadOnlyDictionary<string, string> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    IReadOnlyDictionary<string, string> Metadata, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>Herald extension: the circuit breaker, present while it is open or counts failures.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public EndpointBreakerOut? Breaker { get; init; }
+}
+
+/// <summary>An endpoint's circuit breaker: "open" or "closed", failed attempts in a row, and while open since when and the next probe.</summary>
+public sealed record EndpointBreakerOut(
+    string State, int ConsecutiveFailures,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? OpenedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? NextProbeAt);
 
 public sealed record EndpointSecretOut(string Key);
 

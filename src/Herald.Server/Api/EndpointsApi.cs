@@ -128,5 +128,11 @@ internal static partial class EndpointsApi
     }
 
     public static EndpointOut ToOut(Endpoint e) => new(
-        e.Id, e.Uid, e.Url, e.Description, e.Disabled, e.DisabledReason, e.EventTypes, e.Channels, e.ThrottleRate, e.Metadata, e.CreatedAt, e.UpdatedAt);
+        e.Id, e.Uid, e.Url, e.Description, e.Disabled, e.DisabledReason, e.EventTypes, e.Channels, e.ThrottleRate, e.Metadata, e.CreatedAt, e.UpdatedAt)
+    {
+        // Herald extension, left out while the breaker is closed with no failure counted.
+        Breaker = e.Breaker is { Open: false, ConsecutiveFailures: 0 } ? null
+            : new EndpointBreakerOut(e.Breaker.Open ? "open" : "closed", e.Breaker.ConsecutiveFailures,
+                e.Breaker.Open ? e.Breaker.OpenedAt : null, e.Breaker.Open ? e.Breaker.NextProbeAt : null),
+    };
 }

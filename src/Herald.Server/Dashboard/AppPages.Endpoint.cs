@@ -21,6 +21,9 @@ internal static partial class AppPages
         var buckets = Charts.Buckets(attempts);
         string state = e.Disabled ? Status("disabled") + (e.DisabledReason is { } why ? $" <span class=\"muted\">{E(why)}</span>" : "") : Status("enabled");
         string failing = e.FailingSince is { } since ? $"<div class=\"card\">Failing since <b>{Time(since)}</b></div>" : "";
+        string breaker = e.Breaker.Open
+            ? $"<div class=\"card\" id=\"breaker\">Circuit breaker {Status("open")} since <b>{Time(e.Breaker.OpenedAt ?? e.UpdatedAt)}</b> · next probe <b>{Time(e.Breaker.NextProbeAt ?? e.UpdatedAt)}</b> · {e.Breaker.ConsecutiveFailures} failed in a row</div>"
+            : "";
         string secret = http.Request.Query["reveal"] == "1"
             ? $"<code id=\"secret\">{E(e.Secret)}</code>"
             : Link($"{at}?reveal=1", "Show secret");
@@ -31,7 +34,7 @@ internal static partial class AppPages
         }), "endpoint-attempts");
         double maxLatency = buckets.Count == 0 ? 1000 : Math.Max(10, buckets.Max(b => b.AverageMs));
         string body = Notice(http) + $"""
-            <div class="cards"><div class="card">URL <b>{E(e.Url)}</b></div><div class="card">State {state}</div>{failing}
+            <div class="cards"><div class="card">URL <b>{E(e.Url)}</b></div><div class="card">State {state}</div>{failing}{breaker}
             <div class="card">Delivered <b>{stats.Success}</b> · pending <b>{stats.Pending + stats.Sending}</b> · failed <b>{stats.Fail}</b></div></div>
             <h2>Health</h2><div class="cards">
             {Charts.Line("chart-success", "Success rate", buckets, b => b.SuccessRate * 100, 100, "%")}

@@ -19,7 +19,7 @@ internal sealed class HeraldMetrics : IDisposable
     private readonly Lock _latencyGate = new();
     private readonly Meter _meter;
     private readonly Histogram<double> _latency;
-    private long _ingested, _delivered, _failed, _retried, _attemptsSucceeded, _attemptsFailed;
+    private long _ingested, _delivered, _failed, _retried, _attemptsSucceeded, _attemptsFailed, _breakersOpened, _breakersClosed;
     private double _latencySum;
 
     public HeraldMetrics()
@@ -39,7 +39,18 @@ internal sealed class HeraldMetrics : IDisposable
     public long AttemptsSucceeded => Interlocked.Read(ref _attemptsSucceeded);
     public long AttemptsFailed => Interlocked.Read(ref _attemptsFailed);
 
+    public long BreakersOpened => Interlocked.Read(ref _breakersOpened);
+    public long BreakersClosed => Interlocked.Read(ref _breakersClosed);
+
     public void MessageIngested() => Interlocked.Increment(ref _ingested);
+
+    public void BreakersChanged(IReadOnlyList<Breakers.BreakerUpdate> changes)
+    {
+        foreach (var change in changes)
+        {
+            Interlocked.Increment(ref change.Opened ? ref _breakersOpened : ref _breakersClosed);
+        }
+    }
 
     public void Recorded(IReadOnlyList<(DueDelivery Delivery, DeliveryResult Result)> outcomes)
     {

@@ -15,7 +15,10 @@ internal static partial class MetricsEndpoint
                 .Single("herald_deliveries_retried_total", "counter", "Failed attempts scheduled to be tried again.", metrics.Retried)
                 .Header("herald_attempts_total", "counter", "Delivery attempts made, by result.")
                 .Sample("herald_attempts_total", metrics.AttemptsSucceeded, ("result", "success"))
-                .Sample("herald_attempts_total", metrics.AttemptsFailed, ("result", "failure"));
+                .Sample("herald_attempts_total", metrics.AttemptsFailed, ("result", "failure"))
+                .Header("herald_breaker_transitions_total", "counter", "Circuit breakers opened or closed by this node's results.")
+                .Sample("herald_breaker_transitions_total", metrics.BreakersOpened, ("transition", "opened"))
+                .Sample("herald_breaker_transitions_total", metrics.BreakersClosed, ("transition", "closed"));
 
             var (cumulative, sum, count) = metrics.Latency();
             text.Header("herald_delivery_duration_seconds", "histogram", "Duration of delivery attempts.");
@@ -40,6 +43,7 @@ internal static partial class MetricsEndpoint
                 text.Single("herald_queue_depth", "gauge", "Deliveries waiting or being sent.", queue.Depth)
                     .Single("herald_oldest_due_delivery_age_seconds", "gauge", "How long the oldest due delivery has been waiting.",
                         queue.OldestDueAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0)
+                    .Single("herald_endpoints_breaker_open", "gauge", "Endpoints whose circuit breaker is open.", queue.OpenBreakers)
                     .Single("herald_store_up", "gauge", "Whether the database answered this scrape.", 1);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

@@ -51,4 +51,6 @@ internal sealed class HeraldMetricsObserver(HeraldMetrics metrics) : IDeliveryOb
     public void EndpointsDisabled(IReadOnlyList<string> endpointIds)
     {
     }
+
+    public void BreakersChanged(IReadOnlyList<Breakers.BreakerUpdate> changes) => metrics.BreakersChanged(changes);
 }

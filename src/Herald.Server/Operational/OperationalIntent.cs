@@ -8,3 +8,5 @@ internal abstract record OperationalIntent(string Type, DateTimeOffset At);
 internal sealed record EndpointIntent(string Type, DateTimeOffset At, string AppId, string EndpointId, string? EndpointUid) : OperationalIntent(Type, At);
 
 internal sealed record AttemptIntent(string Type, DateTimeOffset At, string AppId, string MsgId, string EndpointId, Attempt Attempt) : OperationalIntent(Type, At);
+
+internal sealed record BreakerIntent(string Type, DateTimeOffset At, string AppId, string EndpointId, Breakers.EndpointBreaker Breaker) : OperationalIntent(Type, At);

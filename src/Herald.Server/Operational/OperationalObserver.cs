@@ -7,7 +7,8 @@ namespace Herald.Server.Operational;
 
 /// <summary>
 /// Raises <c>message.attempt.failing</c> on the N-th failed attempt in a row, <c>exhausted</c> when a delivery is
-/// given up, <c>recovered</c> when a scheduled retry succeeds after failing was raised, and <c>endpoint.disabled</c>.
+/// given up, <c>recovered</c> when a scheduled retry succeeds after failing was raised, <c>endpoint.disabled</c>, and
+/// <c>endpoint.breaker.opened</c> / <c>closed</c>.
 /// </summary>
 internal sealed class OperationalObserver(OperationalPublisher publisher, IOptions<OperationalOptions> options, TimeProvider time) : IDeliveryObserver
 {
@@ -61,6 +62,19 @@ internal sealed class OperationalObserver(OperationalPublisher publisher, IOptio
             if (apps.TryGetValue(endpointId, out var appId) && appId != publisher.OperationalAppId)
             {
                 publisher.Publish(new EndpointIntent(OperationalEventTypes.EndpointDisabled, time.GetUtcNow(), appId, endpointId, null));
+            }
+        }
+    }
+
+    public void BreakersChanged(IReadOnlyList<Breakers.BreakerUpdate> changes)
+    {
+        var apps = _lastBatchApps;
+        foreach (var change in changes)
+        {
+            if (apps.TryGetValue(change.EndpointId, out var appId) && appId != publisher.OperationalAppId)
+            {
+                string type = change.Opened ? OperationalEventTypes.BreakerOpened : OperationalEventTypes.BreakerClosed;
+                publisher.Publish(new BreakerIntent(type, time.GetUtcNow(), appId, change.EndpointId, change.Breaker));
             }
         }
     }

@@ -106,7 +106,7 @@ internal sealed partial class OperationalPublisher(
 
     private async Task<string?> BuildPayloadAsync(OperationalIntent intent, CancellationToken cancellationToken)
     {
-        var app = await store.GetApplicationAsync(intent switch { EndpointIntent e => e.AppId, AttemptIntent a => a.AppId, _ => "" }, cancellationToken);
+        var app = await store.GetApplicationAsync(intent switch { EndpointIntent e => e.AppId, AttemptIntent a => a.AppId, BreakerIntent b => b.AppId, _ => "" }, cancellationToken);
         if (app is null || app.Id == _appId)
         {
             return null;
@@ -123,6 +123,12 @@ internal sealed partial class OperationalPublisher(
                 return JsonSerializer.Serialize(
                     new OperationalEnvelope<EndpointEventData>(e.Type, e.At, new(app.Id, app.Uid, e.EndpointId, e.EndpointUid)),
                     OperationalJsonContext.Default.OperationalEnvelopeEndpointEventData);
+            case BreakerIntent b:
+                var endpoint = await store.GetEndpointAsync(app.Id, b.EndpointId, cancellationToken);
+                return JsonSerializer.Serialize(
+                    new OperationalEnvelope<EndpointBreakerEventData>(b.Type, b.At,
+                        new(app.Id, app.Uid, b.EndpointId, endpoint?.Uid, b.Breaker.OpenedAt, b.Breaker.Open ? b.Breaker.NextProbeAt : null, b.Breaker.ConsecutiveFailures)),
+                    OperationalJsonContext.Default.OperationalEnvelopeEndpointBreakerEventData);
             case AttemptIntent a:
                 var message = await store.GetMessageAsync(app.Id, a.MsgId, cancellationToken);
                 return JsonSerializer.Serialize(

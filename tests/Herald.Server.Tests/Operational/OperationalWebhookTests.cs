@@ -125,10 +125,12 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
         };
         string msg = await _host.SendAsync(app, "order.paid", new { total = 27 }, new { eventId = "order-27" });
         await StepThroughAttemptsAsync(app, msg, 6);
-        await _operator.WaitForAsync(3);
+        await _operator.WaitForAsync(4);
         await Task.Delay(300);
         var events = Events();
-        Assert.Equal(["endpoint.created", "message.attempt.failing", "message.attempt.exhausted"], events.Select(e => e["type"]!.GetValue<string>()));
+        // The fifth failure in a row also opens the endpoint's circuit breaker.
+        Assert.Equal(["endpoint.created", "message.attempt.failing", "endpoint.breaker.opened", "message.attempt.exhausted"], events.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(5, events[2]["data"]!["consecutiveFailures"]!.GetValue<int>());
         var failing = events[1]["data"]!;
         Assert.Equal(msg, failing["msgId"]!.GetValue<string>());
         Assert.Equal("order-27", failing["msgEventId"]!.GetValue<string>());
@@ -136,7 +138,7 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
         Assert.Equal(500, failing["lastAttempt"]!["responseStatusCode"]!.GetValue<int>());
         var attempts = (await _host.GetAsync($"/api/v1/app/{app}/attempt/msg/{msg}"))["data"]!.AsArray();
         Assert.Equal(6, attempts.Count);
-        Assert.Equal(attempts[0]!["id"]!.GetValue<string>(), events[2]["data"]!["lastAttempt"]!["id"]!.GetValue<string>()); // newest first
+        Assert.Equal(attempts[0]!["id"]!.GetValue<string>(), events[3]["data"]!["lastAttempt"]!["id"]!.GetValue<string>()); // newest first
     }
 
     [Fact]
