@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace Herald.Delivery;
 
 /// <summary>Settings of the dispatcher and its HTTP client, bound from <c>Herald:Delivery</c>.</summary>
-public sealed record DeliveryOptions
+public sealed record DeliveryOptions : IValidatableObject
 {
     /// <summary>Subnets (CIDR) that webhooks may reach even though they are private, loopback or otherwise refused.</summary>
     public List<string> AllowedSubnets { get; init; } = [];
@@ -18,7 +18,10 @@ public sealed record DeliveryOptions
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a claimed delivery stays reserved; another worker takes it after that.</summary>
+    /// <summary>
+    /// How long a claimed delivery stays reserved; another worker takes it after that. Longer than
+    /// <see cref="RequestTimeout"/>: a delivery is sent only while its lease outlasts a whole request.
+    /// </summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The longest wait between two looks at the queue when nothing wakes the dispatcher.</summary>
@@ -46,6 +49,16 @@ public sealed record DeliveryOptions
     public bool PropagateTraceContext { get; init; }
 
     public string UserAgent { get; init; } = "Herald-Webhooks/1.0";
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (Lease <= RequestTimeout)
+        {
+            yield return new ValidationResult(
+                $"Herald:Delivery:Lease ({Lease}) must be longer than Herald:Delivery:RequestTimeout ({RequestTimeout}): a delivery is sent only while its lease outlasts the request.",
+                [nameof(Lease), nameof(RequestTimeout)]);
+        }
+    }
 
     public Retries.RetryPolicy ToRetryPolicy() => new()
     {

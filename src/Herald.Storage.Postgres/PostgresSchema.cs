@@ -45,5 +45,11 @@ internal static class PostgresSchema
         """
         CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, (next_attempt_at + 0)) WHERE status IN (1, 3);
         """,
+        // Fenced leases: every claim raises lease_token and records the claiming node in lease_owner, so a restarted
+        // node can release what it held. Retention deletes the oldest messages through ix_messages_created.
+        """
+        ALTER TABLE deliveries ADD COLUMN lease_token BIGINT NOT NULL DEFAULT 0, ADD COLUMN lease_owner TEXT COLLATE "C";
+        CREATE INDEX ix_messages_created ON messages (created_at);
+        """,
     ];
 }

@@ -40,5 +40,12 @@ internal static class SqliteSchema
         """
         CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, next_attempt_at) WHERE status IN (1, 3);
         """,
+        // Fenced leases: every claim raises lease_token; lease_owner names the claiming node (PostgreSQL only; one
+        // process owns an SQLite file). Retention deletes the oldest messages through ix_messages_created.
+        """
+        ALTER TABLE deliveries ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+        CREATE INDEX ix_messages_created ON messages (created_at);
+        """,
     ];
 }

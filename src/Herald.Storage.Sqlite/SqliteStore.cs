@@ -16,14 +16,17 @@ public sealed class SqliteStore : RelationalStore
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
     private readonly ApplicationCache _applications = new();
     private int _applicationsChangedInBatch;
+    private readonly TimeProvider _time;
 
     /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>
     /// <param name="synchronousFull">
     /// True (the default): an acknowledged write has reached the disk and survives a power cut. False: it survives a killed
     /// process but a power cut may lose the last moments.
     /// </param>
-    public SqliteStore(string connectionString, bool synchronousFull = true)
+    /// <param name="timeProvider">The clock (the system's by default).</param>
+    public SqliteStore(string connectionString, bool synchronousFull = true, TimeProvider? timeProvider = null)
     {
+        _time = timeProvider ?? TimeProvider.System;
         var builder = new SqliteConnectionStringBuilder(connectionString.Contains('=', StringComparison.Ordinal) ? connectionString : $"Data Source={connectionString}")
         {
             Pooling = true,
@@ -45,8 +48,11 @@ public sealed class SqliteStore : RelationalStore
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await base.InitializeAsync(cancellationToken);
-        // One process owns the file, so anything still marked sending was in flight when it last stopped: due now.
-        await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c, "UPDATE deliveries SET status = 1 WHERE status = 3", transaction: t), cancellationToken);
+        // One process owns the file, so anything still marked sending was in flight when it last stopped: due now,
+        // not when its lease would have run out.
+        await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c,
+            "UPDATE deliveries SET status = 1, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = 3",
+            new { now = _time.GetUtcNow().ToUnixTimeMilliseconds() }, t), cancellationToken);
     }
 
     protected override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)

@@ -10,6 +10,9 @@ namespace Herald.Storage;
 /// </summary>
 public abstract partial class RelationalStore : IHeraldStore
 {
+    /// <summary>This node's identity, recorded with every claim so that a restarted node can find its own leases; null records none.</summary>
+    protected string? NodeId { get; init; }
+
     /// <summary>Runs a read on a pooled connection.</summary>
     protected abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken);
 

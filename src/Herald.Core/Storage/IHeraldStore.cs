@@ -10,7 +10,11 @@ namespace Herald.Storage;
 /// </summary>
 public interface IHeraldStore : IAsyncDisposable
 {
-    /// <summary>Creates or migrates the schema.</summary>
+    /// <summary>
+    /// Creates or migrates the schema, then makes due at once the deliveries this node still held when it last
+    /// stopped: on SQLite every delivery left sending (one process owns the file), on PostgreSQL those claimed under
+    /// this node's identity.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Cheap round trip used by health checks.</summary>
@@ -73,20 +77,26 @@ public interface IHeraldStore : IAsyncDisposable
 
     /// <summary>
     /// Claims up to <paramref name="max"/> due deliveries (pending and due, or sending with an expired lease),
-    /// marking them sending until <c>now + lease</c>. Deliveries of <paramref name="excludedEndpoints"/> are left alone.
+    /// marking them sending until <c>now + lease</c> under a new lease token and this node's identity.
+    /// Deliveries of <paramref name="excludedEndpoints"/> are left alone.
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken);
     /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
     /// <summary>
     /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand.
+    /// A result whose lease token is no longer current (the delivery was claimed again) stores its attempt, since the
+    /// request was made, but leaves the delivery's state alone; an attempt of a delivery that no longer exists is dropped.
     /// Returns the ids of the endpoints this call disabled.
     /// </summary>
     Task<IReadOnlyList<string>> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
     /// <summary>Counts the queue (pending and sending deliveries) and finds the oldest due one; read by metrics.</summary>
     Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
-    /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
-    Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>; a delivery claimed again
+    /// since (its <see cref="DueDelivery.LeaseToken"/> no longer current) is left to its new holder.
+    /// </summary>
+    Task ReleaseAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Housekeeping: drops payloads whose retention has passed and idempotency records older than

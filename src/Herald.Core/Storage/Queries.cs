@@ -51,6 +51,11 @@ public sealed record DueDelivery
     /// <summary>Until when this claim is reserved; after it, another worker may claim the delivery again.</summary>
     public DateTimeOffset LeaseUntil { get; init; }
     /// <summary>
+    /// The claim's generation, raised by every claim of the delivery. Results and releases carry it back and apply
+    /// only while the delivery is still held under it, so a node that lost its lease cannot undo the next holder's work.
+    /// </summary>
+    public long LeaseToken { get; init; }
+    /// <summary>
     /// The most messages per second to send to the endpoint: its own <c>throttleRate</c>, else its application's;
     /// null for no limit. Each dispatcher node enforces it on the deliveries it holds, so with several nodes the
     /// endpoint may see up to nodes × this rate.
@@ -74,6 +79,11 @@ public enum EndpointHealth
 public sealed record DeliveryResult
 {
     public required long DeliveryId { get; init; }
+    /// <summary>
+    /// The <see cref="DueDelivery.LeaseToken"/> the attempt was made under. When the delivery has been claimed again
+    /// since (the lease ran out), the attempt is still recorded but the delivery's state is left to its new holder.
+    /// </summary>
+    public required long LeaseToken { get; init; }
     public required Attempt? Attempt { get; init; }
     /// <summary>Success, Pending (retry at <see cref="NextAttemptAt"/>) or Fail.</summary>
     public required DeliveryStatus NewStatus { get; init; }

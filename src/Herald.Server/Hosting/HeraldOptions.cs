@@ -24,6 +24,14 @@ public sealed record HeraldOptions
     /// </summary>
     public string? PublicUrl { get; init; }
 
+    /// <summary>
+    /// This node's name among the nodes sharing a PostgreSQL database: stable across its restarts, unique among them.
+    /// Claims record it, and a node that starts releases at once whatever is still claimed under it. When empty it is
+    /// the machine name and the addresses the server listens on (see <see cref="NodeIdentity"/>).
+    /// </summary>
+    [MaxLength(200)]
+    public string? NodeId { get; init; }
+
     public StorageOptions Storage { get; init; } = new();
 }
 

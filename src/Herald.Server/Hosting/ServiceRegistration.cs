@@ -26,7 +26,11 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();
 
-        services.TryAddSingleton<IHeraldStore>(sp => CreateStore(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage));
+        services.TryAddSingleton<IHeraldStore>(sp =>
+        {
+            var herald = sp.GetRequiredService<IOptions<HeraldOptions>>().Value;
+            return CreateStore(herald.Storage, sp.GetRequiredService<TimeProvider>(), NodeIdentity.Resolve(herald, configuration));
+        });
         services.TryAddSingleton<AdminAuth>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService<Maintenance.MaintenanceService>();
@@ -58,10 +62,11 @@ public static class ServiceRegistration
         return services;
     }
 
-    public static IHeraldStore CreateStore(StorageOptions options) => options.Provider.ToLowerInvariant() switch
+    /// <param name="nodeId">The identity this node claims deliveries under (PostgreSQL; one process owns an SQLite file).</param>
+    public static IHeraldStore CreateStore(StorageOptions options, TimeProvider time, string nodeId) => options.Provider.ToLowerInvariant() switch
     {
-        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull),
-        "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString),
+        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull, time),
+        "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString, time, nodeId),
         _ => throw new OptionsValidationException("Herald:Storage:Provider", typeof(StorageOptions),
             [$"Herald:Storage:Provider '{options.Provider}' is not known; use 'sqlite' or 'postgres'."]),
     };

@@ -249,7 +249,7 @@ public abstract partial class StoreComplianceTests
         var claimed = await ClaimAsync(T0.AddSeconds(1));
         await RecordAsync(Result(claimed[1], T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded));
 
-        await Store.ReleaseAsync(claimed.Select(d => d.DeliveryId).ToList(), T0.AddSeconds(10), Ct);
+        await Store.ReleaseAsync(claimed, T0.AddSeconds(10), Ct);
 
         Assert.Equal(T0.AddSeconds(10), await Store.NextDueAtAsync(Ct));
         Assert.Empty(await ClaimAsync(T0.AddSeconds(9)));
