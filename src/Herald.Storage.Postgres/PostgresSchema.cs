@@ -45,5 +45,9 @@ internal static class PostgresSchema
         """
         CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, (next_attempt_at + 0)) WHERE status IN (1, 3);
         """,
+        // Idempotency keys are claimed before the request runs: status_code 0 is in progress, held by token until locked_until.
+        """
+        ALTER TABLE idempotency ADD COLUMN token TEXT COLLATE "C", ADD COLUMN locked_until BIGINT;
+        """,
     ];
 }

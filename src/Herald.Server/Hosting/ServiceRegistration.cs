@@ -28,6 +28,9 @@ public static class ServiceRegistration
 
         services.TryAddSingleton<IHeraldStore>(sp => CreateStore(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage));
         services.TryAddSingleton<AdminAuth>();
+        services.TryAddSingleton<Idempotency.IdempotencyGates>();
+        services.AddOptions<Health.HealthOptions>().Bind(section.GetSection("Health")).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Health.ReadinessCheck>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService<Maintenance.MaintenanceService>();
 
@@ -60,7 +63,9 @@ public static class ServiceRegistration
 
     public static IHeraldStore CreateStore(StorageOptions options) => options.Provider.ToLowerInvariant() switch
     {
-        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull),
+        "sqlite" when options.SqliteMaxSizeBytes is < 1024 * 1024 => throw new OptionsValidationException("Herald:Storage:SqliteMaxSizeBytes", typeof(StorageOptions),
+            ["Herald:Storage:SqliteMaxSizeBytes must be at least 1048576 (1 MiB)."]),
+        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull, options.SqliteMaxSizeBytes),
         "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString),
         _ => throw new OptionsValidationException("Herald:Storage:Provider", typeof(StorageOptions),
             [$"Herald:Storage:Provider '{options.Provider}' is not known; use 'sqlite' or 'postgres'."]),
