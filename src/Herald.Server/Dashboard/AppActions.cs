@@ -107,12 +107,12 @@ internal static class AppActions
         Func<ConsoleContext, string>? back = null) =>
         AppPages.WithContext(http, resolve, async ctx =>
         {
-            if (await Forms.ReadAsync(http, ctx.Csrf) is not { } form)
-            {
-                return Forms.Forbidden();
-            }
             try
             {
+                if (await Forms.ReadAsync(http, ctx.Csrf) is not { } form)
+                {
+                    return Forms.Forbidden();
+                }
                 return Results.Redirect(await action(ctx, form), permanent: false, preserveMethod: false);
             }
             catch (FormException ex)

@@ -37,7 +37,16 @@ internal static class DashboardPages
             {
                 return FailedAuthLimiter.TooManyPage(http);
             }
-            if (await Forms.ReadAsync(http, http.Request.Cookies[LoginCsrfCookie] ?? "") is not { } form)
+            IFormCollection? form;
+            try
+            {
+                form = await Forms.ReadAsync(http, http.Request.Cookies[LoginCsrfCookie] ?? "");
+            }
+            catch (FormException ex)
+            {
+                return Forms.Unreadable(ex);
+            }
+            if (form is null)
             {
                 return Forms.Forbidden();
             }
@@ -52,7 +61,7 @@ internal static class DashboardPages
         });
         group.MapPost("/logout", async (HttpContext http, DashboardSession sessions) =>
         {
-            if (Session(http, sessions) is { } s && await Forms.ReadAsync(http, sessions.Csrf(s)) is not null)
+            if (Session(http, sessions) is { } s && await Forms.TryReadAsync(http, sessions.Csrf(s)) is not null)
             {
                 await sessions.RevokeAsync(s, http.RequestAborted);
                 http.Response.Cookies.Delete(DashboardSession.Cookie, new CookieOptions { Path = "/dashboard" });
@@ -76,20 +85,27 @@ internal static class DashboardPages
         });
         group.MapPost("/apps", async (HttpContext http, DashboardSession sessions, ApplicationChanges changes) =>
         {
-            if (Session(http, sessions) is not { } s || await Forms.ReadAsync(http, sessions.Csrf(s)) is not { } form)
+            if (Session(http, sessions) is not { } s)
             {
                 return Forms.Forbidden();
             }
             try
             {
+                if (await Forms.ReadAsync(http, sessions.Csrf(s)) is not { } form)
+                {
+                    return Forms.Forbidden();
+                }
                 var app = await changes.CreateAsync(new ApplicationDraft { Name = Forms.Value(form, "name") ?? "Application", Uid = Forms.Value(form, "uid") }, http.RequestAborted);
                 return Results.Redirect($"/dashboard/app/{app.Id}");
             }
-            catch (Exception ex) when (ex is ValidationFailedException or DuplicateException)
+            catch (Exception ex) when (ex is ValidationFailedException or DuplicateException or FormException)
             {
-                string problem = ex is ValidationFailedException invalid
-                    ? string.Join("; ", invalid.Errors.Select(e => $"{string.Join('.', e.Loc.Skip(1))}: {e.Msg}"))
-                    : "An application with that uid exists.";
+                string problem = ex switch
+                {
+                    ValidationFailedException invalid => string.Join("; ", invalid.Errors.Select(e => $"{string.Join('.', e.Loc.Skip(1))}: {e.Msg}")),
+                    FormException unreadable => unreadable.Message,
+                    _ => "An application with that uid exists.",
+                };
                 return Results.Redirect($"/dashboard?error={Uri.EscapeDataString(problem)}");
             }
         });

@@ -37,7 +37,7 @@ internal static class PortalPages
         });
         group.MapPost("/logout", async (HttpContext http, PortalAuth portal) =>
         {
-            if (http.Request.Cookies[Cookie] is { } token && await Forms.ReadAsync(http, Csrf(token)) is not null)
+            if (http.Request.Cookies[Cookie] is { } token && await Forms.TryReadAsync(http, Csrf(token)) is not null)
             {
                 await portal.RevokeAsync(token, http.RequestAborted);
                 http.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/portal" });
