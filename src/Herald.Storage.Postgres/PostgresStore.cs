@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Dapper;
+using Herald.Model;
 using Npgsql;
 
 namespace Herald.Storage.Postgres;
@@ -84,7 +85,7 @@ public sealed partial class PostgresStore : RelationalStore
                     urls = attempts.Select(x => x.Attempt.Url).ToArray(),
                     statuses = attempts.Select(x => (int)x.Attempt.Status).ToArray(),
                     codes = attempts.Select(x => x.Attempt.ResponseStatusCode).ToArray(),
-                    responses = attempts.Select(x => x.Attempt.Response).ToArray(),
+                    responses = attempts.Select(x => ResponseText.Clean(x.Attempt.Response)).ToArray(), // PostgreSQL's text holds no NUL
                     durations = attempts.Select(x => x.Attempt.ResponseDurationMs).ToArray(),
                     triggers = attempts.Select(x => (int)x.Attempt.TriggerType).ToArray(),
                     headers = attempts.Select(x => x.Attempt.RequestHeadersJson).ToArray(),
