@@ -88,8 +88,8 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
     {
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         long timestamp = now.ToUnixTimeSeconds();
-        var keys = delivery.Secrets.Select(s => WebhookSecret.Parse(s).Key).ToList();
-        string signature = WebhookSigner.SignAll(keys, delivery.MsgId, timestamp, body);
+        var secrets = delivery.Secrets.Select(SigningSecret.Parse).ToList();
+        string signature = WebhookSigner.SignAll(secrets, delivery.MsgId, timestamp, body);
         string ts = timestamp.ToString(CultureInfo.InvariantCulture);
 
         var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
