@@ -51,7 +51,9 @@ internal sealed partial class ProblemMiddleware(RequestDelegate next, ILogger<Pr
             case StoreUnavailableException or TimeoutException or System.Net.Sockets.SocketException:
             case System.Data.Common.DbException db when Herald.Storage.Postgres.PostgresFailures.IsOutage(db) || Herald.Storage.Sqlite.SqliteFailures.IsOutage(db):
                 LogStoreUnavailable(logger, ex);
-                return Reply.Problem(StatusCodes.Status503ServiceUnavailable, "store_unavailable", StoreFailures.Describe(StoreFailures.Of(ex)) + " Nothing was stored; try again shortly.");
+                var failure = StoreFailures.Of(ex);
+                context.RequestServices.GetService<ReadinessCheck>()?.Report(failure);
+                return Reply.Problem(StatusCodes.Status503ServiceUnavailable, "store_unavailable", StoreFailures.Describe(failure) + " Nothing was stored; try again shortly.");
             default:
                 LogUnhandled(logger, context.Request.Method, context.Request.Path, ex);
                 return Reply.Problem(StatusCodes.Status500InternalServerError, "internal_error", "An unexpected error occurred.");
