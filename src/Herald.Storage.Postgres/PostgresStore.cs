@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Dapper;
+using Herald.Model;
 using Npgsql;
 
 namespace Herald.Storage.Postgres;
@@ -145,7 +146,7 @@ public sealed partial class PostgresStore : RelationalStore
                 urls = attempts.Select(x => x.Attempt.Url).ToArray(),
                 statuses = attempts.Select(x => (int)x.Attempt.Status).ToArray(),
                 codes = attempts.Select(x => x.Attempt.ResponseStatusCode).ToArray(),
-                responses = attempts.Select(x => x.Attempt.Response).ToArray(),
+                responses = attempts.Select(x => ResponseText.Clean(x.Attempt.Response)).ToArray(), // PostgreSQL's text holds no NUL
                 durations = attempts.Select(x => x.Attempt.ResponseDurationMs).ToArray(),
                 triggers = attempts.Select(x => (int)x.Attempt.TriggerType).ToArray(),
                 headers = attempts.Select(x => x.Attempt.RequestHeadersJson).ToArray(),
@@ -224,11 +225,22 @@ public sealed partial class PostgresStore : RelationalStore
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsUnavailable(ex))
             {
-                // A commit cut off mid-way may or may not have happened: only an uncommitted write is safe to repeat.
-                if (!ShouldRetryAfter(ex, attempt) || committing)
+                // A commit cut off mid-way may or may not have happened: only an uncommitted write is safe to repeat,
+                // and the caller must not be told that nothing was stored.
+                if (committing)
+                {
+                    _dataSource.Clear();
+                    throw new StoreOutcomeUnknownException("The connection to PostgreSQL was lost while committing; the write may have been stored.", ex);
+                }
+                if (!ShouldRetryAfter(ex, attempt))
                 {
                     throw Unavailable(ex);
                 }
+            }
+            catch (PostgresException ex) when (PostgresFailures.Classify(ex) is { } reason and not StoreFailure.Unreachable)
+            {
+                // The server refused the write (disk full, read-only, out of memory) and rolled it back.
+                throw new StoreUnavailableException($"PostgreSQL refused the write: {ex.MessageText}", ex, reason);
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
                                                && attempt <= MaxConflictRetries)

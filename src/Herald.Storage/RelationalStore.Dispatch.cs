@@ -166,7 +166,7 @@ public abstract partial class RelationalStore
             if (r.Attempt is { } a)
             {
                 await insert.RunAsync(ct, a.Id, r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, (int)a.Status, a.ResponseStatusCode,
-                    a.Response, a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
+                    ResponseText.Clean(a.Response), a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
             }
         }
     }

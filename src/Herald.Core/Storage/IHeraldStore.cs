@@ -20,6 +20,12 @@ public interface IHeraldStore : IAsyncDisposable
     /// <summary>Cheap round trip used by health checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Proves that the store can take a durable write now (readiness): a tiny write, and on a store with a size
+    /// limit a look at the room left. Throws <see cref="StoreUnavailableException"/> whose reason names the cause.
+    /// </summary>
+    Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     Task CreateApplicationAsync(Application app, CancellationToken cancellationToken);
     Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken);
     Task<Page<Application>> ListApplicationsAsync(PageRequest page, CancellationToken cancellationToken);
@@ -62,6 +68,14 @@ public interface IHeraldStore : IAsyncDisposable
     /// dispatcher. Should it die first, the lease expires and any node claims them.
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// <see cref="CreateMessageAsync(Message, DateTimeOffset?, string?, CancellationToken)"/> that also completes an idempotency
+    /// key in the same transaction: the message and the answer that names it are stored together or not at all.
+    /// Throws <see cref="IdempotencyClaimLostException"/> (storing nothing) when the claim is no longer held.
+    /// </summary>
+    Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, IdempotencyCompletion? idempotency, CancellationToken cancellationToken);
+    /// <summary><see cref="CreateMessageClaimedAsync(Message, DateTimeOffset?, TimeSpan, CancellationToken)"/> completing an idempotency key in the same transaction.</summary>
+    Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken);
 
     Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken);
     Task<Page<Message>> ListMessagesAsync(string appId, MessageQuery query, CancellationToken cancellationToken);
@@ -104,8 +118,18 @@ public interface IHeraldStore : IAsyncDisposable
     /// </summary>
     Task<int> ExpireAsync(DateTimeOffset now, DateTimeOffset idempotencyBefore, CancellationToken cancellationToken);
 
-    Task<StoredResponse?> GetIdempotentResponseAsync(string key, DateTimeOffset notBefore, CancellationToken cancellationToken);
-    Task SaveIdempotentResponseAsync(string key, StoredResponse response, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims an idempotency key (unique per <paramref name="key"/>, which the caller scopes) for a request with
+    /// <paramref name="requestHash"/>, atomically across every node on the database. The key is claimed when it is
+    /// new, when its response was stored before <paramref name="notBefore"/>, or when an earlier claim was never
+    /// completed nor released within its <paramref name="timeout"/> (its holder died); otherwise the holder's state is
+    /// returned: in progress, or completed with its response.
+    /// </summary>
+    Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(string key, string requestHash, DateTimeOffset now, DateTimeOffset notBefore, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>Stores the response of a claimed key on its own (for requests that create no message); false when the claim is no longer held.</summary>
+    Task<bool> CompleteIdempotencyKeyAsync(IdempotencyCompletion completion, CancellationToken cancellationToken);
+    /// <summary>Gives up a claim that is still in progress under <paramref name="token"/> (the request failed), so the key can be used again.</summary>
+    Task ReleaseIdempotencyKeyAsync(string key, string token, CancellationToken cancellationToken);
 
     Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
     /// <summary>Sets the value when the key is absent; returns the value now stored.</summary>

@@ -136,7 +136,8 @@ public sealed partial class Dispatcher
             Url = delivery.Url,
             Status = outcome.Kind == OutcomeKind.Success ? DeliveryStatus.Success : DeliveryStatus.Fail,
             ResponseStatusCode = sent.StatusCode,
-            Response = sent.Response,
+            // Whatever the sender produced, the stores must accept it: no NUL, no unpaired surrogate, bounded.
+            Response = ResponseText.Clean(sent.Response, Math.Max(_options.ResponseBodyLimit, 1024)),
             ResponseDurationMs = (long)sent.Duration.TotalMilliseconds,
             TriggerType = delivery.Trigger,
             Timestamp = sent.StartedAt,
@@ -159,43 +160,14 @@ public sealed partial class Dispatcher
     private async Task WriteResultsAsync()
     {
         var batch = new List<(DueDelivery Delivery, DeliveryResult Result)>(1024);
-        var results = new List<DeliveryResult>(1024);
         while (await _results.Reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < 1024 && _results.Reader.TryRead(out var outcome))
             {
                 batch.Add(outcome);
-                results.Add(outcome.Result);
             }
-            while (true)
-            {
-                try
-                {
-                    var disabled = await _store.RecordResultsAsync(results, CancellationToken.None);
-                    RecordingSucceeded();
-                    Notify(batch, disabled);
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    _recordingFails = true;
-                    Log.RecordFailed(_logger, batch.Count, ex);
-                    if (_abort.IsCancellationRequested)
-                    {
-                        break; // forced shutdown: leases expire and the deliveries are tried again
-                    }
-                    try
-                    {
-                        await Task.Delay(_options.PollInterval, _time, _abort.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-            }
+            await RecordAsync(batch);
             batch.Clear();
-            results.Clear();
         }
     }
 

@@ -172,6 +172,23 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task RecordResults_AResponseWithANulOrAnUnpairedSurrogate_IsStoredWithThemReplaced()
+    {
+        var app = await CreateAppAsync();
+        await CreateEndpointAsync(app.Id);
+        var (message, _) = await SendAsync(app.Id);
+        var due = await ClaimOneAsync(T0);
+        var result = Result(due, T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded);
+        result = result with { Attempt = result.Attempt! with { Response = "ok\0done \uD800 \uD83D\uDE00" } };
+
+        Assert.Empty(await RecordAsync(result));
+
+        var attempt = await Store.GetAttemptAsync(app.Id, message.Id, result.Attempt!.Id, Ct);
+        Assert.Equal("ok\uFFFDdone \uFFFD \uD83D\uDE00", attempt?.Response);
+        Assert.Equal(DeliveryStatus.Success, (await Store.ListMessageDestinationsAsync(app.Id, message.Id, new PageRequest(10), Ct)).Data[0].Status);
+    }
+
+    [Fact]
     public async Task RecordResults_Retry_ReschedulesTheDelivery()
     {
         var app = await CreateAppAsync();
