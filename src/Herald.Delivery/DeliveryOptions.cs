@@ -18,7 +18,10 @@ public sealed record DeliveryOptions : IValidatableObject
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a claimed delivery stays reserved; another worker takes it after that.</summary>
+    /// <summary>
+    /// How long a claimed delivery stays reserved; another worker takes it after that. Longer than
+    /// <see cref="RequestTimeout"/>: a delivery is sent only while its lease outlasts a whole request.
+    /// </summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The longest wait between two looks at the queue when nothing wakes the dispatcher.</summary>
@@ -58,11 +61,20 @@ public sealed record DeliveryOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (Lease <= RequestTimeout)
+        {
+            yield return new ValidationResult(
+                $"Herald:Delivery:Lease ({Lease}) must be longer than Herald:Delivery:RequestTimeout ({RequestTimeout}): a delivery is sent only while its lease outlasts the request.",
+                [nameof(Lease), nameof(RequestTimeout)]);
+        }
         // Data annotations do not look into nested options: validate the breaker's here.
         var results = new List<ValidationResult>();
         Validator.TryValidateObject(Breaker, new ValidationContext(Breaker), results, validateAllProperties: true);
-        return results.Select(r => r.MemberNames.Any()
-            ? new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{nameof(Breaker)}.{m}").ToArray())
-            : r);
+        foreach (var r in results)
+        {
+            yield return r.MemberNames.Any()
+                ? new ValidationResult(r.ErrorMessage, r.MemberNames.Select(m => $"{nameof(Breaker)}.{m}").ToArray())
+                : r;
+        }
     }
 }

@@ -45,6 +45,16 @@ internal static class PostgresSchema
         """
         CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, (next_attempt_at + 0)) WHERE status IN (1, 3);
         """,
+        // Idempotency keys are claimed before the request runs: status_code 0 is in progress, held by token until locked_until.
+        """
+        ALTER TABLE idempotency ADD COLUMN token TEXT COLLATE "C", ADD COLUMN locked_until BIGINT;
+        """,
+        // Fenced leases: every claim raises lease_token and records the claiming node in lease_owner, so a restarted
+        // node can release what it held. Retention deletes the oldest messages through ix_messages_created.
+        """
+        ALTER TABLE deliveries ADD COLUMN lease_token BIGINT NOT NULL DEFAULT 0, ADD COLUMN lease_owner TEXT COLLATE "C";
+        CREATE INDEX ix_messages_created ON messages (created_at);
+        """,
         // Each endpoint's circuit breaker (state 0 closed, 1 open), kept with the endpoint so that every node sees it.
         """
         ALTER TABLE endpoints ADD COLUMN breaker_state INTEGER NOT NULL DEFAULT 0, ADD COLUMN breaker_failures INTEGER NOT NULL DEFAULT 0,

@@ -32,9 +32,10 @@ public sealed partial class PostgresStore
                             ELSE (e.event_types IS NULL OR jsonb_array_length(e.event_types::jsonb) = 0 OR e.event_types::jsonb ? @type)
                              AND (e.channels IS NULL OR jsonb_array_length(e.channels::jsonb) = 0 OR e.channels::jsonb ?| @messageChannels) END)),
             d AS (
-                INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at)
+                INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at, lease_owner)
                 SELECT @id, @app, e.id, CASE WHEN e.breaker_state = 1 THEN 1 ELSE @status END, 0, 0,
-                       CASE WHEN e.breaker_state = 1 THEN GREATEST(e.breaker_probe_at, @now) ELSE @next END, @now, @now FROM e
+                       CASE WHEN e.breaker_state = 1 THEN GREATEST(e.breaker_probe_at, @now) ELSE @next END, @now, @now,
+                       CASE WHEN e.breaker_state = 1 THEN NULL ELSE @owner END FROM e
                 RETURNING id, endpoint_id)
             SELECT d.id AS delivery_id, e.* FROM d JOIN e ON e.id = d.endpoint_id ORDER BY d.id
             """,
@@ -44,6 +45,7 @@ public sealed partial class PostgresStore
                 payload = message.Payload, expires = payloadExpiresAt?.ToUnixTimeMilliseconds(), now, only = onlyEndpointId,
                 messageChannels = (message.Channels ?? []).ToArray(),
                 status = lease is null ? (int)DeliveryStatus.Pending : (int)DeliveryStatus.Sending, next = leaseUntil.ToUnixTimeMilliseconds(),
+                owner = lease is null ? null : NodeId,
             }, t, cancellationToken: cancellationToken));
         var created = rows.Select(r => NewDelivery(message, r.ToModel(), r.delivery_id, leaseUntil)).ToList();
         if (created.Count > 0 && (lease is null || created.Exists(d => d.BreakerOpen)))

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Dapper;
+using Herald.Model;
 using Npgsql;
 
 namespace Herald.Storage.Postgres;
@@ -26,7 +27,19 @@ public sealed partial class PostgresStore : RelationalStore
     }
 
     public PostgresStore(string connectionString, TimeProvider timeProvider)
+        : this(connectionString, timeProvider, null)
     {
+    }
+
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="nodeId">
+    /// This node's identity, stable across its restarts and unique among the nodes sharing the database. Claims
+    /// record it; on start-up the node releases whatever is still claimed under it. Null: claims record no owner.
+    /// </param>
+    public PostgresStore(string connectionString, TimeProvider timeProvider, string? nodeId)
+    {
+        NodeId = nodeId;
         var pooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true };
         pooled.ApplicationName ??= "herald";
         // The same few statements run on every message and claim: let Npgsql prepare them on each pooled connection.
@@ -48,6 +61,31 @@ public sealed partial class PostgresStore : RelationalStore
 
     protected override IReadOnlyList<string> Migrations => PostgresSchema.Migrations;
 
+    /// <summary>
+    /// Migrates, then makes due now what this node held when it stopped: a crashed node's in-flight work is sent
+    /// again at once instead of after its lease. The token is raised so that a node wrongly sharing this identity
+    /// cannot record over it. The status condition is served by the partial index on the queue.
+    /// </summary>
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        await base.InitializeAsync(cancellationToken);
+        if (NodeId is null)
+        {
+            return;
+        }
+        await WriteAsync(async (c, t) =>
+        {
+            int released = await c.ExecuteAsync(new CommandDefinition(
+                "UPDATE deliveries SET status = 1, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = 3 AND lease_owner = @node",
+                new { now = _time.GetUtcNow().ToUnixTimeMilliseconds(), node = NodeId }, t, cancellationToken: cancellationToken));
+            if (released > 0)
+            {
+                await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
+            }
+            return released;
+        }, cancellationToken);
+    }
+
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
 
     protected override string RowLockClause => " FOR UPDATE";
@@ -65,48 +103,68 @@ public sealed partial class PostgresStore : RelationalStore
                 ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
 
-    /// <summary>A whole batch of results in two statements, the rows passed as arrays.</summary>
+    /// <summary>
+    /// A whole batch of results in two statements, the rows passed as arrays. As in the shared path the deliveries
+    /// are updated first (only where the lease token still matches), then the attempts inserted for deliveries that
+    /// still exist; the key-share lock makes a concurrent application delete wait for this write or win outright.
+    /// </summary>
     protected override async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
     {
-        var attempts = results.Where(r => r.Attempt is not null).Select(r => (r.DeliveryId, Attempt: r.Attempt!)).ToList();
-        if (attempts.Count > 0)
-        {
-            await c.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
-                SELECT * FROM unnest(@ids::text[], @deliveries::bigint[], @msgs::text[], @apps::text[], @endpoints::text[], @urls::text[], @statuses::integer[],
-                                     @codes::integer[], @responses::text[], @durations::bigint[], @triggers::integer[], @headers::text[], @created::bigint[])
-                """, new
-                {
-                    ids = attempts.Select(x => x.Attempt.Id).ToArray(),
-                    deliveries = attempts.Select(x => x.DeliveryId).ToArray(),
-                    msgs = attempts.Select(x => x.Attempt.MsgId).ToArray(),
-                    apps = attempts.Select(x => x.Attempt.AppId).ToArray(),
-                    endpoints = attempts.Select(x => x.Attempt.EndpointId).ToArray(),
-                    urls = attempts.Select(x => x.Attempt.Url).ToArray(),
-                    statuses = attempts.Select(x => (int)x.Attempt.Status).ToArray(),
-                    codes = attempts.Select(x => x.Attempt.ResponseStatusCode).ToArray(),
-                    responses = attempts.Select(x => x.Attempt.Response).ToArray(),
-                    durations = attempts.Select(x => x.Attempt.ResponseDurationMs).ToArray(),
-                    triggers = attempts.Select(x => (int)x.Attempt.TriggerType).ToArray(),
-                    headers = attempts.Select(x => x.Attempt.RequestHeadersJson).ToArray(),
-                    created = attempts.Select(x => x.Attempt.Timestamp.ToUnixTimeMilliseconds()).ToArray(),
-                }, t, cancellationToken: ct));
-        }
         await c.ExecuteAsync(new CommandDefinition(
             """
             UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now
-            FROM unnest(@ids::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[]) AS v(id, status, attempts, next, now)
-            WHERE d.id = v.id
+            FROM unnest(@ids::bigint[], @tokens::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[])
+                 AS v(id, token, status, attempts, next, now)
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3
             """, new
             {
                 ids = results.Select(r => r.DeliveryId).ToArray(),
+                tokens = results.Select(r => r.LeaseToken).ToArray(),
                 statuses = results.Select(r => (int)r.NewStatus).ToArray(),
                 attempts = results.Select(r => r.AttemptsMade).ToArray(),
                 nexts = results.Select(r => r.NextAttemptAt?.ToUnixTimeMilliseconds()).ToArray(),
                 nows = results.Select(r => r.Now.ToUnixTimeMilliseconds()).ToArray(),
             }, t, cancellationToken: ct));
+        var attempts = results.Where(r => r.Attempt is not null).Select(r => (r.DeliveryId, Attempt: r.Attempt!)).ToList();
+        if (attempts.Count == 0)
+        {
+            return;
+        }
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+            SELECT v.* FROM unnest(@ids::text[], @deliveries::bigint[], @msgs::text[], @apps::text[], @endpoints::text[], @urls::text[], @statuses::integer[],
+                                   @codes::integer[], @responses::text[], @durations::bigint[], @triggers::integer[], @headers::text[], @created::bigint[])
+                            AS v(id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+                 JOIN deliveries d ON d.id = v.delivery_id
+            FOR KEY SHARE OF d
+            """, new
+            {
+                ids = attempts.Select(x => x.Attempt.Id).ToArray(),
+                deliveries = attempts.Select(x => x.DeliveryId).ToArray(),
+                msgs = attempts.Select(x => x.Attempt.MsgId).ToArray(),
+                apps = attempts.Select(x => x.Attempt.AppId).ToArray(),
+                endpoints = attempts.Select(x => x.Attempt.EndpointId).ToArray(),
+                urls = attempts.Select(x => x.Attempt.Url).ToArray(),
+                statuses = attempts.Select(x => (int)x.Attempt.Status).ToArray(),
+                codes = attempts.Select(x => x.Attempt.ResponseStatusCode).ToArray(),
+                responses = attempts.Select(x => ResponseText.Clean(x.Attempt.Response)).ToArray(), // PostgreSQL's text holds no NUL
+                durations = attempts.Select(x => x.Attempt.ResponseDurationMs).ToArray(),
+                triggers = attempts.Select(x => (int)x.Attempt.TriggerType).ToArray(),
+                headers = attempts.Select(x => x.Attempt.RequestHeadersJson).ToArray(),
+                created = attempts.Select(x => x.Attempt.Timestamp.ToUnixTimeMilliseconds()).ToArray(),
+            }, t, cancellationToken: ct));
     }
+
+    /// <summary>Releases a whole batch in one statement.</summary>
+    protected override Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE deliveries d SET status = 1, next_attempt_at = @dueAt
+            FROM unnest(@ids::bigint[], @tokens::bigint[]) AS v(id, token)
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3
+            """, new { dueAt, ids = deliveries.Select(d => d.DeliveryId).ToArray(), tokens = deliveries.Select(d => d.LeaseToken).ToArray() },
+            t, cancellationToken: ct));
 
     protected override string InList(string expression, string parameter) => $"{expression} = ANY({parameter})";
 
@@ -169,11 +227,22 @@ public sealed partial class PostgresStore : RelationalStore
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && IsUnavailable(ex))
             {
-                // A commit cut off mid-way may or may not have happened: only an uncommitted write is safe to repeat.
-                if (!ShouldRetryAfter(ex, attempt) || committing)
+                // A commit cut off mid-way may or may not have happened: only an uncommitted write is safe to repeat,
+                // and the caller must not be told that nothing was stored.
+                if (committing)
+                {
+                    _dataSource.Clear();
+                    throw new StoreOutcomeUnknownException("The connection to PostgreSQL was lost while committing; the write may have been stored.", ex);
+                }
+                if (!ShouldRetryAfter(ex, attempt))
                 {
                     throw Unavailable(ex);
                 }
+            }
+            catch (PostgresException ex) when (PostgresFailures.Classify(ex) is { } reason and not StoreFailure.Unreachable)
+            {
+                // The server refused the write (disk full, read-only, out of memory) and rolled it back.
+                throw new StoreUnavailableException($"PostgreSQL refused the write: {ex.MessageText}", ex, reason);
             }
             catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
                                                && attempt <= MaxConflictRetries)

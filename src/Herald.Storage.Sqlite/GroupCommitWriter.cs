@@ -67,6 +67,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     private async Task CommitAsync(List<IWork> batch)
     {
+        bool committing = false;
         try
         {
             using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
@@ -81,19 +82,27 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                 }
                 catch (Exception ex)
                 {
+                    if (ex is SqliteException { SqliteErrorCode: 13 or 10 or 7 })
+                    {
+                        // After a full disk or size limit, an I/O error or no memory SQLite may have rolled the whole
+                        // transaction back: the batch fails for the write's own reason and is rolled back, nothing stored.
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+                    }
                     transaction.Rollback(savepoint);
                     transaction.Release(savepoint);
                     batch[i].Fail(ex);
                 }
             }
+            committing = true;
             await transaction.CommitAsync();
         }
         catch (Exception ex)
         {
             _afterCommit();
+            var failure = Failure(ex, committing);
             foreach (var work in batch)
             {
-                work.Fail(new StoreUnavailableException("The SQLite write could not be committed.", ex));
+                work.Fail(failure);
             }
             return;
         }
@@ -138,14 +147,34 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
+                // Committed (other connections see it) but perhaps not on the disk: a power cut could still lose it.
+                var reason = ex is IOException { HResult: DiskFullHResult } ? StoreFailure.Full : StoreFailure.IoError;
                 foreach (var work in pending)
                 {
-                    work.Fail(new StoreUnavailableException("The SQLite write-ahead log could not be flushed to disk.", ex));
+                    work.Fail(new StoreOutcomeUnknownException("The SQLite write-ahead log could not be flushed to disk after the commit.", ex, reason));
                 }
             }
             pending.Clear();
         }
     }
+
+    /// <summary>
+    /// A batch that failed before COMMIT stored nothing. A failed COMMIT in WAL mode also stored nothing when SQLite
+    /// could not write the log (full disk, read-only file, a lock); after any other error (an I/O error part-way,
+    /// an unknown failure) the commit may have reached the log, so the outcome is unknown.
+    /// </summary>
+    private static Exception Failure(Exception ex, bool committing)
+    {
+        var reason = ex is SqliteException sqlite ? SqliteFailures.Classify(sqlite.SqliteErrorCode) : null;
+        if (committing && reason is not (StoreFailure.Full or StoreFailure.ReadOnly or StoreFailure.Busy))
+        {
+            return new StoreOutcomeUnknownException("The SQLite commit failed part-way; the write may have been stored.", ex, reason ?? StoreFailure.IoError);
+        }
+        return new StoreUnavailableException("The SQLite write could not be committed.", ex, reason ?? StoreFailure.Unreachable);
+    }
+
+    // ENOSPC as .NET reports it on Unix.
+    private const int DiskFullHResult = 28;
 
     public async ValueTask DisposeAsync()
     {

@@ -40,6 +40,18 @@ internal static class SqliteSchema
         """
         CREATE INDEX ix_deliveries_endpoint_due ON deliveries (endpoint_id, next_attempt_at) WHERE status IN (1, 3);
         """,
+        // Idempotency keys are claimed before the request runs: status_code 0 is in progress, held by token until locked_until.
+        """
+        ALTER TABLE idempotency ADD COLUMN token TEXT;
+        ALTER TABLE idempotency ADD COLUMN locked_until INTEGER;
+        """,
+        // Fenced leases: every claim raises lease_token; lease_owner names the claiming node (PostgreSQL only; one
+        // process owns an SQLite file). Retention deletes the oldest messages through ix_messages_created.
+        """
+        ALTER TABLE deliveries ADD COLUMN lease_token INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN lease_owner TEXT;
+        CREATE INDEX ix_messages_created ON messages (created_at);
+        """,
         // Each endpoint's circuit breaker (state 0 closed, 1 open), kept with the endpoint so that every node sees it.
         """
         ALTER TABLE endpoints ADD COLUMN breaker_state INTEGER NOT NULL DEFAULT 0;

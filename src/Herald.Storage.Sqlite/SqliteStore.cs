@@ -16,14 +16,21 @@ public sealed class SqliteStore : RelationalStore
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
     private readonly ApplicationCache _applications = new();
     private int _applicationsChangedInBatch;
+    private readonly TimeProvider _time;
 
     /// <param name="connectionString">An SQLite connection string (<c>Data Source=herald.db</c>) or a bare file path.</param>
     /// <param name="synchronousFull">
     /// True (the default): an acknowledged write has reached the disk and survives a power cut. False: it survives a killed
     /// process but a power cut may lose the last moments.
     /// </param>
-    public SqliteStore(string connectionString, bool synchronousFull = true)
+    /// <param name="timeProvider">The clock (the system's by default).</param>
+    /// <param name="maxSizeBytes">
+    /// A cap on the database file (SQLite's max_page_count): writes that would grow it further fail with "storage is
+    /// full" and readiness reports it. Null: no cap but the disk's.
+    /// </param>
+    public SqliteStore(string connectionString, bool synchronousFull = true, TimeProvider? timeProvider = null, long? maxSizeBytes = null)
     {
+        _time = timeProvider ?? TimeProvider.System;
         var builder = new SqliteConnectionStringBuilder(connectionString.Contains('=', StringComparison.Ordinal) ? connectionString : $"Data Source={connectionString}")
         {
             Pooling = true,
@@ -35,8 +42,13 @@ public sealed class SqliteStore : RelationalStore
             Directory.CreateDirectory(dir);
         }
         _connectionString = builder.ToString();
+        _maxSizeBytes = maxSizeBytes;
         _writer = OpenWriter(synchronousFull);
     }
+
+    // Readiness wants this much room below the size cap: less, and the next burst of messages fails.
+    private const long MinFreePages = 32;
+    private readonly long? _maxSizeBytes;
 
     public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
@@ -45,9 +57,35 @@ public sealed class SqliteStore : RelationalStore
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await base.InitializeAsync(cancellationToken);
-        // One process owns the file, so anything still marked sending was in flight when it last stopped: due now.
-        await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c, "UPDATE deliveries SET status = 1 WHERE status = 3", transaction: t), cancellationToken);
+        // One process owns the file, so anything still marked sending was in flight when it last stopped: due now,
+        // not when its lease would have run out.
+        await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c,
+            "UPDATE deliveries SET status = 1, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = 3",
+            new { now = _time.GetUtcNow().ToUnixTimeMilliseconds() }, t), cancellationToken);
+        // Likewise an idempotency key still in progress was claimed by a request that died with the process: its
+        // message, had it been stored, would have completed the key in the same transaction. Retries may use it at once.
+        await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c, "DELETE FROM idempotency WHERE status_code = 0", transaction: t), cancellationToken);
     }
+
+    /// <summary>The probe write, then the room left below the size cap (a rewritten row needs no new page, a message does).</summary>
+    public override Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await ProbeAsync(c, t, now, cancellationToken);
+            long Pragma(string name)
+            {
+                using var command = c.CreateCommand();
+                command.Transaction = t;
+                command.CommandText = "PRAGMA " + name;
+                return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+            long used = Pragma("page_count") - Pragma("freelist_count");
+            if (Pragma("max_page_count") - used < MinFreePages)
+            {
+                throw new StoreUnavailableException("The SQLite database has reached its size limit.", null, StoreFailure.Full);
+            }
+            return 0;
+        }, cancellationToken);
 
     protected override async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken)
     {
@@ -118,6 +156,12 @@ public sealed class SqliteStore : RelationalStore
         {
             return await write;
         }
+        catch (SqliteException ex) when (SqliteFailures.Classify(ex) is { } reason)
+        {
+            // A write of the batch failed on its own (its savepoint rolled back): nothing of it was stored.
+            EndpointsChanged();
+            throw new StoreUnavailableException("The SQLite write failed.", ex, reason);
+        }
         catch
         {
             EndpointsChanged();
@@ -155,6 +199,13 @@ public sealed class SqliteStore : RelationalStore
         // A database that cannot use WAL (in memory) keeps SQLite's own FULL commits.
         pragma.CommandText = $"PRAGMA synchronous = {(wal || !synchronousFull ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000;";
         pragma.ExecuteNonQuery();
+        if (_maxSizeBytes is { } max)
+        {
+            pragma.CommandText = "PRAGMA page_size";
+            long pageSize = Convert.ToInt64(pragma.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            pragma.CommandText = $"PRAGMA max_page_count = {Math.Max(1, max / pageSize)}";
+            pragma.ExecuteNonQuery();
+        }
         KeepStatementsPrepared(connection);
         _writerConnection = connection;
         return new GroupCommitWriter(connection, durable: synchronousFull && wal, AfterCommit);

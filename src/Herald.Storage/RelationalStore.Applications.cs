@@ -32,7 +32,9 @@ public abstract partial class RelationalStore
         {
             EndpointsChanged();
             ApplicationsChanged();
-            foreach (var table in new[] { "attempts", "deliveries", "messages", "endpoints" })
+            // Deliveries before attempts: a result written meanwhile either finished first (its attempt is then
+            // deleted here) or finds its delivery gone and stores nothing (see WriteResultRowsAsync).
+            foreach (var table in new[] { "deliveries", "attempts", "messages", "endpoints" })
             {
                 await c.ExecuteAsync(Cmd($"DELETE FROM {table} WHERE app_id = @appId", new { appId }, t, cancellationToken));
             }

@@ -142,7 +142,7 @@ public abstract partial class RelationalStore
                     }
                     probeAt = open.ProbeAt ?? args.until;
                 }
-                var deferred = new List<long>();
+                var deferred = new List<DueDelivery>();
                 int probeIndex = probe ? group.First().Index : -1;
                 foreach (var x in group)
                 {
@@ -152,13 +152,12 @@ public abstract partial class RelationalStore
                         continue;
                     }
                     passes[x.Index] = BreakerPass.Deferred;
-                    deferred.Add(x.Delivery.DeliveryId);
+                    deferred.Add(x.Delivery);
                 }
                 if (deferred.Count > 0)
                 {
-                    await c.ExecuteAsync(Cmd(
-                        $"UPDATE deliveries SET status = 1, next_attempt_at = @probeAt WHERE {InList("id", "@ids")} AND status = 3",
-                        new { ids = deferred.ToArray(), probeAt }, t, cancellationToken));
+                    // Fenced like any release: a delivery another worker claimed meanwhile is left to it.
+                    await ReleaseRowsAsync(c, t, deferred, probeAt ?? args.until, cancellationToken);
                 }
             }
             return passes;

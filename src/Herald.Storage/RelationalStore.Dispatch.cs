@@ -12,13 +12,13 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
-            var args = new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, scan = max * 4, excluded = excludedEndpoints.ToArray() };
+            var args = new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, scan = max * 4, excluded = excludedEndpoints.ToArray(), node = NodeId };
             List<long> ids;
             if (excludedEndpoints.Count == 0)
             {
                 ids = (await c.QueryAsync<long>(Cmd(
                     $"""
-                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
+                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
                     WHERE id IN (SELECT id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
                                  ORDER BY next_attempt_at LIMIT @max{ClaimLockClause})
                     RETURNING id
@@ -33,7 +33,7 @@ public abstract partial class RelationalStore
                 // meanwhile is skipped, or fails the re-checked condition once its claim has committed.
                 ids = (await c.QueryAsync<long>(Cmd(
                     $"""
-                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil
+                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
                     WHERE id IN (SELECT id FROM deliveries
                                  WHERE id IN (SELECT id FROM (SELECT id, endpoint_id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
                                                               ORDER BY next_attempt_at LIMIT @scan) oldest
@@ -52,7 +52,7 @@ public abstract partial class RelationalStore
             }
             var rows = await c.QueryAsync<DueRow>(Cmd(
                 $"""
-                SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.trigger_type, m.event_type, m.payload,
+                SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.lease_token, d.trigger_type, m.event_type, m.payload,
                        e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate,
                        e.breaker_state
                 FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
@@ -92,8 +92,8 @@ public abstract partial class RelationalStore
         }
         if (ids.Count > 0)
         {
-            await c.ExecuteAsync(Cmd($"UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil WHERE {InList("id", "@ids")}",
-                new { ids = ids.ToArray(), leaseUntil = Time.Ms(leaseUntil) }, t, ct));
+            await c.ExecuteAsync(Cmd($"UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node WHERE {InList("id", "@ids")}",
+                new { ids = ids.ToArray(), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));
         }
         return ids;
     }
@@ -142,41 +142,65 @@ public abstract partial class RelationalStore
             return disabled is null && breakers is null ? RecordedResults.None : new RecordedResults(disabled ?? [], breakers ?? []);
         }, cancellationToken);
 
-    /// <summary>Stores each result's attempt (when one was made) and the delivery's new state.</summary>
+    /// <summary>
+    /// Stores each result's delivery state, only while the delivery is still held under the result's lease token,
+    /// then its attempt (when one was made), only while the delivery exists: a stale node's request is recorded, a
+    /// deleted application's is not. The deliveries go first so that a concurrent delete (which removes deliveries
+    /// before attempts) either waits for this write or makes it find nothing.
+    /// </summary>
     protected virtual async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
     {
         // Two statements per result, prepared once and re-run with new values.
+        using (var update = Reusable.Create(c, t,
+            """
+            UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now
+            WHERE id = @id AND lease_token = @token AND status = 3
+            """, "status", "attempts", "next", "now", "id", "token"))
+        {
+            foreach (var r in results)
+            {
+                await update.RunAsync(ct, (int)r.NewStatus, r.AttemptsMade, Time.Ms(r.NextAttemptAt), Time.Ms(r.Now), r.DeliveryId, r.LeaseToken);
+            }
+        }
         using var insert = Reusable.Create(c, t,
             """
             INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
-            VALUES (@id, @delivery, @msg, @app, @endpoint, @url, @status, @code, @response, @duration, @trigger, @headers, @created)
+            SELECT @id, @delivery, @msg, @app, @endpoint, @url, @status, @code, @response, @duration, @trigger, @headers, @created
+            WHERE EXISTS (SELECT 1 FROM deliveries WHERE id = @delivery)
             """, "id", "delivery", "msg", "app", "endpoint", "url", "status", "code", "response", "duration", "trigger", "headers", "created");
-        using var update = Reusable.Create(c, t,
-            "UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now WHERE id = @id",
-            "status", "attempts", "next", "now", "id");
         foreach (var r in results)
         {
             if (r.Attempt is { } a)
             {
                 await insert.RunAsync(ct, a.Id, r.DeliveryId, a.MsgId, a.AppId, a.EndpointId, a.Url, (int)a.Status, a.ResponseStatusCode,
-                    a.Response, a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
+                    ResponseText.Clean(a.Response), a.ResponseDurationMs, (int)a.TriggerType, a.RequestHeadersJson, Time.Ms(a.Timestamp));
             }
-            await update.RunAsync(ct, (int)r.NewStatus, r.AttemptsMade, Time.Ms(r.NextAttemptAt), Time.Ms(r.Now), r.DeliveryId);
         }
     }
 
-    public Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
-        deliveryIds.Count == 0 ? Task.CompletedTask : WriteBookkeepingAsync(async (c, t) =>
+    public Task ReleaseAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset dueAt, CancellationToken cancellationToken) =>
+        deliveries.Count == 0 ? Task.CompletedTask : WriteBookkeepingAsync(async (c, t) =>
         {
-            int released = await c.ExecuteAsync(Cmd(
-                $"UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE {InList("id", "@ids")} AND status = 3",
-                new { ids = deliveryIds.ToArray(), due = Time.Ms(dueAt) }, t, cancellationToken));
+            int released = await ReleaseRowsAsync(c, t, deliveries, Time.Ms(dueAt), cancellationToken);
             if (released > 0)
             {
                 await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
             }
             return released;
         }, cancellationToken);
+
+    /// <summary>Makes the deliveries pending and due at <paramref name="dueAt"/> where each is still held under its lease token.</summary>
+    protected virtual async Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct)
+    {
+        using var release = Reusable.Create(c, t,
+            "UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE id = @id AND lease_token = @token AND status = 3", "due", "id", "token");
+        int released = 0;
+        foreach (var d in deliveries)
+        {
+            released += await release.RunAsync(ct, dueAt, d.DeliveryId, d.LeaseToken);
+        }
+        return released;
+    }
 
     private static DueDelivery ToDue(DueRow r, DateTimeOffset now, DateTimeOffset leaseUntil)
     {
@@ -187,7 +211,7 @@ public abstract partial class RelationalStore
         {
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
             Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
-            EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil,
+            EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil, LeaseToken = r.lease_token,
             ThrottleRate = (int?)r.throttle_rate, BreakerOpen = r.breaker_state != 0,
         };
     }

@@ -11,13 +11,32 @@ public abstract partial class RelationalStore
     /// <summary>SQL true when the JSON array column <paramref name="column"/> holds the value of <paramref name="parameter"/>.</summary>
     protected abstract string JsonArrayContains(string column, string parameter);
 
-    public async Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken) =>
+    public Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, CancellationToken cancellationToken) =>
+        CreateMessageAsync(message, payloadExpiresAt, onlyEndpointId, null, cancellationToken);
+
+    public async Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
         (await WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
-            (c, t) => InsertMessageAsync(c, t, message, payloadExpiresAt, onlyEndpointId, null, cancellationToken), cancellationToken)).Count;
+            (c, t) => InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, onlyEndpointId, null, idempotency, cancellationToken), cancellationToken)).Count;
 
     public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken) =>
+        CreateMessageClaimedAsync(message, payloadExpiresAt, lease, null, cancellationToken);
+
+    public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
         WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
-            async (c, t) => (IReadOnlyList<DueDelivery>)(await InsertMessageAsync(c, t, message, payloadExpiresAt, null, lease, cancellationToken)).Where(d => !d.BreakerOpen).ToList(), cancellationToken);
+            async (c, t) => (IReadOnlyList<DueDelivery>)(await InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, null, lease, idempotency, cancellationToken)).Where(d => !d.BreakerOpen).ToList(), cancellationToken);
+
+    /// <summary>The message, its deliveries and, when given, the idempotency key's answer: one transaction.</summary>
+    private async Task<IReadOnlyList<DueDelivery>> InsertMessageCompletingAsync(
+        DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease,
+        IdempotencyCompletion? idempotency, CancellationToken cancellationToken)
+    {
+        if (idempotency is not null)
+        {
+            // First, so that a lost claim stops the write before anything else is done.
+            await CompleteInTransactionAsync(c, t, idempotency, cancellationToken);
+        }
+        return await InsertMessageAsync(c, t, message, payloadExpiresAt, onlyEndpointId, lease, cancellationToken);
+    }
 
     /// <summary>
     /// Inserts the message and its deliveries. With a <paramref name="lease"/> the deliveries are born claimed by

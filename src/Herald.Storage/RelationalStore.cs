@@ -10,6 +10,9 @@ namespace Herald.Storage;
 /// </summary>
 public abstract partial class RelationalStore : IHeraldStore
 {
+    /// <summary>This node's identity, recorded with every claim so that a restarted node can find its own leases; null records none.</summary>
+    protected string? NodeId { get; init; }
+
     /// <summary>Runs a read on a pooled connection.</summary>
     protected abstract Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> read, CancellationToken cancellationToken);
 
@@ -59,6 +62,15 @@ public abstract partial class RelationalStore : IHeraldStore
 
     public Task PingAsync(CancellationToken cancellationToken) =>
         ReadAsync(c => c.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken)), cancellationToken);
+
+    public virtual Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => ProbeAsync(c, t, now, cancellationToken), cancellationToken);
+
+    /// <summary>The readiness write: one small row of the settings table, rewritten.</summary>
+    protected static Task<int> ProbeAsync(DbConnection c, DbTransaction t, DateTimeOffset now, CancellationToken cancellationToken) =>
+        c.ExecuteAsync(Cmd(
+            "INSERT INTO settings (key, value) VALUES ('health.write-probe', @now) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            new { now = Time.Ms(now).ToString(System.Globalization.CultureInfo.InvariantCulture) }, t, cancellationToken));
 
     /// <summary>Turns unique-key violations into <see cref="DuplicateException"/>.</summary>
     protected async Task<T> WriteUniqueAsync<T>(string conflictMessage, Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)

@@ -145,6 +145,7 @@ internal sealed class DueRow
     public string app_id { get; set; } = "";
     public string endpoint_id { get; set; } = "";
     public long attempts { get; set; }
+    public long lease_token { get; set; }
     public long trigger_type { get; set; }
     public string event_type { get; set; } = "";
     public string? payload { get; set; }

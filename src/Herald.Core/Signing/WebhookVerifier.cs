@@ -14,31 +14,58 @@ public enum VerificationFailure
     NoValidSignature,
 }
 
-/// <summary>Verifies Standard Webhooks <c>v1</c> signatures against one or more secrets.</summary>
+/// <summary>
+/// Verifies Standard Webhooks signatures: <c>v1</c> against <c>whsec_</c> secrets and <c>v1a</c> against <c>whpk_</c>
+/// ed25519 public keys. Any one valid entry of a space-separated header passes.
+/// </summary>
 public sealed class WebhookVerifier
 {
-    private readonly byte[][] _keys;
+    private readonly byte[][] _secrets;
+    private readonly WebhookPublicKey[] _publicKeys;
     private readonly TimeSpan _tolerance;
     private readonly TimeProvider _time;
 
-    /// <param name="secrets">Every secret currently accepted (several during rotation).</param>
+    /// <param name="keys">
+    /// Every key currently accepted (several during rotation): <c>whsec_…</c> secrets (the prefix may be left out) and
+    /// <c>whpk_…</c> public keys, in any mix.
+    /// </param>
     /// <param name="tolerance">Allowed clock skew each way; 5 minutes when null.</param>
-    public WebhookVerifier(IEnumerable<string> secrets, TimeSpan? tolerance = null, TimeProvider? time = null)
+    public WebhookVerifier(IEnumerable<string> keys, TimeSpan? tolerance = null, TimeProvider? time = null)
     {
-        _keys = secrets.Select(s => WebhookSecret.TryParse(s, out var parsed)
-                ? parsed.Key
-                : throw new ArgumentException("A webhook secret is empty or not valid base64 (expected whsec_…).", nameof(secrets)))
-            .ToArray();
-        if (_keys.Length == 0)
+        var secrets = new List<byte[]>();
+        var publicKeys = new List<WebhookPublicKey>();
+        foreach (var key in keys)
         {
-            throw new ArgumentException("At least one webhook secret is required.", nameof(secrets));
+            if (key is not null && key.StartsWith(WebhookPublicKey.Prefix, StringComparison.Ordinal))
+            {
+                publicKeys.Add(WebhookPublicKey.TryParse(key, out var publicKey)
+                    ? publicKey
+                    : throw new ArgumentException("A whpk_ public key is not the base64 of a 32-byte ed25519 public key.", nameof(keys)));
+            }
+            else if (key is not null && key.StartsWith(WebhookKeyPair.Prefix, StringComparison.Ordinal))
+            {
+                // A receiver holding the secret key could forge what it verifies; the point of v1a is that it never has it.
+                throw new ArgumentException("A whsk_ secret key was given to verify with; configure its whpk_ public key instead.", nameof(keys));
+            }
+            else
+            {
+                secrets.Add(WebhookSecret.TryParse(key, out var parsed)
+                    ? parsed.Key
+                    : throw new ArgumentException("A webhook secret is empty or not valid base64 (expected whsec_… or a whpk_… public key).", nameof(keys)));
+            }
         }
+        if (secrets.Count == 0 && publicKeys.Count == 0)
+        {
+            throw new ArgumentException("At least one webhook secret or public key is required.", nameof(keys));
+        }
+        _secrets = [.. secrets];
+        _publicKeys = [.. publicKeys];
         _tolerance = tolerance ?? TimeSpan.FromMinutes(5);
         _time = time ?? TimeProvider.System;
     }
 
-    public WebhookVerifier(string secret, TimeSpan? tolerance = null, TimeProvider? time = null)
-        : this([secret], tolerance, time)
+    public WebhookVerifier(string key, TimeSpan? tolerance = null, TimeProvider? time = null)
+        : this([key], tolerance, time)
     {
     }
 
@@ -63,21 +90,24 @@ public sealed class WebhookVerifier
             return VerificationFailure.TimestampTooNew;
         }
 
+        using var content = SignedContent.Create(messageId, seconds, body);
+        return VerifySymmetric(content.Bytes, signatureHeader) || VerifyAsymmetric(content.Bytes, signatureHeader)
+            ? VerificationFailure.None
+            : VerificationFailure.NoValidSignature;
+    }
+
+    private bool VerifySymmetric(ReadOnlySpan<byte> content, string signatureHeader)
+    {
         Span<byte> expected = stackalloc byte[HMACSHA256.HashSizeInBytes];
         Span<byte> candidate = stackalloc byte[64];
         bool valid = false;
-        foreach (var key in _keys)
+        foreach (var key in _secrets)
         {
-            WebhookSigner.ComputeMac(key, messageId, seconds, body, expected);
+            HMACSHA256.HashData(key, content, expected);
             foreach (var range in signatureHeader.AsSpan().Split(' '))
             {
-                var entry = signatureHeader.AsSpan(range);
-                int comma = entry.IndexOf(',');
-                if (comma <= 0 || !entry[..comma].SequenceEqual("v1"))
-                {
-                    continue; // other schemes (v1a, v2) are ignored, not errors
-                }
-                if (Convert.TryFromBase64Chars(entry[(comma + 1)..], candidate, out int written)
+                // Every entry is compared, valid or not, so the time taken says nothing about which one matched.
+                if (TryEntry(signatureHeader.AsSpan(range), WebhookSigner.Version, candidate, out int written)
                     && written == expected.Length
                     && CryptographicOperations.FixedTimeEquals(candidate[..written], expected))
                 {
@@ -85,7 +115,42 @@ public sealed class WebhookVerifier
                 }
             }
         }
-        return valid ? VerificationFailure.None : VerificationFailure.NoValidSignature;
+        return valid;
+    }
+
+    private bool VerifyAsymmetric(ReadOnlySpan<byte> content, string signatureHeader)
+    {
+        if (_publicKeys.Length == 0)
+        {
+            return false;
+        }
+        Span<byte> candidate = stackalloc byte[WebhookPublicKey.SignatureSize + 3];
+        foreach (var range in signatureHeader.AsSpan().Split(' '))
+        {
+            if (!TryEntry(signatureHeader.AsSpan(range), WebhookSigner.AsymmetricVersion, candidate, out int written)
+                || written != WebhookPublicKey.SignatureSize)
+            {
+                continue;
+            }
+            foreach (var key in _publicKeys)
+            {
+                // Public keys guard no secret, so stopping at the first match reveals nothing.
+                if (key.Verify(content, candidate[..written]))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Decodes one <c>version,base64</c> entry of the given version; other schemes are ignored, not errors.</summary>
+    private static bool TryEntry(ReadOnlySpan<char> entry, string version, Span<byte> destination, out int written)
+    {
+        written = 0;
+        int comma = entry.IndexOf(',');
+        return comma > 0 && entry[..comma].SequenceEqual(version)
+            && Convert.TryFromBase64Chars(entry[(comma + 1)..], destination, out written);
     }
 
     /// <summary>Only a plain non-negative integer is a timestamp; "1.0", "-1" and text are not.</summary>

@@ -11,11 +11,21 @@ namespace Herald.Storage;
 /// </summary>
 public interface IHeraldStore : IAsyncDisposable
 {
-    /// <summary>Creates or migrates the schema.</summary>
+    /// <summary>
+    /// Creates or migrates the schema, then makes due at once the deliveries this node still held when it last
+    /// stopped: on SQLite every delivery left sending (one process owns the file), on PostgreSQL those claimed under
+    /// this node's identity.
+    /// </summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
     /// <summary>Cheap round trip used by health checks.</summary>
     Task PingAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Proves that the store can take a durable write now (readiness): a tiny write, and on a store with a size
+    /// limit a look at the room left. Throws <see cref="StoreUnavailableException"/> whose reason names the cause.
+    /// </summary>
+    Task ProbeWriteAsync(DateTimeOffset now, CancellationToken cancellationToken);
 
     Task CreateApplicationAsync(Application app, CancellationToken cancellationToken);
     Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken);
@@ -59,6 +69,14 @@ public interface IHeraldStore : IAsyncDisposable
     /// dispatcher. Should it die first, the lease expires and any node claims them.
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken);
+    /// <summary>
+    /// <see cref="CreateMessageAsync(Message, DateTimeOffset?, string?, CancellationToken)"/> that also completes an idempotency
+    /// key in the same transaction: the message and the answer that names it are stored together or not at all.
+    /// Throws <see cref="IdempotencyClaimLostException"/> (storing nothing) when the claim is no longer held.
+    /// </summary>
+    Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, IdempotencyCompletion? idempotency, CancellationToken cancellationToken);
+    /// <summary><see cref="CreateMessageClaimedAsync(Message, DateTimeOffset?, TimeSpan, CancellationToken)"/> completing an idempotency key in the same transaction.</summary>
+    Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken);
 
     Task<Message?> GetMessageAsync(string appId, string idOrEventId, CancellationToken cancellationToken);
     Task<Page<Message>> ListMessagesAsync(string appId, MessageQuery query, CancellationToken cancellationToken);
@@ -74,7 +92,8 @@ public interface IHeraldStore : IAsyncDisposable
 
     /// <summary>
     /// Claims up to <paramref name="max"/> due deliveries (pending and due, or sending with an expired lease),
-    /// marking them sending until <c>now + lease</c>. Deliveries of <paramref name="excludedEndpoints"/> are left alone.
+    /// marking them sending until <c>now + lease</c> under a new lease token and this node's identity.
+    /// Deliveries of <paramref name="excludedEndpoints"/> are left alone.
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken);
     /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
@@ -83,6 +102,8 @@ public interface IHeraldStore : IAsyncDisposable
     /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand, and each
     /// endpoint's circuit breaker (see <see cref="DeliveryResult.Breaker"/>) in the same transaction. Opening defers
     /// the endpoint's pending deliveries to the first probe; closing makes all of them due now.
+    /// A result whose lease token is no longer current (the delivery was claimed again) stores its attempt, since the
+    /// request was made, but leaves the delivery's state alone; an attempt of a delivery that no longer exists is dropped.
     /// Returns the endpoints this call disabled and the breakers that are open or that it closed.
     /// </summary>
     Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken);
@@ -95,8 +116,11 @@ public interface IHeraldStore : IAsyncDisposable
     Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken);
     /// <summary>Counts the queue (pending and sending deliveries), finds the oldest due one and counts open breakers; read by metrics.</summary>
     Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
-    /// <summary>Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>.</summary>
-    Task ReleaseAsync(IReadOnlyList<long> deliveryIds, DateTimeOffset dueAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns claimed but unsent deliveries to pending, due at <paramref name="dueAt"/>; a delivery claimed again
+    /// since (its <see cref="DueDelivery.LeaseToken"/> no longer current) is left to its new holder.
+    /// </summary>
+    Task ReleaseAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset dueAt, CancellationToken cancellationToken);
 
     /// <summary>
     /// Housekeeping: drops payloads whose retention has passed and idempotency records older than
@@ -104,8 +128,18 @@ public interface IHeraldStore : IAsyncDisposable
     /// </summary>
     Task<int> ExpireAsync(DateTimeOffset now, DateTimeOffset idempotencyBefore, CancellationToken cancellationToken);
 
-    Task<StoredResponse?> GetIdempotentResponseAsync(string key, DateTimeOffset notBefore, CancellationToken cancellationToken);
-    Task SaveIdempotentResponseAsync(string key, StoredResponse response, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims an idempotency key (unique per <paramref name="key"/>, which the caller scopes) for a request with
+    /// <paramref name="requestHash"/>, atomically across every node on the database. The key is claimed when it is
+    /// new, when its response was stored before <paramref name="notBefore"/>, or when an earlier claim was never
+    /// completed nor released within its <paramref name="timeout"/> (its holder died); otherwise the holder's state is
+    /// returned: in progress, or completed with its response.
+    /// </summary>
+    Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(string key, string requestHash, DateTimeOffset now, DateTimeOffset notBefore, TimeSpan timeout, CancellationToken cancellationToken);
+    /// <summary>Stores the response of a claimed key on its own (for requests that create no message); false when the claim is no longer held.</summary>
+    Task<bool> CompleteIdempotencyKeyAsync(IdempotencyCompletion completion, CancellationToken cancellationToken);
+    /// <summary>Gives up a claim that is still in progress under <paramref name="token"/> (the request failed), so the key can be used again.</summary>
+    Task ReleaseIdempotencyKeyAsync(string key, string token, CancellationToken cancellationToken);
 
     Task<string?> GetSettingAsync(string key, CancellationToken cancellationToken);
     /// <summary>Sets the value when the key is absent; returns the value now stored.</summary>

@@ -52,6 +52,11 @@ public sealed record DueDelivery
     /// <summary>Until when this claim is reserved; after it, another worker may claim the delivery again.</summary>
     public DateTimeOffset LeaseUntil { get; init; }
     /// <summary>
+    /// The claim's generation, raised by every claim of the delivery. Results and releases carry it back and apply
+    /// only while the delivery is still held under it, so a node that lost its lease cannot undo the next holder's work.
+    /// </summary>
+    public long LeaseToken { get; init; }
+    /// <summary>
     /// The most messages per second to send to the endpoint: its own <c>throttleRate</c>, else its application's;
     /// null for no limit. Each dispatcher node enforces it on the deliveries it holds, so with several nodes the
     /// endpoint may see up to nodes × this rate.
@@ -79,6 +84,11 @@ public enum EndpointHealth
 public sealed record DeliveryResult
 {
     public required long DeliveryId { get; init; }
+    /// <summary>
+    /// The <see cref="DueDelivery.LeaseToken"/> the attempt was made under. When the delivery has been claimed again
+    /// since (the lease ran out), the attempt is still recorded but the delivery's state is left to its new holder.
+    /// </summary>
+    public required long LeaseToken { get; init; }
     public required Attempt? Attempt { get; init; }
     /// <summary>Success, Pending (retry at <see cref="NextAttemptAt"/>) or Fail.</summary>
     public required DeliveryStatus NewStatus { get; init; }
@@ -107,4 +117,32 @@ public sealed record StoredResponse(string RequestHash, int StatusCode, string B
 
 public sealed class DuplicateException(string message) : Exception(message);
 
-public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+/// <summary>The database cannot take the request now; nothing was stored. <see cref="Reason"/> says why.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null, StoreFailure reason = StoreFailure.Unreachable) : Exception(message, inner)
+{
+    public StoreFailure Reason => reason;
+}
+
+/// <summary>
+/// A write whose commit was started but whose outcome is unknown (the connection was lost during COMMIT, or the
+/// disk failed after it began): it may have been stored. Repeating it is only safe when it is idempotent.
+/// </summary>
+public sealed class StoreOutcomeUnknownException(string message, Exception? inner = null, StoreFailure reason = StoreFailure.Unreachable) : Exception(message, inner)
+{
+    public StoreFailure Reason => reason;
+}
+
+/// <summary>Why the store cannot take writes.</summary>
+public enum StoreFailure
+{
+    /// <summary>The database cannot be reached (down, network, connections exhausted, timeouts).</summary>
+    Unreachable,
+    /// <summary>The disk or the database's size limit is full.</summary>
+    Full,
+    /// <summary>The database or its file is read-only.</summary>
+    ReadOnly,
+    /// <summary>The database is busy (locked) or out of memory; it may pass.</summary>
+    Busy,
+    /// <summary>The disk failed to read or write.</summary>
+    IoError,
+}

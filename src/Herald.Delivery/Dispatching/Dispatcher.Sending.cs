@@ -17,28 +17,26 @@ public sealed partial class Dispatcher
     /// <summary>Sends one delivery, then whatever waits behind it for the same endpoint.</summary>
     private async Task SendChainAsync(DueDelivery? delivery)
     {
-        bool waited = false;
         try
         {
             while (delivery is not null)
             {
                 if (delivery.ThrottleRate is not null && !_stopping && _lanes.Bucket(delivery.EndpointId) is { } bucket)
                 {
-                    waited |= await WaitForTurnAsync(bucket);
+                    await WaitForTurnAsync(bucket);
                 }
-                if (_stopping || _abort.IsCancellationRequested
-                    || (waited && _time.GetUtcNow() + _options.RequestTimeout >= delivery.LeaseUntil))
+                if (_stopping || _abort.IsCancellationRequested || !LeaseCoversRequest(delivery))
                 {
-                    // Shutting down, or waited so long in line (or for a throttled endpoint's turn) that the lease
-                    // could run out mid-request and another worker send it too: hand it back instead.
-                    await ReleaseAsync([delivery.DeliveryId]);
+                    // Shutting down, or the lease could run out mid-request (after a wait in line, for a throttled
+                    // endpoint's turn, or in a process frozen for a while) and another worker send it too: hand it
+                    // back instead; the release is fenced, so one that another worker holds already is left alone.
+                    await ReleaseAsync([delivery]);
                 }
                 else if (await PassBreakerAsync(delivery) is { } passed)
                 {
                     await SendOneAsync(passed);
                 }
                 delivery = _lanes.Complete(delivery.EndpointId, out bool freed);
-                waited = true;
                 if (freed)
                 {
                     _signal.Notify();
@@ -54,16 +52,32 @@ public sealed partial class Dispatcher
         }
     }
 
-    /// <summary>Waits until the throttled endpoint may be sent to again; returns whether it waited.</summary>
-    private async ValueTask<bool> WaitForTurnAsync(TokenBucket bucket)
+    /// <summary>
+    /// Whether the request, should it take its whole timeout, ends before the lease does. Checked right before each
+    /// send: only then can no other worker have claimed the delivery while this one still sends it.
+    /// </summary>
+    private bool LeaseCoversRequest(DueDelivery delivery) => _time.GetUtcNow() + _options.RequestTimeout < delivery.LeaseUntil;
+
+    /// <summary>Results are written again: claiming resumes.</summary>
+    private void RecordingSucceeded()
+    {
+        if (_recordingFails)
+        {
+            _recordingFails = false;
+            _signal.Notify();
+        }
+    }
+
+    /// <summary>Waits until the throttled endpoint may be sent to again.</summary>
+    private async ValueTask WaitForTurnAsync(TokenBucket bucket)
     {
         try
         {
-            return await bucket.WaitAsync(_stop.Token);
+            await bucket.WaitAsync(_stop.Token);
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
-            return true; // shutting down: the delivery is released
+            // shutting down: the delivery is released
         }
     }
 
@@ -78,7 +92,7 @@ public sealed partial class Dispatcher
             }
             catch (OperationCanceledException) when (_abort.IsCancellationRequested)
             {
-                await ReleaseAsync([delivery.DeliveryId]);
+                await ReleaseAsync([delivery]);
                 return;
             }
             catch (Exception ex)
@@ -99,6 +113,7 @@ public sealed partial class Dispatcher
         var common = new DeliveryResult
         {
             DeliveryId = delivery.DeliveryId,
+            LeaseToken = delivery.LeaseToken,
             Attempt = null,
             NewStatus = DeliveryStatus.Fail,
             AttemptsMade = attempts,
@@ -123,7 +138,8 @@ public sealed partial class Dispatcher
             Url = delivery.Url,
             Status = outcome.Kind == OutcomeKind.Success ? DeliveryStatus.Success : DeliveryStatus.Fail,
             ResponseStatusCode = sent.StatusCode,
-            Response = sent.Response,
+            // Whatever the sender produced, the stores must accept it: no NUL, no unpaired surrogate, bounded.
+            Response = ResponseText.Clean(sent.Response, Math.Max(_options.ResponseBodyLimit, 1024)),
             ResponseDurationMs = (long)sent.Duration.TotalMilliseconds,
             TriggerType = delivery.Trigger,
             Timestamp = sent.StartedAt,
@@ -146,42 +162,14 @@ public sealed partial class Dispatcher
     private async Task WriteResultsAsync()
     {
         var batch = new List<(DueDelivery Delivery, DeliveryResult Result)>(1024);
-        var results = new List<DeliveryResult>(1024);
         while (await _results.Reader.WaitToReadAsync(CancellationToken.None))
         {
             while (batch.Count < 1024 && _results.Reader.TryRead(out var outcome))
             {
                 batch.Add(outcome);
-                results.Add(outcome.Result);
             }
-            while (true)
-            {
-                try
-                {
-                    var recorded = await _store.RecordResultsAsync(results, CancellationToken.None);
-                    SawBreakers(recorded.Breakers);
-                    Notify(batch, recorded);
-                    break;
-                }
-                catch (Exception ex)
-                {
-                    Log.RecordFailed(_logger, batch.Count, ex);
-                    if (_abort.IsCancellationRequested)
-                    {
-                        break; // forced shutdown: leases expire and the deliveries are tried again
-                    }
-                    try
-                    {
-                        await Task.Delay(_options.PollInterval, _time, _abort.Token);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        break;
-                    }
-                }
-            }
+            await RecordAsync(batch);
             batch.Clear();
-            results.Clear();
         }
     }
 

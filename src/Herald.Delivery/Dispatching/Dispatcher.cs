@@ -31,6 +31,7 @@ public sealed partial class Dispatcher : BackgroundService
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sending;
     private volatile bool _stopping;
+    private volatile bool _recordingFails;
     private bool _running;
 
     public Dispatcher(
@@ -55,7 +56,7 @@ public sealed partial class Dispatcher : BackgroundService
     public int Held => _lanes.Held;
 
     /// <summary>Whether this dispatcher runs and has room for deliveries handed to it directly.</summary>
-    public bool CanAccept => !_stopping && Volatile.Read(ref _running) && _lanes.Free >= _options.MaxInFlightPerEndpoint;
+    public bool CanAccept => !_stopping && !_recordingFails && Volatile.Read(ref _running) && _lanes.Free >= _options.MaxInFlightPerEndpoint;
 
     /// <summary>The lease under which deliveries handed to <see cref="Accept"/> must have been claimed.</summary>
     public TimeSpan Lease => _options.Lease;
@@ -73,9 +74,9 @@ public sealed partial class Dispatcher : BackgroundService
     }
 
     /// <summary>Starts or queues each delivery in its endpoint's lane; returns those that did not fit.</summary>
-    private List<long>? Admit(IReadOnlyList<DueDelivery> deliveries)
+    private List<DueDelivery>? Admit(IReadOnlyList<DueDelivery> deliveries)
     {
-        List<long>? overflow = null;
+        List<DueDelivery>? overflow = null;
         foreach (var delivery in deliveries)
         {
             switch (_stopping ? null : _lanes.Admit(delivery))
@@ -84,7 +85,7 @@ public sealed partial class Dispatcher : BackgroundService
                     Start(delivery);
                     break;
                 case null:
-                    (overflow ??= []).Add(delivery.DeliveryId);
+                    (overflow ??= []).Add(delivery);
                     break;
             }
         }
@@ -104,7 +105,7 @@ public sealed partial class Dispatcher : BackgroundService
         {
             _stopping = true;
             await _stop.CancelAsync(); // cuts short the waits of throttled sends; they are released
-            await ReleaseAsync(_lanes.DrainWaiting().Select(d => d.DeliveryId).ToList());
+            await ReleaseAsync(_lanes.DrainWaiting().ToList());
             Log.Stopping(_logger, Volatile.Read(ref _sending));
             if (Volatile.Read(ref _sending) > 0)
             {
@@ -134,7 +135,9 @@ public sealed partial class Dispatcher : BackgroundService
         while (!stoppingToken.IsCancellationRequested)
         {
             _signal.Reset();
-            int want = Math.Min(_lanes.Free, _options.BatchSize);
+            // While results cannot be written, claim nothing: the leases of what is held run out, and claiming them
+            // again would send them again. Another node (or this one, once writes succeed) takes them.
+            int want = _recordingFails ? 0 : Math.Min(_lanes.Free, _options.BatchSize);
             int claimed = 0;
             if (want > 0)
             {
@@ -201,15 +204,15 @@ public sealed partial class Dispatcher : BackgroundService
         await delay.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task ReleaseAsync(List<long> ids)
+    private async Task ReleaseAsync(List<DueDelivery> deliveries)
     {
-        if (ids.Count == 0)
+        if (deliveries.Count == 0)
         {
             return;
         }
         try
         {
-            await _store.ReleaseAsync(ids, _time.GetUtcNow(), CancellationToken.None);
+            await _store.ReleaseAsync(deliveries, _time.GetUtcNow(), CancellationToken.None);
         }
         catch (Exception ex)
         {

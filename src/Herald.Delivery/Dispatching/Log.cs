@@ -25,6 +25,15 @@ internal static partial class Log
     [LoggerMessage(7, LogLevel.Warning, "Delivery observer {Observer} failed")]
     public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
 
+    [LoggerMessage(8, LogLevel.Warning, "The store refused a batch of {Count} delivery results; writing it in parts")]
+    public static partial void RecordRefused(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(9, LogLevel.Warning, "The store refused the result of delivery {DeliveryId} to {EndpointId}; recording the attempt without its response")]
+    public static partial void RecordingWithoutResponse(ILogger logger, long deliveryId, string endpointId, Exception exception);
+
+    [LoggerMessage(10, LogLevel.Error, "The store refused the result of delivery {DeliveryId} to {EndpointId} even without its response; it is dropped and the delivery is sent again when its lease expires")]
+    public static partial void ResultDropped(ILogger logger, long deliveryId, string endpointId, Exception exception);
+
     [LoggerMessage(20, LogLevel.Warning, "Circuit breaker of endpoint {EndpointId} opened after {Failures} failed attempts in a row; next probe at {NextProbeAt}")]
     public static partial void BreakerOpened(ILogger logger, string endpointId, int failures, DateTimeOffset? nextProbeAt);
 

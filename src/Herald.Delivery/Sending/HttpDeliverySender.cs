@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Herald.Delivery.Ssrf;
+using Herald.Model;
 using Herald.Retries;
 using Herald.Signing;
 using Herald.Storage;
@@ -11,7 +12,8 @@ namespace Herald.Delivery.Sending;
 
 /// <summary>
 /// Sends deliveries over one pooled <see cref="SocketsHttpHandler"/> whose connections go through the SSRF guard.
-/// Redirects are never followed, proxies never used, and only the first bytes of a response are read.
+/// Redirects are never followed, proxies never used, and only the first bytes of a response are read, kept as
+/// <see cref="ResponseText"/> says.
 /// </summary>
 public sealed class HttpDeliverySender : IDeliverySender, IDisposable
 {
@@ -86,8 +88,8 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
     {
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         long timestamp = now.ToUnixTimeSeconds();
-        var keys = delivery.Secrets.Select(s => WebhookSecret.Parse(s).Key).ToList();
-        string signature = WebhookSigner.SignAll(keys, delivery.MsgId, timestamp, body);
+        var secrets = delivery.Secrets.Select(SigningSecret.Parse).ToList();
+        string signature = WebhookSigner.SignAll(secrets, delivery.MsgId, timestamp, body);
         string ts = timestamp.ToString(CultureInfo.InvariantCulture);
 
         var request = new HttpRequestMessage(HttpMethod.Post, delivery.Url)
@@ -143,7 +145,7 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
             }
             total += read;
         }
-        return Encoding.UTF8.GetString(buffer, 0, total);
+        return ResponseText.FromUtf8(buffer.AsSpan(0, total), truncated: total == limit);
     }
 
     private static string Describe(HttpRequestException ex)

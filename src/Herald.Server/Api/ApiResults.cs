@@ -32,9 +32,9 @@ internal static class Reply
 
     public static JsonBody NoContent() => new(StatusCodes.Status204NoContent, []);
 
-    public static JsonBody Problem(int status, string code, string detail) =>
+    public static JsonBody Problem(int status, string code, string detail, string type = "about:blank") =>
         new(status, JsonSerializer.SerializeToUtf8Bytes(
-            new Problem("about:blank", ReasonPhrase(status), status, code, detail), ApiJsonContext.Default.Problem), "application/problem+json");
+            new Problem(type, ReasonPhrase(status), status, code, detail), ApiJsonContext.Default.Problem), "application/problem+json");
 
     public static string ReasonPhrase(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } p ? p : "Error";
 

@@ -14,6 +14,11 @@ public sealed record EndpointIn
     public int? ThrottleRate { get; init; }
     public Dictionary<string, string>? Metadata { get; init; }
     public string? Secret { get; init; }
+    /// <summary>
+    /// Herald extension: the kind of secret generated when <see cref="Secret"/> is null, <c>hmac-sha256</c> (a
+    /// <c>whsec_</c> secret, the default) or <c>ed25519</c> (a <c>whsk_</c> key pair signing <c>v1a</c>).
+    /// </summary>
+    public string? KeyType { get; init; }
     /// <summary>Herald extension: custom headers at creation.</summary>
     public Dictionary<string, string>? Headers { get; init; }
     /// <summary>Legacy name of <see cref="EventTypes"/>, still sent by Svix SDKs of the 1.x line; eventTypes wins when both are given.</summary>
@@ -43,11 +48,18 @@ public sealed record EndpointBreakerOut(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? OpenedAt,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? NextProbeAt);
 
+/// <summary>What a receiver verifies with: the <c>whsec_</c> secret, or the <c>whpk_</c> public key of an ed25519 endpoint.</summary>
 public sealed record EndpointSecretOut(string Key);
 
 public sealed record EndpointSecretRotateIn
 {
+    /// <summary>A <c>whsec_</c> secret or a <c>whsk_</c> ed25519 key pair; generated when null.</summary>
     public string? Key { get; init; }
+    /// <summary>
+    /// Herald extension: the kind generated when <see cref="Key"/> is null, <c>hmac-sha256</c> or <c>ed25519</c>;
+    /// the endpoint's current kind when null as well.
+    /// </summary>
+    public string? KeyType { get; init; }
     public long? GracePeriodSeconds { get; init; }
 }
 

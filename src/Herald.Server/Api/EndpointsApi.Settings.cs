@@ -12,7 +12,8 @@ internal static partial class EndpointsApi
     private static void MapSecrets(RouteGroupBuilder api)
     {
         api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/secret", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
-            Reply.Ok(new EndpointSecretOut((await RequireAsync(store, app_id, endpoint_id, http.RequestAborted)).Endpoint.Secret), ApiJsonContext.Default.EndpointSecretOut));
+            Reply.Ok(new EndpointSecretOut(SecretKinds.VerificationKey((await RequireAsync(store, app_id, endpoint_id, http.RequestAborted)).Endpoint.Secret)),
+                ApiJsonContext.Default.EndpointSecretOut));
 
         api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/secret/rotate", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
         {
@@ -20,9 +21,10 @@ internal static partial class EndpointsApi
             var input = http.Request.ContentLength is null or 0 && !http.Request.Headers.ContentType.Any()
                 ? new EndpointSecretRotateIn()
                 : await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointSecretRotateIn, 16 * 1024);
-            new Validation().Secret("key", input.Key).Range("gracePeriodSeconds", input.GracePeriodSeconds, 0, 604_800).ThrowIfInvalid();
+            new Validation().Secret("key", input.Key).KeyType("keyType", input.KeyType, input.Key)
+                .Range("gracePeriodSeconds", input.GracePeriodSeconds, 0, 604_800).ThrowIfInvalid();
             var grace = input.GracePeriodSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
-            await changes.RotateSecretAsync(endpoint, input.Key, grace, http.RequestAborted);
+            await changes.RotateSecretAsync(endpoint, input.Key, SecretKinds.FromName(input.KeyType), grace, http.RequestAborted);
             return Reply.NoContent();
         });
     }

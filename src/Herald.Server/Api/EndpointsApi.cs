@@ -119,11 +119,12 @@ internal static partial class EndpointsApi
     /// <summary>The API's input as a draft for <see cref="EndpointChanges"/>.</summary>
     private static EndpointDraft Draft(EndpointIn input)
     {
-        new Validation().Required("url", input.Url).ThrowIfInvalid();
+        new Validation().Required("url", input.Url).KeyType("keyType", input.KeyType, input.Secret).ThrowIfInvalid();
         return new EndpointDraft
         {
             Url = input.Url!, Uid = input.Uid, Description = input.Description, Disabled = input.Disabled, EventTypes = input.EventTypes,
             Channels = input.Channels, ThrottleRate = input.ThrottleRate, Metadata = input.Metadata, Headers = input.Headers, Secret = input.Secret,
+            KeyType = SecretKinds.FromName(input.KeyType) ?? SecretKind.HmacSha256,
         };
     }
 

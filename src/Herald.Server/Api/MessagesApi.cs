@@ -3,6 +3,7 @@ using Herald.Delivery.Dispatching;
 using Herald.Ids;
 using Herald.Model;
 using Herald.Server.Hosting;
+using Herald.Server.Idempotency;
 using Herald.Storage;
 using Microsoft.Extensions.Options;
 
@@ -33,11 +34,13 @@ internal static class MessagesApi
                 app = await ValidationFailedException.UnderAsync("application", () =>
                     http.RequestServices.GetRequiredService<Changes.ApplicationChanges>().CreateAsync(ApplicationsApi.Draft(appInput, uid), http.RequestAborted));
             }
-            var message = await CreateAndDispatchAsync(http, store, time, signal, app.Id, input, payload);
+            var message = NewMessage(time, app.Id, input, payload);
             bool withContent = Paging.Flag(http, "with_content", true);
-            return Reply.Json(StatusCodes.Status202Accepted,
+            var reply = Reply.Json(StatusCodes.Status202Accepted,
                 new MessageOut(message.Id, message.EventType, message.EventId, message.Channels, withContent ? input.Payload : Reply.EmptyObject, message.CreatedAt),
                 ApiJsonContext.Default.MessageOut);
+            await StoreAndDispatchAsync(http, store, signal, message, Expiry(message, input), reply);
+            return reply;
         });
 
         api.MapGet("/app/{app_id}/msg", async (string app_id, HttpContext http, IHeraldStore store) =>
@@ -96,36 +99,38 @@ internal static class MessagesApi
             new Validation().Name("eventType", input.EventType, 256, required: true).ThrowIfInvalid();
             var eventType = await store.GetEventTypeAsync(input.EventType!, http.RequestAborted);
             string payload = ExamplePayload(eventType, input.EventType!);
-            var message = await CreateAsync(store, time, app.Id, new MessageIn { EventType = input.EventType }, payload, endpoint.Id, http.RequestAborted);
+            var message = NewMessage(time, app.Id, new MessageIn { EventType = input.EventType }, payload);
+            var reply = Reply.Ok(ToOut(message), ApiJsonContext.Default.MessageOut);
+            var idempotency = http.Features.Get<IdempotencyFeature>();
+            await store.CreateMessageAsync(message, Expiry(message, new MessageIn()), endpoint.Id, Completion(idempotency, reply, message), http.RequestAborted);
+            idempotency?.MarkCompletedByWrite();
             signal.Notify();
-            return Reply.Ok(ToOut(message), ApiJsonContext.Default.MessageOut);
+            return reply;
         });
     }
 
     /// <summary>
-    /// Stores the message; when this node runs a dispatcher with room, its deliveries are born claimed and handed
-    /// straight to it, otherwise they wait in the queue for any dispatcher.
+    /// Stores the message, with the answer to its Idempotency-Key when it has one; when this node runs a dispatcher
+    /// with room, its deliveries are born claimed and handed straight to it, otherwise they wait in the queue for any dispatcher.
     /// </summary>
-    private static async Task<Message> CreateAndDispatchAsync(HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal, string appId, MessageIn input, string payload)
+    private static async Task StoreAndDispatchAsync(HttpContext http, IHeraldStore store, DispatchSignal signal, Message message, DateTimeOffset expiry, JsonBody reply)
     {
+        var idempotency = http.Features.Get<IdempotencyFeature>();
+        var completion = Completion(idempotency, reply, message);
         if (http.RequestServices.GetService<Dispatcher>() is not { CanAccept: true } dispatcher)
         {
-            var queued = await CreateAsync(store, time, appId, input, payload, null, http.RequestAborted);
+            await store.CreateMessageAsync(message, expiry, null, completion, http.RequestAborted);
+            idempotency?.MarkCompletedByWrite();
             signal.Notify();
-            return queued;
+            return;
         }
-        var message = NewMessage(time, appId, input, payload);
-        var deliveries = await store.CreateMessageClaimedAsync(message, Expiry(message, input), dispatcher.Lease, http.RequestAborted);
+        var deliveries = await store.CreateMessageClaimedAsync(message, expiry, dispatcher.Lease, completion, http.RequestAborted);
+        idempotency?.MarkCompletedByWrite();
         dispatcher.Accept(deliveries);
-        return message;
     }
 
-    private static async Task<Message> CreateAsync(IHeraldStore store, TimeProvider time, string appId, MessageIn input, string payload, string? onlyEndpoint, CancellationToken cancellationToken)
-    {
-        var message = NewMessage(time, appId, input, payload);
-        await store.CreateMessageAsync(message, Expiry(message, input), onlyEndpoint, cancellationToken);
-        return message;
-    }
+    private static IdempotencyCompletion? Completion(IdempotencyFeature? idempotency, JsonBody reply, Message message) =>
+        idempotency?.Completion(reply.StatusCode!.Value, reply.Body, message.CreatedAt);
 
     private static Message NewMessage(TimeProvider time, string appId, MessageIn input, string payload)
     {

@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Herald.Server.Changes;
+using Herald.Signing;
 
 namespace Herald.Server.Api;
 
@@ -106,22 +108,47 @@ internal sealed partial class Validation
     public const int MinSecretBytes = 24;
     public const int MaxSecretBytes = 64;
 
-    /// <summary>A <c>whsec_</c> secret whose base64 decodes to 24 to 64 bytes (a key that can sign).</summary>
+    /// <summary>
+    /// A <c>whsec_</c> secret whose base64 decodes to 24 to 64 bytes (a key that can sign), or a <c>whsk_</c> ed25519
+    /// key pair: the base64 of its 32-byte seed followed by the seed's 32-byte public key.
+    /// </summary>
     public Validation Secret(string field, string? value)
     {
         if (value is null)
         {
             return this;
         }
+        if (value.StartsWith(WebhookKeyPair.Prefix, StringComparison.Ordinal))
+        {
+            return WebhookKeyPair.TryParse(value, out _)
+                ? this
+                : Fail(field, "must be whsk_ followed by the base64 of 64 bytes: an ed25519 seed and its public key", "value_error.str.key_pair");
+        }
         if (!SecretPattern().IsMatch(value))
         {
-            return Fail(field, "must be whsec_ followed by 32 to 100 base64 characters", "value_error.str.regex");
+            return Fail(field, "must be whsec_ followed by 32 to 100 base64 characters, or a whsk_ ed25519 key pair", "value_error.str.regex");
         }
         string base64 = value.StartsWith("whsec_", StringComparison.Ordinal) ? value[6..] : value;
         Span<byte> key = stackalloc byte[100];
         return Convert.TryFromBase64String(base64, key, out int length) && length is >= MinSecretBytes and <= MaxSecretBytes
             ? this
             : Fail(field, $"must be valid base64 of {MinSecretBytes} to {MaxSecretBytes} bytes", "value_error.str.base64");
+    }
+
+    /// <summary>The <c>keyType</c> extension: a known kind, and the kind of <paramref name="secret"/> when both are given.</summary>
+    public Validation KeyType(string field, string? value, string? secret)
+    {
+        if (value is null)
+        {
+            return this;
+        }
+        if (SecretKinds.FromName(value) is not { } kind)
+        {
+            return Fail(field, $"must be {SecretKinds.HmacSha256Name} or {SecretKinds.Ed25519Name}", "value_error.const");
+        }
+        return secret is not null && SecretKinds.Of(secret) != kind
+            ? Fail(field, $"does not match the kind of the key given ({(kind == SecretKind.Ed25519 ? "ed25519 needs a whsk_ key" : "hmac-sha256 needs a whsec_ secret")})")
+            : this;
     }
 
     public Validation Metadata(string field, IReadOnlyDictionary<string, string>? metadata)

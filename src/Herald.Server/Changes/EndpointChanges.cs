@@ -28,7 +28,7 @@ internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, Ope
             Id = HeraldId.New(HeraldId.Endpoint, now), AppId = appId, Uid = draft.Uid, Url = draft.Url, Description = draft.Description ?? "",
             Disabled = draft.Disabled, EventTypes = draft.EventTypes, Channels = draft.Channels, ThrottleRate = draft.ThrottleRate,
             Metadata = draft.Metadata ?? new Dictionary<string, string>(), Headers = draft.Headers ?? new Dictionary<string, string>(),
-            Secret = NormalizeSecret(draft.Secret) ?? WebhookSecret.Generate(), CreatedAt = now, UpdatedAt = now,
+            Secret = NormalizeSecret(draft.Secret) ?? SecretKinds.Generate(draft.KeyType), CreatedAt = now, UpdatedAt = now,
         };
         ChangeRules.Check(endpoint, limits.Value.HeadersPerEndpoint);
         await EnsureRoomAsync(appId, cancellationToken);
@@ -65,10 +65,11 @@ internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, Ope
         UpdateAsync(existing, e => WithDisabled(e, disabled), cancellationToken);
 
     /// <summary>
-    /// A new secret (the given one or a generated one); the old one keeps signing for the grace period (the configured
-    /// one unless given; zero retires it at once). At most five retired secrets are kept.
+    /// A new secret (the given one or a generated one of <paramref name="kind"/>, by default the current secret's kind);
+    /// the old one keeps signing for the grace period (the configured one unless given; zero retires it at once), also
+    /// when the kinds differ, so a receiver holding either key accepts. At most five retired secrets are kept.
     /// </summary>
-    public Task<Endpoint> RotateSecretAsync(Endpoint existing, string? key, TimeSpan? grace, CancellationToken cancellationToken)
+    public Task<Endpoint> RotateSecretAsync(Endpoint existing, string? key, SecretKind? kind, TimeSpan? grace, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var period = grace ?? herald.Value.SecretRotationGrace;
@@ -79,7 +80,7 @@ internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, Ope
         }
         return UpdateAsync(existing, e => e with
         {
-            Secret = NormalizeSecret(key) ?? WebhookSecret.Generate(),
+            Secret = NormalizeSecret(key) ?? SecretKinds.Generate(kind ?? SecretKinds.Of(existing.Secret)),
             RetiredSecrets = retired.Take(MaxRetiredSecrets).ToList(),
         }, cancellationToken);
     }
@@ -147,6 +148,9 @@ internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, Ope
         }
     }
 
+    /// <summary>A symmetric secret gets its <c>whsec_</c> prefix; a <c>whsk_</c> key pair is kept as given.</summary>
     public static string? NormalizeSecret(string? secret) =>
-        secret is null ? null : secret.StartsWith(WebhookSecret.Prefix, StringComparison.Ordinal) ? secret : WebhookSecret.Prefix + secret;
+        secret is null ? null
+        : secret.StartsWith(WebhookSecret.Prefix, StringComparison.Ordinal) || secret.StartsWith(WebhookKeyPair.Prefix, StringComparison.Ordinal) ? secret
+        : WebhookSecret.Prefix + secret;
 }

@@ -12,8 +12,10 @@ internal sealed record EndpointDraft
     public int? ThrottleRate { get; init; }
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
-    /// <summary>A <c>whsec_</c> secret (the prefix may be left out); generated when null.</summary>
+    /// <summary>A <c>whsec_</c> secret (the prefix may be left out) or a <c>whsk_</c> key pair; generated when null.</summary>
     public string? Secret { get; init; }
+    /// <summary>The kind generated when <see cref="Secret"/> is null.</summary>
+    public SecretKind KeyType { get; init; }
 }
 
 /// <summary>What a caller asks an application to be.</summary>

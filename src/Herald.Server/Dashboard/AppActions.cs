@@ -47,7 +47,7 @@ internal static class AppActions
         group.MapPost("/endpoint/{endpoint_id}/rotate", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
-                await changes.RotateSecretAsync(e, null, null, http.RequestAborted);
+                await changes.RotateSecretAsync(e, null, null, null, http.RequestAborted);
                 return "Secret rotated; the previous one stays valid for the grace period";
             }));
 

@@ -1,5 +1,6 @@
 using Herald.Delivery.Sending;
 using Herald.Model;
+using Herald.Server.Changes;
 using Herald.Storage;
 using static Herald.Server.Dashboard.Html;
 
@@ -24,8 +25,10 @@ internal static partial class AppPages
         string breaker = e.Breaker.Open
             ? $"<div class=\"card\" id=\"breaker\">Circuit breaker {Status("open")} since <b>{Time(e.Breaker.OpenedAt ?? e.UpdatedAt)}</b> · next probe <b>{Time(e.Breaker.NextProbeAt ?? e.UpdatedAt)}</b> · {e.Breaker.ConsecutiveFailures} failed in a row</div>"
             : "";
-        string secret = http.Request.Query["reveal"] == "1"
-            ? $"<code id=\"secret\">{E(e.Secret)}</code>"
+        // An ed25519 endpoint shows its public key, which is no secret; its whsk_ key never leaves Herald.
+        bool asymmetric = SecretKinds.Of(e.Secret) == SecretKind.Ed25519;
+        string secret = asymmetric || http.Request.Query["reveal"] == "1"
+            ? $"<code id=\"secret\">{E(SecretKinds.VerificationKey(e.Secret))}</code>"
             : Link($"{at}?reveal=1", "Show secret");
         var headerLines = string.Join('\n', e.Headers.Select(h => $"{h.Key}: {(WebhookHeaders.IsSensitive(h.Key) ? "" : h.Value)}"));
         var recent = Table(["Attempt", "Time", "Message", "Code", "Duration"], attempts.Take(20).Select(a => new[]
@@ -42,7 +45,7 @@ internal static partial class AppPages
             <h2>Settings</h2>
             {Form($"{at}/update", ctx.Csrf, $"""<label>URL <input name="url" type="url" size="40" value="{E(e.Url)}" required></label><label>Event types <input name="eventTypes" value="{E(string.Join(", ", e.EventTypes ?? []))}" placeholder="all"></label><label>Description <input name="description" value="{E(e.Description)}"></label>""", "Save", "block")}
             {Form($"{at}/state", ctx.Csrf, $"""<input type="hidden" name="disabled" value="{(e.Disabled ? "false" : "true")}">""", e.Disabled ? "Enable endpoint" : "Disable endpoint", "block")}
-            <div class="block">Signing secret: {secret} {Form($"{at}/rotate", ctx.Csrf, "", "Rotate secret")}</div>
+            <div class="block">{(asymmetric ? "Verification key (ed25519, <code>v1a</code>)" : "Signing secret")}: {secret} {Form($"{at}/rotate", ctx.Csrf, "", "Rotate secret")}</div>
             {Form($"{at}/headers", ctx.Csrf, $"""<label>Custom headers (one "Name: value" a line; sensitive values are not shown, leave them empty to keep them)<br><textarea name="headers" rows="3" cols="60">{E(headerLines)}</textarea></label><br>""", "Save headers", "block")}
             {Form($"{at}/recover", ctx.Csrf, $"""<label>Resend failed deliveries since <input name="since" type="datetime-local" value="{(time.GetUtcNow() - TimeSpan.FromDays(1)).UtcDateTime:yyyy-MM-ddTHH:mm}"></label>""", "Recover", "block")}
             <h2>Recent attempts</h2>{recent}

@@ -28,7 +28,7 @@ internal static partial class AppPages
             attempts.Data.Select(a => new[]
             {
                 E(a.Id), Time(a.Timestamp), E(a.Url), Code(a.ResponseStatusCode), $"{a.ResponseDurationMs} ms",
-                a.TriggerType == TriggerType.Manual ? "manual" : "scheduled", $"<pre>{E(Headers(a.RequestHeadersJson))}</pre>", $"<pre>{E(a.Response)}</pre>",
+                a.TriggerType == TriggerType.Manual ? "manual" : "scheduled", $"<pre>{E(Headers(a.RequestHeadersJson))}</pre>", $"<pre>{Shown(a.Response)}</pre>",
             }), "attempts");
 
         string body = Notice(http) + $"""

@@ -9,6 +9,31 @@ internal static class Html
 {
     public static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 
+    /// <summary>
+    /// A receiver's text, encoded, with its control characters (other than tab and line breaks) shown as their
+    /// Unicode control pictures (U+0001 as ␁), so that what a receiver answered is seen, not swallowed.
+    /// </summary>
+    public static string Shown(string? text)
+    {
+        text ??= "";
+        if (!text.AsSpan().ContainsAnyInRange('\0', '\u001F') && !text.Contains('\u007F', StringComparison.Ordinal))
+        {
+            return E(text);
+        }
+        var visible = new StringBuilder(text.Length);
+        foreach (char c in text)
+        {
+            visible.Append(c switch
+            {
+                '\t' or '\n' or '\r' => c,
+                < ' ' => (char)(0x2400 + c),
+                '\u007F' => '\u2421',
+                _ => c,
+            });
+        }
+        return E(visible.ToString());
+    }
+
     public static string U(string? text) => Uri.EscapeDataString(text ?? "");
 
     public static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);

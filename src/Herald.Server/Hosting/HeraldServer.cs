@@ -1,6 +1,7 @@
 using Herald.Server.Api;
 using Herald.Server.Auth;
 using Herald.Server.Dashboard;
+using Herald.Server.Health;
 using Herald.Server.Idempotency;
 using Herald.Server.Observability;
 using Herald.Server.Operational;
@@ -34,13 +35,7 @@ public static class HeraldServer
 
     public static void MapHeraldApi(this WebApplication app)
     {
-        var health = app.MapGroup("/api/v1/health");
-        health.MapGet("", async (HttpContext http, Storage.IHeraldStore store) =>
-        {
-            await store.PingAsync(http.RequestAborted);
-            return Reply.NoContent();
-        });
-        health.MapGet("/ping", () => Reply.NoContent());
+        app.MapHeraldHealth();
         app.MapHeraldMetrics();
         Herald.Server.OpenApi.OpenApiEndpoints.MapHeraldOpenApi(app);
 

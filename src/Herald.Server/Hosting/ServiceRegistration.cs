@@ -26,8 +26,15 @@ public static class ServiceRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();
 
-        services.TryAddSingleton<IHeraldStore>(sp => CreateStore(sp.GetRequiredService<IOptions<HeraldOptions>>().Value.Storage));
+        services.TryAddSingleton<IHeraldStore>(sp =>
+        {
+            var herald = sp.GetRequiredService<IOptions<HeraldOptions>>().Value;
+            return CreateStore(herald.Storage, sp.GetRequiredService<TimeProvider>(), NodeIdentity.Resolve(herald, configuration));
+        });
         services.TryAddSingleton<AdminAuth>();
+        services.TryAddSingleton<Idempotency.IdempotencyGates>();
+        services.AddOptions<Health.HealthOptions>().Bind(section.GetSection("Health")).ValidateDataAnnotations().ValidateOnStart();
+        services.TryAddSingleton<Health.ReadinessCheck>();
         services.AddHostedService<StartupInitializer>();
         services.AddHostedService<Maintenance.MaintenanceService>();
 
@@ -58,10 +65,13 @@ public static class ServiceRegistration
         return services;
     }
 
-    public static IHeraldStore CreateStore(StorageOptions options) => options.Provider.ToLowerInvariant() switch
+    /// <param name="nodeId">The identity this node claims deliveries under (PostgreSQL; one process owns an SQLite file).</param>
+    public static IHeraldStore CreateStore(StorageOptions options, TimeProvider time, string nodeId) => options.Provider.ToLowerInvariant() switch
     {
-        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull),
-        "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString),
+        "sqlite" when options.SqliteMaxSizeBytes is < 1024 * 1024 => throw new OptionsValidationException("Herald:Storage:SqliteMaxSizeBytes", typeof(StorageOptions),
+            ["Herald:Storage:SqliteMaxSizeBytes must be at least 1048576 (1 MiB)."]),
+        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull, time, options.SqliteMaxSizeBytes),
+        "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString, time, nodeId),
         _ => throw new OptionsValidationException("Herald:Storage:Provider", typeof(StorageOptions),
             [$"Herald:Storage:Provider '{options.Provider}' is not known; use 'sqlite' or 'postgres'."]),
     };

@@ -13,8 +13,8 @@ internal static class ApiCatalog
 
     public static readonly IReadOnlyList<ApiOperation> Operations =
     [
-        new("get", "/api/v1/health", "Health", "Check the server and its database") { Status = 204, Public = true },
-        new("get", "/api/v1/health/ping", "Health", "Check that the server answers") { Status = 204, Public = true },
+        new("get", "/api/v1/health", "Health", "Check that the server can store messages now (readiness)") { Status = 204, Public = true },
+        new("get", "/api/v1/health/ping", "Health", "Check that the server process answers (liveness)") { Status = 204, Public = true },
 
         new("get", "/api/v1/app", "Application", "List applications") { Query = Page, Returns = "ListResponse_ApplicationOut" },
         new("post", "/api/v1/app", "Application", "Create an application") { Query = ["get_if_exists"], Body = "ApplicationIn", Status = 201, Returns = "ApplicationOut" },

@@ -25,6 +25,7 @@ public sealed class IsolationTests
         await using var host = await HeraldHost.StartAsync(new()
         {
             ["Herald:Delivery:RequestTimeout"] = "00:01:00",
+            ["Herald:Delivery:Lease"] = "00:02:00",
             ["Herald:Delivery:MaxInFlightPerEndpoint"] = "8",
             ["Herald:Delivery:BatchSize"] = "32",
         });

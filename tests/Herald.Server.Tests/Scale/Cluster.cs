@@ -31,6 +31,8 @@ internal sealed class Cluster : IAsyncDisposable
             ["Herald__Storage__ConnectionString"] = connectionString,
             ["Herald__Delivery__AllowedSubnets__0"] = "127.0.0.0/8",
             ["Herald__Delivery__Lease"] = lease.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+            // A delivery is sent only while its lease outlasts the whole request.
+            ["Herald__Delivery__RequestTimeout"] = (lease / 2).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Herald__Delivery__PollInterval"] = "00:00:00.500",
         };
         // The first node migrates the schema; the others start once it is there.

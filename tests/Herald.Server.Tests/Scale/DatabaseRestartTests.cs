@@ -54,7 +54,8 @@ public sealed class DatabaseRestartTests(ITestOutputHelper output) : IAsyncLifet
         int ids = receiver.Received.Count;
         int distinct = receiver.Received.Select(x => x.Header("webhook-id")).Distinct().Count();
         output.WriteLine($"db restart: statuses {string.Join(", ", byStatus.Select(kv => $"{kv.Key}:{kv.Value}"))}; acknowledged {expected.Count}, deliveries {ids}, duplicates {ids - distinct}, recovered in {stopwatch.ElapsedMilliseconds} ms");
-        Assert.All(byStatus.Keys, s => Assert.Contains(s, new[] { 202, 503 }));
+        // 500 is outcome_unknown: a COMMIT cut off by the restart may or may not have been stored.
+        Assert.All(byStatus.Keys, s => Assert.Contains(s, new[] { 202, 500, 503 }));
         Assert.True(expected.Count >= 1000, $"only {expected.Count} acknowledged");
         _ = slowest;
     }

@@ -99,35 +99,21 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
-    public async Task IdempotentResponse_IsReturnedOnlyIfNotOlderThanNotBefore_AndSavingAgainReplacesIt()
-    {
-        await Store.SaveIdempotentResponseAsync("key-1", new StoredResponse("hash-a", 202, """{"id":"msg_1"}""", T0), Ct);
-
-        var found = await Store.GetIdempotentResponseAsync("key-1", T0, Ct);
-        Assert.Equal(new StoredResponse("hash-a", 202, """{"id":"msg_1"}""", T0), found);
-        Assert.Null(await Store.GetIdempotentResponseAsync("key-1", T0.AddMilliseconds(1), Ct));
-        Assert.Null(await Store.GetIdempotentResponseAsync("key-2", T0.AddDays(-1), Ct));
-
-        await Store.SaveIdempotentResponseAsync("key-1", new StoredResponse("hash-b", 409, "{}", T0.AddHours(1)), Ct);
-        Assert.Equal(409, (await Store.GetIdempotentResponseAsync("key-1", T0, Ct))?.StatusCode);
-    }
-
-    [Fact]
     public async Task Expire_DropsPastPayloadsAndOldIdempotencyRecords()
     {
         var app = await CreateAppAsync();
         var (expiring, _) = await SendAsync(app.Id, payloadExpiresAt: T0.AddDays(1));
         var (lasting, _) = await SendAsync(app.Id, T0.AddSeconds(1), payloadExpiresAt: T0.AddDays(30));
-        await Store.SaveIdempotentResponseAsync("old", new StoredResponse("h", 202, "{}", T0), Ct);
-        await Store.SaveIdempotentResponseAsync("new", new StoredResponse("h", 202, "{}", T0.AddDays(2)), Ct);
+        await CompleteAsync("old", T0);
+        await CompleteAsync("new", T0.AddDays(2));
 
         int changed = await Store.ExpireAsync(T0.AddDays(2), idempotencyBefore: T0.AddDays(1), Ct);
 
         Assert.Equal(2, changed);
         Assert.Null((await Store.GetMessageAsync(app.Id, expiring.Id, Ct))?.Payload);
         Assert.Equal(Payload, (await Store.GetMessageAsync(app.Id, lasting.Id, Ct))?.Payload);
-        Assert.Null(await Store.GetIdempotentResponseAsync("old", T0.AddDays(-1), Ct));
-        Assert.NotNull(await Store.GetIdempotentResponseAsync("new", T0.AddDays(-1), Ct));
+        Assert.Equal(IdempotencyClaimState.Claimed, (await ClaimKeyAsync("old", "h", T0.AddDays(2), notBefore: T0.AddDays(-1))).State);
+        Assert.Equal(IdempotencyClaimState.Completed, (await ClaimKeyAsync("new", "h", T0.AddDays(2), notBefore: T0.AddDays(-1))).State);
     }
 
     [Fact]

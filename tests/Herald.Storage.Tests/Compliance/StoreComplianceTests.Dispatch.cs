@@ -172,6 +172,23 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task RecordResults_AResponseWithANulOrAnUnpairedSurrogate_IsStoredWithThemReplaced()
+    {
+        var app = await CreateAppAsync();
+        await CreateEndpointAsync(app.Id);
+        var (message, _) = await SendAsync(app.Id);
+        var due = await ClaimOneAsync(T0);
+        var result = Result(due, T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded);
+        result = result with { Attempt = result.Attempt! with { Response = "ok\0done \uD800 \uD83D\uDE00" } };
+
+        Assert.Empty(await RecordAsync(result));
+
+        var attempt = await Store.GetAttemptAsync(app.Id, message.Id, result.Attempt!.Id, Ct);
+        Assert.Equal("ok\uFFFDdone \uFFFD \uD83D\uDE00", attempt?.Response);
+        Assert.Equal(DeliveryStatus.Success, (await Store.ListMessageDestinationsAsync(app.Id, message.Id, new PageRequest(10), Ct)).Data[0].Status);
+    }
+
+    [Fact]
     public async Task RecordResults_Retry_ReschedulesTheDelivery()
     {
         var app = await CreateAppAsync();
@@ -249,7 +266,7 @@ public abstract partial class StoreComplianceTests
         var claimed = await ClaimAsync(T0.AddSeconds(1));
         await RecordAsync(Result(claimed[1], T0.AddSeconds(1), DeliveryStatus.Success, 200, EndpointHealth.Succeeded));
 
-        await Store.ReleaseAsync(claimed.Select(d => d.DeliveryId).ToList(), T0.AddSeconds(10), Ct);
+        await Store.ReleaseAsync(claimed, T0.AddSeconds(10), Ct);
 
         Assert.Equal(T0.AddSeconds(10), await Store.NextDueAtAsync(Ct));
         Assert.Empty(await ClaimAsync(T0.AddSeconds(9)));

@@ -20,6 +20,19 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
     /// <summary>An initialized store with no data.</summary>
     protected abstract Task<IHeraldStore> CreateStoreAsync();
 
+    /// <summary>
+    /// The same node started again: a new store on the same database, with the same node identity, its clock at
+    /// <paramref name="time"/>, initialized and not emptied.
+    /// </summary>
+    protected abstract Task<IHeraldStore> ReopenStoreAsync(TimeProvider time);
+
+    /// <summary>Stops <see cref="Store"/> and starts the same node again at <paramref name="now"/>.</summary>
+    protected async Task RestartAsync(DateTimeOffset now)
+    {
+        await Store.DisposeAsync();
+        Store = await ReopenStoreAsync(new Microsoft.Extensions.Time.Testing.FakeTimeProvider(now));
+    }
+
     public async Task InitializeAsync() => Store = await CreateStoreAsync();
 
     public virtual async Task DisposeAsync() => await Store.DisposeAsync();
@@ -73,6 +86,7 @@ public abstract partial class StoreComplianceTests : IAsyncLifetime
         DateTimeOffset? nextAttemptAt = null, DateTimeOffset? disableIfFailingSince = null) => new()
     {
         DeliveryId = delivery.DeliveryId,
+        LeaseToken = delivery.LeaseToken,
         Attempt = new Attempt
         {
             Id = HeraldId.New(HeraldId.Attempt, now), MsgId = delivery.MsgId, AppId = delivery.AppId, EndpointId = delivery.EndpointId,

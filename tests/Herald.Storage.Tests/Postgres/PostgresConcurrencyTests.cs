@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Herald.Ids;
 using Herald.Model;
 using Herald.Storage.Postgres;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Herald.Storage.Tests.Postgres;
@@ -76,6 +77,35 @@ public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClass
             Assert.True(reader.GetInt64(0) >= 2);
             Assert.Equal(reader.GetInt64(0), reader.GetInt64(1));
             Assert.Equal(reader.GetInt64(0), reader.GetInt32(2));
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(fresh);
+        }
+    }
+
+    [Fact]
+    public async Task A_restarted_node_releases_its_own_leases_at_once_and_leaves_the_other_nodes_alone()
+    {
+        string fresh = await PostgresServer.CreateDatabaseAsync("nodes");
+        try
+        {
+            var lease = TimeSpan.FromMinutes(5);
+            var restart = T0.AddSeconds(10);
+            await using var a = new PostgresStore(fresh, TimeProvider.System, "node-a");
+            await using var b = new PostgresStore(fresh, TimeProvider.System, "node-b");
+            await a.InitializeAsync(Ct);
+            await b.InitializeAsync(Ct);
+            Assert.Equal(4, await QueueAsync(a, endpoints: 1, messages: 4));
+            var heldByA = await a.ClaimDueAsync(T0, lease, 2, [], Ct);
+            var heldByB = await b.ClaimDueAsync(T0, lease, 2, [], Ct);
+
+            await using var aRestarted = new PostgresStore(fresh, new FakeTimeProvider(restart), "node-a");
+            await aRestarted.InitializeAsync(Ct);
+
+            var due = await b.ClaimDueAsync(restart, lease, 10, [], Ct);
+            Assert.Equal(heldByA.Select(d => d.DeliveryId).Order(), due.Select(d => d.DeliveryId).Order());
+            Assert.Equal(2, heldByB.Count);
         }
         finally
         {

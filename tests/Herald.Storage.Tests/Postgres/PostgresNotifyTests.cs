@@ -55,7 +55,7 @@ public sealed class PostgresNotifyTests(PostgresDatabase database) : IClassFixtu
         Assert.True(await _wakeUps.WaitAsync(Patience));
 
         var due = Assert.Single(await _writer.ClaimDueAsync(T0, TimeSpan.FromMinutes(1), 10, [], Ct));
-        await _writer.ReleaseAsync([due.DeliveryId], T0, Ct);
+        await _writer.ReleaseAsync([due], T0, Ct);
         Assert.True(await _wakeUps.WaitAsync(Patience), "ReleaseAsync sent no NOTIFY");
 
         Assert.True(await _writer.ResendAsync(app.Id, message.Id, endpoint.Id, T0, Ct));
@@ -64,7 +64,7 @@ public sealed class PostgresNotifyTests(PostgresDatabase database) : IClassFixtu
         var claimed = Assert.Single(await _writer.ClaimDueAsync(T0, TimeSpan.FromMinutes(1), 10, [], Ct));
         await _writer.RecordResultsAsync([new DeliveryResult
         {
-            DeliveryId = claimed.DeliveryId, Attempt = null, NewStatus = DeliveryStatus.Fail, AttemptsMade = 1,
+            DeliveryId = claimed.DeliveryId, LeaseToken = claimed.LeaseToken, Attempt = null, NewStatus = DeliveryStatus.Fail, AttemptsMade = 1,
             Health = EndpointHealth.Untouched, Now = T0, DisableIfFailingSince = T0,
         }], Ct);
         Assert.Equal(1, await _writer.RecoverEndpointAsync(app.Id, endpoint.Id, T0.AddDays(-1), null, T0, Ct));

@@ -11,14 +11,23 @@ namespace Herald.Storage.Tests.Postgres;
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresStoreComplianceTests(PostgresDatabase database) : StoreComplianceTests, IClassFixture<PostgresDatabase>
 {
+    private const string Node = "compliance-node";
+
     protected override async Task<IHeraldStore> CreateStoreAsync()
     {
-        var store = new PostgresStore(database.ConnectionString);
+        var store = new PostgresStore(database.ConnectionString, TimeProvider.System, Node);
         await store.InitializeAsync(Ct);
         await using var dataSource = NpgsqlDataSource.Create(database.ConnectionString);
         await using var truncate = dataSource.CreateCommand(
             "TRUNCATE applications, event_types, endpoints, messages, deliveries, attempts, idempotency, settings RESTART IDENTITY");
         await truncate.ExecuteNonQueryAsync();
+        return store;
+    }
+
+    protected override async Task<IHeraldStore> ReopenStoreAsync(TimeProvider time)
+    {
+        var store = new PostgresStore(database.ConnectionString, time, Node);
+        await store.InitializeAsync(Ct);
         return store;
     }
 }

@@ -16,6 +16,13 @@ public sealed class SqliteStoreComplianceTests : StoreComplianceTests
         return store;
     }
 
+    protected override async Task<IHeraldStore> ReopenStoreAsync(TimeProvider time)
+    {
+        var store = new SqliteStore(_directory.File("herald.db"), timeProvider: time);
+        await store.InitializeAsync(Ct);
+        return store;
+    }
+
     public override async Task DisposeAsync()
     {
         await base.DisposeAsync();
