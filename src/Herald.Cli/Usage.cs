@@ -18,7 +18,7 @@ internal static class Usage
         herald attempt list --app APP --msg MSG [--endpoint E]
         herald resend --app APP --msg MSG (--endpoint E | --all)
         herald recover --app APP --endpoint E --since TIME [--until TIME]
-        herald listen --app APP --forward-to http://localhost:5000/webhooks [--secret whsec_…]
+        herald listen --app APP --forward-to http://localhost:5000/webhooks [--secret whsec_…|whsk_…] [--key-type ed25519]
 
         Every command: --url, --token (else HERALD_URL, HERALD_TOKEN, else the file written by login), --json.
         Lists: --limit N, --iterator IT. TIME: 2025-01-31T12:00:00Z, or an age like 30m, 2h, 1d.
