@@ -10,8 +10,8 @@ internal static class Usage
         herald login --url URL --token TOKEN
         herald app list | create --name N [--uid U] | get APP | delete APP
         herald endpoint list|create|get|delete|secret|rotate|recover --app APP [ENDPOINT]
-            create: --endpoint-url URL [--uid U] [--description D] [--event-types a,b] [--secret whsec_…]
-            rotate: [--key whsec_…]    recover: --since TIME [--until TIME]
+            create: --endpoint-url URL [--uid U] [--description D] [--event-types a,b] [--secret whsec_…|whsk_…] [--key-type ed25519]
+            rotate: [--key whsec_…|whsk_…] [--key-type ed25519|hmac-sha256]    recover: --since TIME [--until TIME]
         herald event-type list | create --name N [--description D]
         herald send --app APP --type TYPE --data JSON [--event-id ID]
         herald message list --app APP [--type T] [--channel C] | get --app APP MSG
