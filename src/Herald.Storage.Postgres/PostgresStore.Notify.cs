@@ -75,7 +75,16 @@ public sealed partial class PostgresStore
     /// while the listener was disconnected are lost. Connection failures are reported to
     /// <paramref name="onError"/> and retried with exponential backoff (250 ms up to 30 s).
     /// </summary>
-    public async Task ListenAsync(Action onNotify, Action<Exception>? onError, CancellationToken cancellationToken)
+    public Task ListenAsync(Action onNotify, Action<Exception>? onError, CancellationToken cancellationToken) =>
+        ListenAsync(new Dictionary<string, Action<string>> { [DeliveriesChannel] = _ => onNotify() }, onNotify, onError, cancellationToken);
+
+    /// <summary>
+    /// Listens on each of <paramref name="channels"/> on one connection until cancelled, calling its handler with
+    /// each notification's payload; <paramref name="onConnected"/> runs after every (re)connect, since notifications
+    /// sent while disconnected are lost. Failures are reported to <paramref name="onError"/> and retried with
+    /// exponential backoff (250 ms up to 30 s).
+    /// </summary>
+    public async Task ListenAsync(IReadOnlyDictionary<string, Action<string>> channels, Action onConnected, Action<Exception>? onError, CancellationToken cancellationToken)
     {
         var backoff = MinBackoff;
         while (!cancellationToken.IsCancellationRequested)
@@ -83,13 +92,20 @@ public sealed partial class PostgresStore
             try
             {
                 await using var connection = await _listenSource.OpenConnectionAsync(cancellationToken);
-                connection.Notification += (_, _) => onNotify();
-                await using (var listen = new NpgsqlCommand($"LISTEN {DeliveriesChannel}", connection))
+                connection.Notification += (_, e) =>
                 {
+                    if (channels.TryGetValue(e.Channel, out var handler))
+                    {
+                        handler(e.Payload);
+                    }
+                };
+                foreach (var channel in channels.Keys)
+                {
+                    await using var listen = new NpgsqlCommand($"LISTEN {channel}", connection);
                     await listen.ExecuteNonQueryAsync(cancellationToken);
                 }
                 backoff = MinBackoff;
-                onNotify();
+                onConnected();
                 while (true)
                 {
                     await connection.WaitAsync(cancellationToken);

@@ -18,6 +18,7 @@ internal static class ConsoleRegistration
         services.TryAddSingleton<AppMessageFeeds>();
         services.AddOptions<Hosting.LimitsOptions>().Bind(configuration.GetSection("Herald:Limits")).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
+        services.AddHostedService<ClusterTail>();
         return services;
     }
 

@@ -32,7 +32,7 @@ internal static class DashboardTail
                 return Results.Redirect("/dashboard/login");
             }
             const string body = """
-                <p class="muted">Deliveries recorded by this node, newest first, as they happen.</p>
+                <p class="muted">Deliveries as they are recorded, newest first, by every node of the cluster.</p>
                 <table id="tail"><thead><tr><th>Time</th><th>Message</th><th>Endpoint</th><th>Event type</th><th>Status</th><th>Code</th><th>Duration</th></tr></thead><tbody></tbody></table>
                 <script src="/dashboard/tail.js"></script>
                 """;

@@ -7,12 +7,32 @@ using Herald.Storage;
 namespace Herald.Server.Streaming;
 
 /// <summary>
-/// Broadcasts this node's stored delivery outcomes to live-tail subscribers. Each subscriber has a small bounded
-/// buffer that drops its oldest entries, so a slow browser never holds back the dispatcher.
+/// Broadcasts stored delivery outcomes to live-tail subscribers: this node's as they are recorded, and on PostgreSQL
+/// the other nodes' as <see cref="ClusterTail"/> receives them. Each subscriber has a small bounded buffer that drops
+/// its oldest entries, so a slow browser never holds back the dispatcher.
 /// </summary>
 internal sealed class DeliveryFeed(TimeProvider time) : IDeliveryObserver
 {
     private readonly ConcurrentDictionary<Channel<TailEvent>, byte> _subscribers = new();
+
+    // This node's outcomes on their way to the other nodes, while someone in the cluster follows the tail.
+    private readonly Channel<TailEvent> _outbound = Channel.CreateBounded<TailEvent>(
+        new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private volatile bool _forwarding;
+
+    /// <summary>Whether anyone on this node follows the tail.</summary>
+    public bool HasSubscribers => !_subscribers.IsEmpty;
+
+    /// <summary>Whether this node's outcomes are also handed to <see cref="Outbound"/> (someone on another node follows the tail).</summary>
+    public bool Forwarding
+    {
+        get => _forwarding;
+        set => _forwarding = value;
+    }
+
+    /// <summary>This node's outcomes for the other nodes, while <see cref="Forwarding"/>.</summary>
+    public ChannelReader<TailEvent> Outbound => _outbound.Reader;
 
     public Subscription Subscribe()
     {
@@ -23,7 +43,8 @@ internal sealed class DeliveryFeed(TimeProvider time) : IDeliveryObserver
 
     public void Recorded(IReadOnlyList<(DueDelivery Delivery, DeliveryResult Result)> outcomes)
     {
-        if (_subscribers.IsEmpty)
+        bool forwarding = _forwarding;
+        if (_subscribers.IsEmpty && !forwarding)
         {
             return;
         }
@@ -32,10 +53,20 @@ internal sealed class DeliveryFeed(TimeProvider time) : IDeliveryObserver
         {
             var e = new TailEvent(d.AppId, d.MsgId, d.EndpointId, d.EventType, DeliveryStatusText.Of(r.NewStatus), r.Attempt?.ResponseStatusCode,
                 r.Attempt?.ResponseDurationMs, r.AttemptsMade, r.Attempt?.Timestamp ?? now);
-            foreach (var subscriber in _subscribers.Keys)
+            Deliver(e);
+            if (forwarding)
             {
-                subscriber.Writer.TryWrite(e);
+                _outbound.Writer.TryWrite(e);
             }
+        }
+    }
+
+    /// <summary>Hands an outcome to this node's subscribers (one of this node's, or one another node broadcast).</summary>
+    public void Deliver(TailEvent e)
+    {
+        foreach (var subscriber in _subscribers.Keys)
+        {
+            subscriber.Writer.TryWrite(e);
         }
     }
 

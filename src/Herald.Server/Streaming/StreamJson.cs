@@ -10,7 +10,11 @@ internal sealed record StreamedMessage(string Id, string EventType, string? Even
 /// <summary>One stored delivery outcome, as shown by the dashboard's live tail.</summary>
 internal sealed record TailEvent(string AppId, string MsgId, string EndpointId, string EventType, string Status, int? Code, long? DurationMs, int Attempt, DateTimeOffset At);
 
+/// <summary>A batch of one node's tail outcomes, as broadcast to the other nodes.</summary>
+internal sealed record TailBroadcast(string Node, IReadOnlyList<TailEvent> Events);
+
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(StreamedMessage))]
 [JsonSerializable(typeof(TailEvent))]
+[JsonSerializable(typeof(TailBroadcast))]
 internal sealed partial class StreamJsonContext : JsonSerializerContext;

@@ -1,0 +1,130 @@
+using System.Text;
+using System.Text.Json;
+using Herald.Storage;
+using Herald.Storage.Postgres;
+
+namespace Herald.Server.Streaming;
+
+/// <summary>
+/// Makes the live tail show every node's deliveries on PostgreSQL. A node whose tail is followed marks the cluster as
+/// watched (a settings row, renewed while anyone follows); while it is, every node broadcasts its outcomes on
+/// <see cref="PostgresStore.TailChannel"/> in batches of up to 7,900 bytes, four times a second, and every node hands
+/// the others' outcomes to its own subscribers. Nobody watching costs nothing but a read every few seconds. The tail
+/// shows at most about <see cref="MaxBroadcastsPerFlush"/> × 4 batches a second per node: beyond that it is a sample
+/// (as a browser's own buffer already is).
+/// </summary>
+internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed, TimeProvider time, ILogger<ClusterTail> logger) : BackgroundService
+{
+    private const int MaxBroadcastsPerFlush = 8;
+    private static readonly TimeSpan Flush = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan WatchFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan RenewWatch = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CheckWatched = TimeSpan.FromSeconds(2);
+
+    // Tells this node's broadcasts apart from the others', which are the only ones it passes on.
+    private readonly string _node = Guid.NewGuid().ToString("N");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (store is not PostgresStore postgres)
+        {
+            return; // one SQLite node sees all its deliveries itself
+        }
+        var listen = postgres.ListenAsync(
+            new Dictionary<string, Action<string>> { [PostgresStore.TailChannel] = Receive }, () => { }, ex => LogListenFailed(logger, ex), stoppingToken);
+        await Task.WhenAll(listen, PublishAsync(postgres, stoppingToken));
+    }
+
+    private async Task PublishAsync(PostgresStore postgres, CancellationToken stoppingToken)
+    {
+        var nextRenewal = DateTimeOffset.MinValue;
+        var nextCheck = DateTimeOffset.MinValue;
+        using var timer = new PeriodicTimer(Flush, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var now = time.GetUtcNow();
+                    if (feed.HasSubscribers && now >= nextRenewal)
+                    {
+                        await postgres.WatchTailAsync(now + WatchFor, stoppingToken);
+                        nextRenewal = now + RenewWatch;
+                        nextCheck = now; // read it back at once, so this node starts forwarding too
+                    }
+                    if (now >= nextCheck)
+                    {
+                        feed.Forwarding = await postgres.TailWatchedUntilAsync(stoppingToken) > now;
+                        nextCheck = now + CheckWatched;
+                    }
+                    await FlushAsync(postgres, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    LogPublishFailed(logger, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task FlushAsync(PostgresStore postgres, CancellationToken cancellationToken)
+    {
+        string prefix = $"{{\"node\":\"{_node}\",\"events\":[";
+        var batch = new StringBuilder();
+        for (int sent = 0; sent < MaxBroadcastsPerFlush && feed.Outbound.TryPeek(out _); sent++)
+        {
+            batch.Clear().Append(prefix);
+            int count = 0;
+            while (feed.Outbound.TryPeek(out var next))
+            {
+                string json = JsonSerializer.Serialize(next, StreamJsonContext.Default.TailEvent);
+                if (Encoding.UTF8.GetByteCount(json) + Encoding.UTF8.GetByteCount(batch.ToString()) + 2 > PostgresStore.MaxBroadcastBytes)
+                {
+                    if (count == 0)
+                    {
+                        feed.Outbound.TryRead(out _); // cannot fit even alone (ids are short; never in practice)
+                        continue;
+                    }
+                    break;
+                }
+                feed.Outbound.TryRead(out _);
+                batch.Append(count++ == 0 ? "" : ",").Append(json);
+            }
+            if (count > 0)
+            {
+                await postgres.BroadcastAsync(PostgresStore.TailChannel, batch.Append("]}").ToString(), cancellationToken);
+            }
+        }
+    }
+
+    private void Receive(string payload)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize(payload, StreamJsonContext.Default.TailBroadcast) is { } broadcast && broadcast.Node != _node)
+            {
+                foreach (var e in broadcast.Events)
+                {
+                    feed.Deliver(e);
+                }
+            }
+        }
+        catch (JsonException ex)
+        {
+            LogUnreadable(logger, ex);
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Listening for other nodes' live-tail outcomes failed; reconnecting")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "Broadcasting this node's live-tail outcomes failed")]
+    private static partial void LogPublishFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(3, LogLevel.Debug, "A live-tail broadcast could not be read")]
+    private static partial void LogUnreadable(ILogger logger, Exception exception);
+}
