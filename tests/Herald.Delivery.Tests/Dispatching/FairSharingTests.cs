@@ -89,6 +89,38 @@ public abstract class FairSharingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Connections_that_never_complete_hold_only_their_endpoints_lanes_within_their_tenants_share()
+    {
+        using var blackhole = await Blackhole.StartAsync();
+        await using var healthy = await TestReceiver.StartAsync();
+        var unreachable = await _rig.CreateAppAsync("Unreachable");
+        for (int e = 0; e < 8; e++)
+        {
+            await _rig.CreateEndpointAsync(unreachable, $"{blackhole.Url}/{e}");
+        }
+        for (int m = 0; m < 64; m++)
+        {
+            await _rig.SendAsync(unreachable, at: _time.GetUtcNow().AddSeconds(-600 + m));
+        }
+        var shop = await _rig.CreateAppAsync("Corner Shop");
+        await _rig.CreateEndpointAsync(shop, healthy.Url());
+        var dispatcher = await _rig.StartAsync(new DeliveryOptions
+        {
+            MaxInFlight = 64, MaxInFlightPerEndpoint = 8, MaxInFlightPerApp = 32, BatchSize = 32, ConnectTimeout = TimeSpan.FromMinutes(5),
+            Breaker = new BreakerOptions { Enabled = false },
+        });
+        await Eventually.WaitAsync(() => dispatcher.Held == 32, Generous, "the unreachable tenant's share held by connection attempts");
+        int claimsBefore = _counting.Claims;
+
+        var paid = await _rig.SendAsync(shop);
+        _rig.Signal.Notify();
+
+        await Eventually.WaitAsync(() => _rig.StatusAsync(shop, paid), s => s == DeliveryStatus.Success, Generous, "the shop's delivery recorded");
+        Assert.InRange(_counting.Claims - claimsBefore, 1, 3);
+        Assert.Equal(32, dispatcher.Held); // still connecting: nothing failed, nothing more was taken
+    }
+
+    [Fact]
     public async Task Retries_take_at_most_their_share_and_fresh_messages_are_sent_while_they_hang()
     {
         await using var hanging = await HangingReceiverAsync();
@@ -145,6 +177,49 @@ public abstract class FairSharingTests : IAsyncLifetime
                 Status = DeliveryStatus.Fail, ResponseStatusCode = 503, Response = "down", TriggerType = d.Trigger, Timestamp = now,
             },
         }).ToList(), CancellationToken.None);
+    }
+}
+
+/// <summary>
+/// A port on 127.0.0.1 whose connections never complete: a listener that accepts nothing, its queue filled, so
+/// that the kernel drops every further SYN and a connect waits until it gives up, as with a host that is gone.
+/// </summary>
+internal sealed class Blackhole : IDisposable
+{
+    private readonly System.Net.Sockets.Socket _listener = new(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+    private readonly List<System.Net.Sockets.Socket> _fillers = [];
+
+    public string Url => $"http://127.0.0.1:{((System.Net.IPEndPoint)_listener.LocalEndPoint!).Port}";
+
+    public static async Task<Blackhole> StartAsync()
+    {
+        var hole = new Blackhole();
+        hole._listener.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        hole._listener.Listen(0);
+        for (int i = 0; i < 4; i++)
+        {
+            var filler = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            hole._fillers.Add(filler);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
+            try
+            {
+                await filler.ConnectAsync(hole._listener.LocalEndPoint!, wait.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return hole; // the queue is full: this connect was dropped
+            }
+        }
+        throw new InvalidOperationException("The listen queue never filled; connects to the blackhole would complete.");
+    }
+
+    public void Dispose()
+    {
+        foreach (var filler in _fillers)
+        {
+            filler.Dispose();
+        }
+        _listener.Dispose();
     }
 }
 
