@@ -36,6 +36,20 @@ public sealed record DeliveryOptions : IValidatableObject
     [Range(1, 10_000)]
     public int MaxInFlightPerEndpoint { get; init; } = 64;
 
+    /// <summary>
+    /// The most deliveries of one application a node holds at once (in flight and waiting in its endpoints' lines),
+    /// so that one tenant's hanging or slow endpoints leave the rest of <see cref="MaxInFlight"/> to the others.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxInFlightPerApp { get; init; } = 1024;
+
+    /// <summary>
+    /// The share of <see cref="MaxInFlight"/> that retries (deliveries with an attempt made) may hold; the rest is
+    /// kept for first attempts, so a wave of retries after an outage does not delay new messages.
+    /// </summary>
+    [Range(0.01, 1.0)]
+    public double RetryShare { get; init; } = 0.5;
+
     /// <summary>An endpoint whose every attempt failed for this long is disabled.</summary>
     public TimeSpan DisableAfterFailingFor { get; init; } = TimeSpan.FromDays(5);
 
@@ -53,6 +67,12 @@ public sealed record DeliveryOptions : IValidatableObject
     /// <summary>The circuit breaker per endpoint (<c>Herald:Delivery:Breaker</c>).</summary>
     public BreakerOptions Breaker { get; init; } = new();
 
+    /// <summary>What one application may hold on this node: <see cref="MaxInFlightPerApp"/>, never more than the node holds.</summary>
+    internal int PerAppLimit => Math.Min(MaxInFlightPerApp, MaxInFlight);
+
+    /// <summary>What retries may hold on this node, at least one so that retries always move.</summary>
+    internal int RetryLimit => Math.Max(1, (int)(MaxInFlight * RetryShare));
+
     public Retries.RetryPolicy ToRetryPolicy() => new()
     {
         Schedule = RetrySchedule.Count > 0 ? RetrySchedule : Retries.RetryPolicy.DefaultSchedule,
@@ -66,6 +86,16 @@ public sealed record DeliveryOptions : IValidatableObject
             yield return new ValidationResult(
                 $"Herald:Delivery:Lease ({Lease}) must be longer than Herald:Delivery:RequestTimeout ({RequestTimeout}): a delivery is sent only while its lease outlasts the request.",
                 [nameof(Lease), nameof(RequestTimeout)]);
+        }
+        if (ConnectTimeout <= TimeSpan.Zero)
+        {
+            yield return new ValidationResult($"Herald:Delivery:ConnectTimeout ({ConnectTimeout}) must be positive.", [nameof(ConnectTimeout)]);
+        }
+        if (MaxInFlightPerApp < MaxInFlightPerEndpoint && MaxInFlightPerApp < MaxInFlight)
+        {
+            yield return new ValidationResult(
+                $"Herald:Delivery:MaxInFlightPerApp ({MaxInFlightPerApp}) must be at least Herald:Delivery:MaxInFlightPerEndpoint ({MaxInFlightPerEndpoint}): an application's single endpoint could not use its whole lane.",
+                [nameof(MaxInFlightPerApp), nameof(MaxInFlightPerEndpoint)]);
         }
         // Data annotations do not look into nested options: validate the breaker's here.
         var results = new List<ValidationResult>();

@@ -61,5 +61,12 @@ internal static class PostgresSchema
             ADD COLUMN breaker_opened_at BIGINT, ADD COLUMN breaker_probe_at BIGINT, ADD COLUMN breaker_probes INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_endpoints_breaker_open ON endpoints (id) WHERE breaker_state = 1;
         """,
+        // Fair claims: each application's queue, first attempts and retries apart, found and read from its front.
+        // As with ix_deliveries_endpoint_due the order is next_attempt_at + 0, so that a claim for one application
+        // is never planned as a walk through ix_deliveries_due.
+        """
+        CREATE INDEX ix_deliveries_app_first ON deliveries (app_id, (next_attempt_at + 0)) WHERE status IN (1, 3) AND attempts = 0;
+        CREATE INDEX ix_deliveries_app_retry ON deliveries (app_id, (next_attempt_at + 0)) WHERE status IN (1, 3) AND attempts > 0;
+        """,
     ];
 }

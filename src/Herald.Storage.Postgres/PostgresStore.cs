@@ -88,6 +88,8 @@ public sealed partial class PostgresStore : RelationalStore
 
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
 
+    protected override string AppDueOrder => "(next_attempt_at + 0)";
+
     protected override string RowLockClause => " FOR UPDATE";
 
     /// <summary>
@@ -95,11 +97,11 @@ public sealed partial class PostgresStore : RelationalStore
     /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>).
     /// </summary>
     protected override async Task<List<long>> SelectDuePerEndpointAsync(
-        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, CancellationToken ct) =>
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, bool retries, CancellationToken ct) =>
         (await c.QueryAsync<long>(new CommandDefinition(
-            """
+            $"""
             SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
-                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND next_attempt_at + 0 <= @now
+                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
                 ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
 

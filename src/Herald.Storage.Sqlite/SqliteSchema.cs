@@ -61,5 +61,10 @@ internal static class SqliteSchema
         ALTER TABLE endpoints ADD COLUMN breaker_probes INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_endpoints_breaker_open ON endpoints (id) WHERE breaker_state = 1;
         """,
+        // Fair claims: each application's queue, first attempts and retries apart, found and read from its front.
+        """
+        CREATE INDEX ix_deliveries_app_first ON deliveries (app_id, next_attempt_at) WHERE status IN (1, 3) AND attempts = 0;
+        CREATE INDEX ix_deliveries_app_retry ON deliveries (app_id, next_attempt_at) WHERE status IN (1, 3) AND attempts > 0;
+        """,
     ];
 }

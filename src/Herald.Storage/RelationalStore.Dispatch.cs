@@ -10,42 +10,12 @@ public abstract partial class RelationalStore
     protected virtual string ClaimLockClause => "";
 
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
+        ClaimDueAsync(now, lease, max, excludedEndpoints.Count == 0 ? ClaimLimits.None : new ClaimLimits { ExcludedEndpoints = excludedEndpoints }, cancellationToken);
+
+    public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, ClaimLimits limits, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
-            var args = new { now = Time.Ms(now), leaseUntil = Time.Ms(now + lease), max, scan = max * 4, excluded = excludedEndpoints.ToArray(), node = NodeId };
-            List<long> ids;
-            if (excludedEndpoints.Count == 0)
-            {
-                ids = (await c.QueryAsync<long>(Cmd(
-                    $"""
-                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
-                    WHERE id IN (SELECT id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
-                                 ORDER BY next_attempt_at LIMIT @max{ClaimLockClause})
-                    RETURNING id
-                    """, args, t, cancellationToken))).ToList();
-            }
-            else
-            {
-                // The oldest due rows may all belong to endpoints that have no room (a hanging endpoint's backlog).
-                // Look only a few batches deep into the due order, then take the rest endpoint by endpoint, so a
-                // claim costs the same however much work the excluded endpoints have piled up.
-                // Only the rows taken are locked (a lock is a write on PostgreSQL); a row another node claimed
-                // meanwhile is skipped, or fails the re-checked condition once its claim has committed.
-                ids = (await c.QueryAsync<long>(Cmd(
-                    $"""
-                    UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
-                    WHERE id IN (SELECT id FROM deliveries
-                                 WHERE id IN (SELECT id FROM (SELECT id, endpoint_id FROM deliveries WHERE status IN (1, 3) AND next_attempt_at <= @now
-                                                              ORDER BY next_attempt_at LIMIT @scan) oldest
-                                              WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @max)
-                                   AND status IN (1, 3) AND next_attempt_at <= @now{ClaimLockClause})
-                    RETURNING id
-                    """, args, t, cancellationToken))).ToList();
-                if (ids.Count < max)
-                {
-                    ids.AddRange(await ClaimPerEndpointAsync(c, t, now, now + lease, max - ids.Count, excludedEndpoints, cancellationToken));
-                }
-            }
+            var ids = await ClaimFairlyAsync(c, t, now, now + lease, max, limits, cancellationToken);
             if (ids.Count == 0)
             {
                 return [];
@@ -64,48 +34,16 @@ public abstract partial class RelationalStore
         }, cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="max"/> due deliveries spread over the endpoints with queued work, leaving out
-    /// <paramref name="excluded"/>. The endpoints are found by skipping through the queued-by-endpoint index, one seek each.
+    /// The ids of the oldest due first attempts (or retries) of each endpoint, at most <paramref name="perEndpoint"/>
+    /// each, locked for the claim.
     /// </summary>
-    private async Task<List<long>> ClaimPerEndpointAsync(
-        DbConnection c, DbTransaction t, DateTimeOffset now, DateTimeOffset leaseUntil, int max, IReadOnlyCollection<string> excluded, CancellationToken ct)
-    {
-        var skip = excluded as IReadOnlySet<string> ?? excluded.ToHashSet(StringComparer.Ordinal);
-        var endpoints = (await c.QueryAsync<string>(Cmd(
-            """
-            WITH RECURSIVE queued(endpoint_id) AS (
-                SELECT (SELECT MIN(endpoint_id) FROM deliveries WHERE status IN (1, 3))
-                UNION ALL
-                SELECT (SELECT MIN(d.endpoint_id) FROM deliveries d WHERE d.status IN (1, 3) AND d.endpoint_id > q.endpoint_id)
-                FROM queued q WHERE q.endpoint_id IS NOT NULL)
-            SELECT endpoint_id FROM queued WHERE endpoint_id IS NOT NULL
-            """, null, t, ct))).Where(e => !skip.Contains(e)).ToArray();
-        if (endpoints.Length == 0)
-        {
-            return [];
-        }
-        int perEndpoint = Math.Max(1, (max + endpoints.Length - 1) / endpoints.Length);
-        var ids = await SelectDuePerEndpointAsync(c, t, endpoints, Time.Ms(now), perEndpoint, ct);
-        if (ids.Count > max)
-        {
-            ids.RemoveRange(max, ids.Count - max);
-        }
-        if (ids.Count > 0)
-        {
-            await c.ExecuteAsync(Cmd($"UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node WHERE {InList("id", "@ids")}",
-                new { ids = ids.ToArray(), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));
-        }
-        return ids;
-    }
-
-    /// <summary>The ids of the oldest due deliveries of each endpoint, at most <paramref name="perEndpoint"/> each, locked for the claim.</summary>
     protected virtual async Task<List<long>> SelectDuePerEndpointAsync(
-        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, CancellationToken ct)
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, bool retries, CancellationToken ct)
     {
         var ids = new List<long>();
         using var select = Reusable.Create(c, t,
             $"""
-            SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND next_attempt_at <= @now
+            SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at <= @now
             ORDER BY next_attempt_at LIMIT @take{ClaimLockClause}
             """, "endpoint", "now", "take");
         foreach (var endpoint in endpoints)

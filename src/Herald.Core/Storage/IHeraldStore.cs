@@ -96,6 +96,13 @@ public interface IHeraldStore : IAsyncDisposable
     /// Deliveries of <paramref name="excludedEndpoints"/> are left alone.
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken);
+    /// <summary>
+    /// Claims up to <paramref name="max"/> due deliveries as the other overload does, shared between applications:
+    /// each claim starts with the application after the one the previous claim of this store began its turn at,
+    /// offers every application with due work an equal share (its oldest due first attempts, then its retries),
+    /// then gives what is left to those that had more. <paramref name="limits"/> caps each application and the retries.
+    /// </summary>
+    Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, ClaimLimits limits, CancellationToken cancellationToken);
     /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
     /// <summary>

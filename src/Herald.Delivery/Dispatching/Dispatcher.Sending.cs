@@ -36,7 +36,7 @@ public sealed partial class Dispatcher
                 {
                     await SendOneAsync(passed);
                 }
-                delivery = _lanes.Complete(delivery.EndpointId, out bool freed);
+                delivery = _lanes.Complete(delivery, out bool freed);
                 if (freed)
                 {
                     _signal.Notify();

@@ -48,7 +48,7 @@ public sealed partial class Dispatcher : BackgroundService
         _logger = logger;
         _observers = observers.ToArray();
         _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2),
-            options.Lease, time);
+            options.Lease, time, options.PerAppLimit, options.RetryLimit);
         _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }
 
@@ -166,7 +166,7 @@ public sealed partial class Dispatcher : BackgroundService
     private async Task<int> ClaimAndStartAsync(int want, CancellationToken stoppingToken)
     {
         var now = _time.GetUtcNow();
-        var due = await _store.ClaimDueAsync(now, _options.Lease, want, _lanes.Saturated(), stoppingToken);
+        var due = await _store.ClaimDueAsync(now, _options.Lease, want, _lanes.Limits(), stoppingToken);
         if (Admit(await PassBreakersAsync(due, stoppingToken)) is { } overflow)
         {
             await ReleaseAsync(overflow);

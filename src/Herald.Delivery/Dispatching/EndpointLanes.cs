@@ -11,8 +11,13 @@ namespace Herald.Delivery.Dispatching;
 /// A throttled endpoint (see <see cref="DueDelivery.ThrottleRate"/>) gets a <see cref="TokenBucket"/> and a smaller
 /// lane: at most min(perEndpoint, rate) in flight and about as many held as it can send within half the lease, so
 /// nothing waits in its line long enough for the lease to run out.
+/// Above the lanes, each application holds at most <c>perApp</c> deliveries and retries (deliveries with an attempt
+/// made) at most <c>maxRetries</c>, so that one tenant's hanging endpoints, or a wave of retries, leave the rest of
+/// the node to the others; what does not fit goes back to the queue. Claims are told the room left (see
+/// <see cref="Limits"/>); the claimer is woken when an application or the retries drain to half their limit.
 /// </summary>
-internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPerEndpoint, TimeSpan lease, TimeProvider time)
+internal sealed class EndpointLanes(
+    int maxHeld, int perEndpoint, int waitingPerEndpoint, TimeSpan lease, TimeProvider time, int perApp = int.MaxValue, int maxRetries = int.MaxValue)
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
@@ -20,8 +25,10 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
     private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private readonly int _saturatedAt = perEndpoint + Math.Max(1, waitingPerEndpoint * 3 / 4);
     private readonly int _refillAt = perEndpoint + (waitingPerEndpoint / 2);
+    private readonly Dictionary<string, int> _apps = new(StringComparer.Ordinal);
     private int _pruneBucketsAt = 64;
     private int _held;
+    private int _retries;
 
     public int Held
     {
@@ -42,6 +49,48 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
             {
                 return maxHeld - _held;
             }
+        }
+    }
+
+    /// <summary>Deliveries of the application held now (in flight and waiting).</summary>
+    public int HeldOf(string appId)
+    {
+        lock (_gate)
+        {
+            return _apps.GetValueOrDefault(appId);
+        }
+    }
+
+    /// <summary>Retries held now (in flight and waiting).</summary>
+    public int Retries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retries;
+            }
+        }
+    }
+
+    /// <summary>What the next claim may take: not the saturated endpoints' work, each application its room, retries theirs.</summary>
+    public ClaimLimits Limits()
+    {
+        var excluded = Saturated();
+        lock (_gate)
+        {
+            var room = new Dictionary<string, int>(_apps.Count, StringComparer.Ordinal);
+            foreach (var (app, held) in _apps)
+            {
+                room[app] = perApp - held;
+            }
+            return new ClaimLimits
+            {
+                ExcludedEndpoints = excluded,
+                PerApp = perApp == int.MaxValue ? null : perApp,
+                AppRoom = room,
+                Retries = maxRetries == int.MaxValue ? null : Math.Max(0, maxRetries - _retries),
+            };
         }
     }
 
@@ -67,6 +116,12 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
     {
         lock (_gate)
         {
+            int appHeld = _apps.GetValueOrDefault(delivery.AppId);
+            bool retry = IsRetry(delivery);
+            if (appHeld >= perApp || (retry && _retries >= maxRetries))
+            {
+                return null;
+            }
             if (!_lanes.TryGetValue(delivery.EndpointId, out var lane))
             {
                 lane = new Lane { InFlightLimit = perEndpoint, HeldLimit = perEndpoint + waitingPerEndpoint, SaturatedAt = _saturatedAt, RefillAt = _refillAt };
@@ -82,19 +137,28 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
                 lane.Bucket = null;
                 (lane.InFlightLimit, lane.HeldLimit, lane.SaturatedAt, lane.RefillAt) = (perEndpoint, perEndpoint + waitingPerEndpoint, _saturatedAt, _refillAt);
             }
+            bool? admitted = null;
             if (lane.InFlight < lane.InFlightLimit)
             {
                 lane.InFlight++;
-                _held++;
-                return true;
+                admitted = true;
             }
-            if (lane.Held < lane.HeldLimit && _held < maxHeld)
+            else if (lane.Held < lane.HeldLimit && _held < maxHeld)
             {
                 lane.Waiting.Enqueue(delivery);
-                _held++;
-                return false;
+                admitted = false;
             }
-            return null;
+            else
+            {
+                return null;
+            }
+            _held++;
+            _apps[delivery.AppId] = appHeld + 1;
+            if (retry)
+            {
+                _retries++;
+            }
+            return admitted;
         }
     }
 
@@ -108,15 +172,17 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
     }
 
     /// <summary>
-    /// Marks one send to the endpoint finished; returns the next waiting delivery to send, if any.
-    /// <paramref name="refill"/> says the claimer should look for more work now.
+    /// Marks the send of <paramref name="done"/> finished; returns the next waiting delivery of its endpoint to send,
+    /// if any. <paramref name="refill"/> says the claimer should look for more work now.
     /// </summary>
-    public DueDelivery? Complete(string endpointId, out bool refill)
+    public DueDelivery? Complete(DueDelivery done, out bool refill)
     {
         lock (_gate)
         {
             refill = _held == maxHeld;
             _held--;
+            refill |= Release(done);
+            string endpointId = done.EndpointId;
             var lane = _lanes[endpointId];
             // More in flight than the limit (it was lowered by a new rate): let this chain end instead.
             if (lane.InFlight <= lane.InFlightLimit && lane.Waiting.TryDequeue(out var next))
@@ -143,11 +209,39 @@ internal sealed class EndpointLanes(int maxHeld, int perEndpoint, int waitingPer
             foreach (var lane in _lanes.Values)
             {
                 _held -= lane.Waiting.Count;
+                foreach (var waiting in lane.Waiting)
+                {
+                    Release(waiting);
+                }
                 all.AddRange(lane.Waiting);
                 lane.Waiting.Clear();
             }
             return all;
         }
+    }
+
+    private static bool IsRetry(DueDelivery delivery) => delivery.AttemptsMade > 0;
+
+    /// <summary>Takes a delivery off its application's and the retries' count; true when either just drained to half its limit.</summary>
+    private bool Release(DueDelivery delivery)
+    {
+        bool refill = false;
+        int appHeld = _apps[delivery.AppId] - 1;
+        if (appHeld == 0)
+        {
+            _apps.Remove(delivery.AppId);
+        }
+        else
+        {
+            _apps[delivery.AppId] = appHeld;
+        }
+        refill |= perApp != int.MaxValue && appHeld == perApp / 2;
+        if (IsRetry(delivery))
+        {
+            _retries--;
+            refill |= maxRetries != int.MaxValue && _retries == maxRetries / 2;
+        }
+        return refill;
     }
 
     /// <summary>Gives the lane its endpoint's bucket at the latest rate, and the limits that follow from the rate.</summary>

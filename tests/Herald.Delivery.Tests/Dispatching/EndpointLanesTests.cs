@@ -14,9 +14,9 @@ public sealed class EndpointLanesTests
 
     private EndpointLanes Lanes() => new(1000, PerEndpoint, WaitingPerEndpoint, TimeSpan.FromSeconds(10), _time);
 
-    private DueDelivery Delivery(string endpointId, int? throttleRate = null) => new()
+    private DueDelivery Delivery(string endpointId, int? throttleRate = null, string appId = "app_1", int attemptsMade = 0) => new()
     {
-        DeliveryId = ++_nextId, MsgId = $"msg_{_nextId}", AppId = "app_1", EndpointId = endpointId, AttemptsMade = 0,
+        DeliveryId = ++_nextId, MsgId = $"msg_{_nextId}", AppId = appId, EndpointId = endpointId, AttemptsMade = attemptsMade,
         Trigger = TriggerType.Scheduled, EventType = "invoice.paid", Payload = "{}", Url = "https://shop.example/hook",
         EndpointDisabled = false, Secrets = ["whsec_x"], Headers = new Dictionary<string, string>(), ThrottleRate = throttleRate,
     };
@@ -66,7 +66,7 @@ public sealed class EndpointLanesTests
         var refills = new List<bool>();
         for (int i = 0; i < 20; i++)
         {
-            lanes.Complete("ep_slow", out bool refill);
+            lanes.Complete(Delivery("ep_slow"), out bool refill);
             refills.Add(refill);
         }
 
@@ -94,7 +94,7 @@ public sealed class EndpointLanesTests
 
         Assert.False(lanes.Admit(Delivery("ep_1", 2))); // 2 in flight and 10 held from now on
 
-        var next = Enumerable.Range(0, 7).Select(_ => lanes.Complete("ep_1", out bool _)).ToList();
+        var next = Enumerable.Range(0, 7).Select(_ => lanes.Complete(Delivery("ep_1"), out bool _)).ToList();
         Assert.Equal(6, next.TakeWhile(d => d is null).Count()); // 8 chains down to 2
         Assert.NotNull(next[6]);
         Assert.Equal(2, lanes.Bucket("ep_1")!.Rate);
@@ -108,12 +108,58 @@ public sealed class EndpointLanesTests
         var bucket = lanes.Bucket("ep_1")!;
         bucket.Take();
         bucket.Take();
-        lanes.Complete("ep_1", out _);
+        lanes.Complete(Delivery("ep_1"), out _);
         Assert.Null(lanes.Bucket("ep_1")); // nothing held
 
         Assert.True(lanes.Admit(Delivery("ep_1", 2)));
 
         Assert.Same(bucket, lanes.Bucket("ep_1"));
         Assert.Equal(TimeSpan.FromMilliseconds(500), bucket.Take());
+    }
+
+    [Fact]
+    public void An_application_holds_at_most_its_limit_however_many_endpoints_it_has_and_the_others_keep_their_room()
+    {
+        var lanes = new EndpointLanes(1000, PerEndpoint, WaitingPerEndpoint, TimeSpan.FromSeconds(10), _time, perApp: 20);
+        int endpoint = 0;
+
+        var noisy = AdmitMany(lanes, () => Delivery($"ep_hang_{endpoint++ % 10}", appId: "app_noisy"), 50);
+        var quiet = AdmitMany(lanes, () => Delivery("ep_shop", appId: "app_shop"), 3);
+
+        Assert.Equal(20, noisy.Count(a => a is not null));
+        Assert.All(noisy.Skip(20), a => Assert.Null(a)); // back to the queue
+        Assert.Equal([true, true, true], quiet);
+        Assert.Equal((20, 3), (lanes.HeldOf("app_noisy"), lanes.HeldOf("app_shop")));
+        var limits = lanes.Limits();
+        Assert.Equal((0, 17, 20), (limits.RoomOf("app_noisy"), limits.RoomOf("app_shop"), limits.RoomOf("app_new")));
+    }
+
+    [Fact]
+    public void Retries_hold_at_most_their_share_while_first_attempts_are_still_admitted()
+    {
+        var lanes = new EndpointLanes(1000, PerEndpoint, WaitingPerEndpoint, TimeSpan.FromSeconds(10), _time, maxRetries: 6);
+        int endpoint = 0;
+
+        var retries = AdmitMany(lanes, () => Delivery($"ep_{endpoint++ % 4}", attemptsMade: 3), 10);
+        var first = AdmitMany(lanes, () => Delivery($"ep_{endpoint++ % 4}"), 10);
+
+        Assert.Equal(6, retries.Count(a => a is not null));
+        Assert.Equal(10, first.Count(a => a is not null));
+        Assert.Equal((6, 0), (lanes.Retries, lanes.Limits().Retries));
+        Assert.Equal(16, lanes.Held);
+    }
+
+    [Fact]
+    public void An_application_at_its_limit_asks_for_more_work_when_it_has_drained_to_half()
+    {
+        var lanes = new EndpointLanes(1000, PerEndpoint, WaitingPerEndpoint, TimeSpan.FromSeconds(10), _time, perApp: 8);
+        var held = Enumerable.Range(0, 8).Select(i => Delivery($"ep_{i}", appId: "app_noisy")).ToList();
+        Assert.All(held, d => Assert.True(lanes.Admit(d)));
+
+        var refills = held.Select(d => { lanes.Complete(d, out bool refill); return refill; }).ToList();
+
+        Assert.Equal([3], refills.Select((r, i) => (r, i)).Where(x => x.r).Select(x => x.i)); // 4 left after the 4th
+        Assert.Equal(0, lanes.HeldOf("app_noisy"));
+        Assert.DoesNotContain("app_noisy", lanes.Limits().AppRoom.Keys); // full room again
     }
 }

@@ -1,0 +1,175 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Herald.Storage;
+
+// Fair claims: a node's capacity is shared between applications, and first attempts go before retries.
+// Every application with queued work is found by skipping through the per-application queue indexes (one seek
+// each), then each gets a share of the claim read from the front of its own queue, so an application with a huge
+// backlog costs no more than one with a single message, and its backlog cannot push anyone else's work back.
+public abstract partial class RelationalStore
+{
+    /// <summary>How many rounds a claim hands out what earlier rounds left, to the applications that had more.</summary>
+    private const int ClaimRounds = 3;
+
+    // The application this store's last claim started with; the next claim starts with the one after it.
+    private string? _claimTurn;
+
+    /// <summary>The due-order expression of the per-application queue indexes (PostgreSQL hides it from ix_deliveries_due).</summary>
+    protected virtual string AppDueOrder => "next_attempt_at";
+
+    /// <summary>Claims, marks sending and returns the ids of up to <paramref name="max"/> due deliveries, shared fairly.</summary>
+    private async Task<List<long>> ClaimFairlyAsync(
+        DbConnection c, DbTransaction t, DateTimeOffset now, DateTimeOffset leaseUntil, int max, ClaimLimits limits, CancellationToken ct)
+    {
+        var queued = (await c.QueryAsync<string>(Cmd(
+            """
+            WITH RECURSIVE firsts(app_id) AS (
+                SELECT (SELECT MIN(app_id) FROM deliveries WHERE status IN (1, 3) AND attempts = 0)
+                UNION ALL
+                SELECT (SELECT MIN(d.app_id) FROM deliveries d WHERE d.status IN (1, 3) AND d.attempts = 0 AND d.app_id > f.app_id)
+                FROM firsts f WHERE f.app_id IS NOT NULL),
+            retries(app_id) AS (
+                SELECT (SELECT MIN(app_id) FROM deliveries WHERE status IN (1, 3) AND attempts > 0)
+                UNION ALL
+                SELECT (SELECT MIN(d.app_id) FROM deliveries d WHERE d.status IN (1, 3) AND d.attempts > 0 AND d.app_id > r.app_id)
+                FROM retries r WHERE r.app_id IS NOT NULL)
+            SELECT app_id FROM firsts WHERE app_id IS NOT NULL
+            UNION
+            SELECT app_id FROM retries WHERE app_id IS NOT NULL
+            """, null, t, ct))).Where(a => limits.RoomOf(a) > 0).Order(StringComparer.Ordinal).ToList();
+        if (queued.Count == 0)
+        {
+            return [];
+        }
+        var apps = TakeTurn(queued);
+        var room = apps.ToDictionary(a => a, limits.RoomOf, StringComparer.Ordinal);
+        var take = new Take(this, c, t, Time.Ms(now), limits.ExcludedEndpoints, ct) { RetriesLeft = limits.Retries ?? int.MaxValue };
+        var claimed = new List<long>(max);
+        for (int round = 0; round < ClaimRounds && claimed.Count < max && apps.Count > 0; round++)
+        {
+            int share = Math.Max(1, (max - claimed.Count + apps.Count - 1) / apps.Count);
+            var candidates = new List<long>();
+            var more = new List<string>();
+            foreach (var app in apps)
+            {
+                int want = Math.Min(Math.Min(share, room[app]), max - claimed.Count - candidates.Count);
+                if (want <= 0)
+                {
+                    break;
+                }
+                int got = await take.FromAppAsync(app, want, candidates);
+                room[app] -= got;
+                if (got == want && room[app] > 0)
+                {
+                    more.Add(app);
+                }
+            }
+            if (candidates.Count == 0)
+            {
+                break;
+            }
+            claimed.AddRange(await MarkClaimedAsync(c, t, candidates, now, leaseUntil, ct));
+            apps = more;
+        }
+        return claimed;
+    }
+
+    /// <summary>The applications in the order of this claim: starting after the one the last claim started with.</summary>
+    private List<string> TakeTurn(List<string> queued)
+    {
+        var last = Volatile.Read(ref _claimTurn);
+        int start = last is null ? 0 : queued.FindIndex(a => string.CompareOrdinal(a, last) > 0);
+        if (start <= 0)
+        {
+            start = 0;
+        }
+        var order = queued.GetRange(start, queued.Count - start);
+        order.AddRange(queued.GetRange(0, start));
+        Volatile.Write(ref _claimTurn, order[0]);
+        return order;
+    }
+
+    /// <summary>
+    /// Marks the candidates sending under a new lease token and this node's name; a candidate another node claimed
+    /// meanwhile is skipped (PostgreSQL: locked) or fails the re-checked condition once that claim has committed.
+    /// </summary>
+    private async Task<IEnumerable<long>> MarkClaimedAsync(
+        DbConnection c, DbTransaction t, List<long> candidates, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
+        await c.QueryAsync<long>(Cmd(
+            $"""
+            UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
+            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN (1, 3) AND next_attempt_at <= @now{ClaimLockClause})
+            RETURNING id
+            """, new { ids = candidates.ToArray(), now = Time.Ms(now), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));
+
+    /// <summary>
+    /// The oldest due deliveries of one kind (first attempts or retries) of one application, read from the front of
+    /// its queue: as many rows as wanted, four times as many when endpoints are excluded. When the excluded
+    /// endpoints' backlog fills that window, the application's other endpoints are read one by one instead.
+    /// </summary>
+    protected virtual async Task<List<(long Id, string EndpointId)>> SelectDueOfAppAsync(
+        DbConnection c, DbTransaction t, string appId, bool retries, long now, int scan, CancellationToken ct) =>
+        (await c.QueryAsync<(long, string)>(Cmd(
+            $"""
+            SELECT id, endpoint_id FROM deliveries
+            WHERE app_id = @appId AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
+            ORDER BY {AppDueOrder} LIMIT @scan
+            """, new { appId, now, scan }, t, ct))).ToList();
+
+    /// <summary>Takes candidates for one claim, keeping count of the retries it may still take.</summary>
+    private sealed class Take(RelationalStore store, DbConnection c, DbTransaction t, long now, IReadOnlyCollection<string> excluded, CancellationToken ct)
+    {
+        private readonly IReadOnlySet<string> _excluded = excluded as IReadOnlySet<string> ?? excluded.ToHashSet(StringComparer.Ordinal);
+
+        public int RetriesLeft { get; set; }
+
+        /// <summary>Adds up to <paramref name="want"/> of the application's due deliveries, first attempts first; returns how many.</summary>
+        public async Task<int> FromAppAsync(string appId, int want, List<long> into)
+        {
+            int got = await KindAsync(appId, retries: false, want, into);
+            if (got < want && RetriesLeft > 0)
+            {
+                int retries = await KindAsync(appId, retries: true, Math.Min(want - got, RetriesLeft), into);
+                RetriesLeft -= retries;
+                got += retries;
+            }
+            return got;
+        }
+
+        private async Task<int> KindAsync(string appId, bool retries, int want, List<long> into)
+        {
+            int scan = _excluded.Count == 0 ? want : want * 4;
+            var rows = await store.SelectDueOfAppAsync(c, t, appId, retries, now, scan, ct);
+            int got = 0;
+            foreach (var (id, endpointId) in rows)
+            {
+                if (got < want && !_excluded.Contains(endpointId))
+                {
+                    into.Add(id);
+                    got++;
+                }
+            }
+            if (got < want && rows.Count == scan)
+            {
+                // The window was all excluded endpoints' backlog: look at each other endpoint of the application.
+                var taken = into.ToHashSet();
+                var endpoints = (await c.QueryAsync<string>(Cmd("SELECT id FROM endpoints WHERE app_id = @appId", new { appId }, t, ct)))
+                    .Where(e => !_excluded.Contains(e)).ToList();
+                if (endpoints.Count > 0)
+                {
+                    int perEndpoint = Math.Max(1, (want - got + endpoints.Count - 1) / endpoints.Count);
+                    foreach (var id in await store.SelectDuePerEndpointAsync(c, t, endpoints, now, perEndpoint + got, retries, ct))
+                    {
+                        if (got < want && taken.Add(id))
+                        {
+                            into.Add(id);
+                            got++;
+                        }
+                    }
+                }
+            }
+            return got;
+        }
+    }
+}
