@@ -75,7 +75,7 @@ print_env() {
 }
 
 start_server() {
-  local port
+  local port tries=0
   if [[ -f $PORT_FILE ]] && ! port_in_use "$(cat "$PORT_FILE")"; then
     port=$(cat "$PORT_FILE")
   else
@@ -86,10 +86,22 @@ start_server() {
   [[ $(id -u) -eq 0 ]] && chown "$OS_USER" "$SOCK"
   touch "$LOG"
   [[ $(id -u) -eq 0 ]] && chown "$OS_USER" "$LOG"
-  log "starting PostgreSQL on 127.0.0.1:$port (fsync=$FSYNC, log $LOG)"
-  # 9>&-: the server must not inherit (and hold forever) the script's lock.
-  as_pg "$PG_BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start -o \
-    "-p $port -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=$FSYNC -c synchronous_commit=$([[ $FSYNC == off ]] && echo off || echo on) -c full_page_writes=$FSYNC -c max_connections=300 -c shared_buffers=64MB" >&2 9>&-
+  while true; do
+    log "starting PostgreSQL on 127.0.0.1:$port (fsync=$FSYNC, log $LOG)"
+    # 9>&-: the server must not inherit (and hold forever) the script's lock.
+    if as_pg "$PG_BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start -o \
+      "-p $port -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=$FSYNC -c synchronous_commit=$([[ $FSYNC == off ]] && echo off || echo on) -c full_page_writes=$FSYNC -c max_connections=300 -c shared_buffers=64MB" >&2 9>&-; then
+      return 0
+    fi
+    # Another process may have taken the free port between the check and the start: try another one.
+    tries=$((tries + 1))
+    if (( tries >= 5 )) || ! port_in_use "$port"; then
+      tail -n 20 "$LOG" >&2 || true
+      return 1
+    fi
+    port=$(pick_port)
+    echo "$port" >"$PORT_FILE"
+  done
 }
 
 psql_admin() { as_pg "$PG_BIN/psql" -h "$SOCK" -p "$(cat "$PORT_FILE")" -U postgres -d postgres -v ON_ERROR_STOP=1 -qAt "$@"; }

@@ -88,7 +88,7 @@ internal sealed record BenchOptions
           --duration S             seconds per latency rate (default 60; quick 10)
           --isolation-messages N   messages in each isolation run (default 20,000; quick 1,000)
           --hangfire-jobs N        Hangfire jobs to enqueue (default 20,000; quick 2,000)
-          --postgres CONNSTRING    PostgreSQL to use (default: $HERALD_TEST_POSTGRES, else scripts/postgres.sh)
+          --postgres CONNSTRING    PostgreSQL to use (default: a private durable one, fsync=on, started by scripts/postgres.sh)
           --no-postgres            SQLite only
           --skip-hangfire          leave Hangfire out
           --server-dll PATH        Herald.Server.dll to run (default: the Release build next to the sources)

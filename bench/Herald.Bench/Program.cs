@@ -161,7 +161,7 @@ if (postgres is not null)
     }
     if (pgDescription?.Contains("fsync=off", StringComparison.Ordinal) == true)
     {
-        ctx.Results.Notes.Add("This PostgreSQL runs with fsync=off (scripts/postgres.sh's test default): its figures are not durable ones. Use HERALD_PG_FSYNC=on or --postgres with a durable server for publishable numbers.");
+        ctx.Results.Notes.Add("This PostgreSQL runs with fsync=off: its figures are not durable ones and are labelled as such. Without --postgres the bench starts its own durable PostgreSQL (fsync=on, synchronous_commit=on).");
     }
     await postgres.DropCreatedAsync();
 }

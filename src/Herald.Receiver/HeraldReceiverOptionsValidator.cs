@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Herald.Receiver;
 
-/// <summary>Checks what data annotations cannot: secrets that parse, nested settings, a safe table name.</summary>
+/// <summary>Checks what data annotations cannot: keys that parse (and no whsk_ secret key), nested settings, a safe table name.</summary>
 internal sealed partial class HeraldReceiverOptionsValidator : IValidateOptions<HeraldReceiverOptions>
 {
     public ValidateOptionsResult Validate(string? name, HeraldReceiverOptions options)
@@ -12,10 +12,10 @@ internal sealed partial class HeraldReceiverOptionsValidator : IValidateOptions<
         var errors = new List<string>();
         for (int i = 0; i < options.Secrets.Count; i++)
         {
-            // Name the position only: the value is a secret.
-            if (!WebhookSecret.TryParse(options.Secrets[i], out _))
+            if (CheckKey(options.Secrets[i]) is { } problem)
             {
-                errors.Add($"Secrets[{i}] is empty or not a valid secret (expected whsec_ followed by base64).");
+                // Name the position only: the value may be a secret.
+                errors.Add($"Secrets[{i}] {problem}");
             }
         }
         if (string.IsNullOrWhiteSpace(options.Inbox.ConnectionString))
@@ -44,6 +44,26 @@ internal sealed partial class HeraldReceiverOptionsValidator : IValidateOptions<
             errors.Add("Handlers:Lease and Handlers:PollInterval must be positive.");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>What is wrong with one configured key, or null when it is a <c>whsec_</c> secret or a <c>whpk_</c> public key.</summary>
+    private static string? CheckKey(string? key)
+    {
+        if (key is not null && key.StartsWith(WebhookKeyPair.Prefix, StringComparison.Ordinal))
+        {
+            // Whoever holds the secret key can sign; the point of v1a is that a receiver never has it.
+            return "is a whsk_ ed25519 secret key, which only the sender may hold: configure its whpk_ public key instead "
+                + "(Herald's GET /api/v1/app/{app}/endpoint/{endpoint}/secret returns it), and keep the whsk_ key out of this configuration.";
+        }
+        if (key is not null && key.StartsWith(WebhookPublicKey.Prefix, StringComparison.Ordinal))
+        {
+            return WebhookPublicKey.TryParse(key, out _)
+                ? null
+                : "is not a valid whpk_ public key (expected whpk_ followed by the base64 of a 32-byte ed25519 public key).";
+        }
+        return WebhookSecret.TryParse(key, out _)
+            ? null
+            : "is empty or not a valid key (expected a whsec_ secret followed by base64, or a whpk_ ed25519 public key).";
     }
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]

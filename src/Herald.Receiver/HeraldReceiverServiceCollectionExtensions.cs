@@ -26,6 +26,7 @@ public static class HeraldReceiverServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HeraldReceiverOptions>, HeraldReceiverOptionsValidator>());
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ReceiverSettings>();
         services.TryAddSingleton<ReceiverVerifier>();
         services.TryAddSingleton<InboxSignal>();
         services.TryAddSingleton<IWebhookInbox>(sp => new SignalingWebhookInbox(CreateStore(sp), sp.GetRequiredService<InboxSignal>()));

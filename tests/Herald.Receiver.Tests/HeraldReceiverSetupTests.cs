@@ -49,6 +49,44 @@ public sealed class HeraldReceiverSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task WhskSecretKey_IsRefusedAtStartup_AskingForThePublicKey_WithoutEchoingIt()
+    {
+        string secretKey = WebhookKeyPair.Generate();
+        var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate(), secretKey);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings));
+
+        Assert.Contains("Secrets[1] is a whsk_ ed25519 secret key", error.Message, StringComparison.Ordinal);
+        Assert.Contains("configure its whpk_ public key instead", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(secretKey["whsk_".Length..], error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("whpk_")]
+    [InlineData("whpk_AAAA")]
+    [InlineData("whpk_nZ2xne/9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2DXWpgBgrEKt9VL/tPJZAc6DuFy89qmIyWvAhpo9wdRGg==")] // 64 bytes, not 32
+    public async Task InvalidPublicKey_FailsAtStartup(string publicKey)
+    {
+        var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), publicKey);
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings));
+
+        Assert.Contains("Secrets[0] is not a valid whpk_ public key", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_AcceptPublicKeysBesideSecrets()
+    {
+        string publicKey = WebhookKeyPair.Parse(WebhookKeyPair.Generate()).PublicKey.ToString();
+        using var provider = Services(ReceiverApp.Settings(_dir.SqliteConnectionString(), publicKey, WebhookSecret.Generate())).BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<HeraldReceiverOptions>>().Value;
+
+        Assert.Equal(publicKey, options.Secrets[0]);
+        Assert.Equal(2, options.Secrets.Count);
+    }
+
+    [Fact]
     public async Task NoSecrets_FailsAtStartup()
     {
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString())));

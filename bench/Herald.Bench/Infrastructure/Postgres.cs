@@ -3,7 +3,11 @@ using Npgsql;
 
 namespace Herald.Bench.Infrastructure;
 
-/// <summary>The PostgreSQL the bench uses: given, from the environment, or the project's private one (scripts/postgres.sh).</summary>
+/// <summary>
+/// The PostgreSQL the bench uses: the one given with <c>--postgres</c>, else a private durable one that
+/// scripts/postgres.sh starts for the bench alone (fsync=on, synchronous_commit=on, in its own folder, so the tests'
+/// fast throwaway instance is never measured by accident). Whatever it is, the report states its durability settings.
+/// </summary>
 internal sealed class Postgres(string connectionString)
 {
     public string ConnectionString { get; } = connectionString;
@@ -18,16 +22,14 @@ internal sealed class Postgres(string connectionString)
         {
             return (new Postgres(given), "--postgres");
         }
-        if (Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES") is { Length: > 0 } fromEnv)
-        {
-            return (new Postgres(fromEnv), "HERALD_TEST_POSTGRES");
-        }
         string script = Path.Combine(Repo.Root, "scripts", "postgres.sh");
         if (!File.Exists(script))
         {
             return (null, "no --postgres, no HERALD_TEST_POSTGRES and no scripts/postgres.sh");
         }
         var start = new ProcessStartInfo("bash", [script, "start"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.Environment["HERALD_PG_DIR"] = DurableDirectory;
+        start.Environment["HERALD_PG_FSYNC"] = "on";
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash could not start.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
@@ -37,8 +39,11 @@ internal sealed class Postgres(string connectionString)
         {
             return (null, $"scripts/postgres.sh failed: {(await stderr).Trim()}");
         }
-        return (new Postgres(line["export HERALD_TEST_POSTGRES=".Length..].Trim('\'', '"')), "scripts/postgres.sh");
+        return (new Postgres(line["export HERALD_TEST_POSTGRES=".Length..].Trim('\'', '"')), $"scripts/postgres.sh, durable, in {DurableDirectory}");
     }
+
+    /// <summary>Where the bench's own durable PostgreSQL lives; <c>HERALD_PG_DIR=… scripts/postgres.sh stop</c> stops it.</summary>
+    public static string DurableDirectory { get; } = Path.Combine(Path.GetTempPath(), "herald-pg-bench-durable");
 
     /// <summary>Creates an empty database for one scenario and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken)

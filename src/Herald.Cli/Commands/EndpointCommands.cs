@@ -48,6 +48,10 @@ internal static class EndpointCommands
                 {
                     body["key"] = key;
                 }
+                if (args.Get("key-type") is { } keyType)
+                {
+                    body["keyType"] = keyType;
+                }
                 await api.PostAsync($"{Endpoint(app, id)}/secret/rotate", body, cancellationToken);
                 context.Out.MarkupLineInterpolated($"Rotated the secret of endpoint [bold]{id}[/]; the previous one stays valid for the server's grace period.");
                 break;
@@ -61,7 +65,7 @@ internal static class EndpointCommands
         string url = args.Get("endpoint-url") ?? (args.Positional.Count > 2 ? args.Positional[2]
             : throw new CliException("Give the endpoint's URL: --endpoint-url https://…", CliException.Usage));
         var body = new JsonObject { ["url"] = url };
-        foreach (var (option, field) in new[] { ("uid", "uid"), ("description", "description"), ("secret", "secret") })
+        foreach (var (option, field) in new[] { ("uid", "uid"), ("description", "description"), ("secret", "secret"), ("key-type", "keyType") })
         {
             if (args.Get(option) is { } value)
             {

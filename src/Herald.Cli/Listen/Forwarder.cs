@@ -7,8 +7,8 @@ using Spectre.Console;
 
 namespace Herald.Cli.Listen;
 
-/// <summary>Re-posts a streamed message to the local URL, signed per Standard Webhooks with the local secret, and prints the outcome.</summary>
-internal sealed class Forwarder(HttpClient http, Uri target, WebhookSecret secret, CliContext context)
+/// <summary>Re-posts a streamed message to the local URL, signed per Standard Webhooks with the local secret (v1) or key pair (v1a), and prints the outcome.</summary>
+internal sealed class Forwarder(HttpClient http, Uri target, SigningSecret secret, CliContext context)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -34,7 +34,7 @@ internal sealed class Forwarder(HttpClient http, Uri target, WebhookSecret secre
         request.Content.Headers.ContentType = Json;
         request.Headers.TryAddWithoutValidation("webhook-id", id);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSigner.Sign(secret.Key, id, timestamp, bytes));
+        request.Headers.TryAddWithoutValidation("webhook-signature", secret.Sign(id, timestamp, bytes));
         request.Headers.UserAgent.ParseAdd("herald-cli/1");
         string at = context.Time.GetLocalNow().ToString("HH:mm:ss", CultureInfo.InvariantCulture);
         try

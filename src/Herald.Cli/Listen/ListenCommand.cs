@@ -7,8 +7,8 @@ using Spectre.Console;
 namespace Herald.Cli.Listen;
 
 /// <summary>
-/// <c>herald listen --app A --forward-to URL [--secret whsec_…]</c>: follows the application's message stream and re-posts
-/// each message to a local URL, signed with a local secret. Reconnects with backoff, resuming after the last message seen.
+/// <c>herald listen --app A --forward-to URL [--secret whsec_…|whsk_…] [--key-type ed25519]</c>: follows the application's
+/// message stream and re-posts each message to a local URL, signed with a local secret (<c>v1</c>) or key pair (<c>v1a</c>). Reconnects with backoff, resuming after the last message seen.
 /// </summary>
 internal static class ListenCommand
 {
@@ -16,19 +16,18 @@ internal static class ListenCommand
     {
         string app = args.Require("app");
         var target = ParseTarget(args.Require("forward-to"));
-        string secretText = args.Get("secret") ?? WebhookSecret.Generate();
-        if (!WebhookSecret.TryParse(secretText, out var secret))
-        {
-            throw new CliException("--secret must be whsec_ followed by base64.", CliException.Usage);
-        }
+        var (secretText, secret) = ListenKey.Resolve(args.Get("secret"), args.Get("key-type"));
         var connection = Connection.Resolve(args, context);
         using var api = new HeraldApi(connection, Timeout.InfiniteTimeSpan);
         using var local = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var forwarder = new Forwarder(local, target, secret, context);
 
         context.Out.MarkupLineInterpolated($"Forwarding messages of application [bold]{app}[/] to [bold]{target}[/]");
-        // The local secret is printed on purpose: the developer's app needs it to verify what we forward.
-        context.WriteRaw($"Signing secret: {secretText}");
+        // A symmetric secret is printed on purpose: the developer's app needs it to verify what we forward. Of a key
+        // pair only the public half is shown, as Herald's secret API does.
+        context.WriteRaw(secret.IsAsymmetric
+            ? $"Public key (v1a; configure your app with it): {secret.VerificationKey}"
+            : $"Signing secret: {secretText}");
 
         var backoff = new Backoff();
         string? lastId = null;

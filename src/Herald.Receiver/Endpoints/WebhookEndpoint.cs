@@ -5,7 +5,6 @@ using VerificationLog = Herald.Receiver.Verification.Log;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Herald.Receiver.Endpoints;
 
@@ -16,7 +15,7 @@ namespace Herald.Receiver.Endpoints;
 internal sealed class WebhookEndpoint(
     ReceiverVerifier verifier,
     IWebhookInbox inbox,
-    IOptionsMonitor<HeraldReceiverOptions> options,
+    ReceiverSettings settings,
     ILogger<WebhookEndpoint> logger)
 {
     public async Task HandleAsync(HttpContext context)
@@ -27,7 +26,7 @@ internal sealed class WebhookEndpoint(
 
     private async Task<IResult> ReceiveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
-        long maxBytes = options.CurrentValue.MaxBodyBytes;
+        long maxBytes = settings.Current.MaxBodyBytes;
         var body = await RequestBodyReader.ReadAsync(request, maxBytes, cancellationToken);
         if (body is null)
         {

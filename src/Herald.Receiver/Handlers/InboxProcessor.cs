@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Herald.Receiver.Inbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Herald.Receiver.Handlers;
 
@@ -14,14 +13,14 @@ internal sealed class InboxProcessor(
     IWebhookInbox inbox,
     InboxSignal signal,
     MessageRunner runner,
-    IOptionsMonitor<HeraldReceiverOptions> options,
+    ReceiverSettings settings,
     TimeProvider time,
     ILogger<InboxProcessor> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        int concurrency = options.CurrentValue.Handlers.MaxConcurrency;
+        int concurrency = settings.Current.Handlers.MaxConcurrency;
         var work = Channel.CreateBounded<InboxEntry>(new BoundedChannelOptions(concurrency)
         {
             SingleWriter = true,
@@ -46,7 +45,7 @@ internal sealed class InboxProcessor(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var handlers = options.CurrentValue.Handlers;
+            var handlers = settings.Current.Handlers;
             IReadOnlyList<InboxEntry> claimed;
             try
             {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Herald.Receiver.Handlers;
 
@@ -9,7 +8,7 @@ internal sealed class MessageRunner(
     IWebhookInbox inbox,
     HandlerRegistry registry,
     IServiceScopeFactory scopes,
-    IOptionsMonitor<HeraldReceiverOptions> options,
+    ReceiverSettings settings,
     TimeProvider time,
     ILogger<MessageRunner> logger)
 {
@@ -50,7 +49,7 @@ internal sealed class MessageRunner(
 
     private async Task RecordFailureAsync(InboxEntry entry, Exception ex, CancellationToken cancellationToken)
     {
-        var handlers = options.CurrentValue.Handlers;
+        var handlers = settings.Current.Handlers;
         string error = Describe(ex);
         bool retry = ex is not WebhookPayloadException && entry.Attempts < handlers.MaxAttempts;
         if (retry)

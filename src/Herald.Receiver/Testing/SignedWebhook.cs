@@ -25,7 +25,7 @@ public sealed class SignedWebhook
     /// <summary>The signed time, whole seconds.</summary>
     public DateTimeOffset Timestamp { get; }
 
-    /// <summary>The <c>webhook-signature</c> value, e.g. <c>v1,…</c> (space-separated when several secrets signed).</summary>
+    /// <summary>The <c>webhook-signature</c> value, e.g. <c>v1,…</c> or <c>v1a,…</c> (space-separated when several secrets signed).</summary>
     public string Signature { get; }
 
     /// <summary>The exact bytes that were signed.</summary>
@@ -44,12 +44,15 @@ public sealed class SignedWebhook
     }
 
     /// <summary>Signs <paramref name="body"/> as is with every secret given.</summary>
-    /// <param name="secrets">One or more <c>whsec_…</c> secrets; several produce several signatures, as during rotation.</param>
+    /// <param name="secrets">
+    /// One or more <c>whsec_…</c> secrets (signing <c>v1</c>) or <c>whsk_…</c> ed25519 secret keys (signing <c>v1a</c>,
+    /// verified with their <c>whpk_…</c> public key); several produce several signatures, as during rotation.
+    /// </param>
     /// <param name="messageId">The <c>webhook-id</c>; a random <c>msg_…</c> id when null.</param>
     /// <param name="timestamp">The signing time; now when null.</param>
     public static SignedWebhook Create(IEnumerable<string> secrets, ReadOnlySpan<byte> body, string? messageId = null, DateTimeOffset? timestamp = null)
     {
-        var keys = secrets.Select(s => WebhookSecret.Parse(s).Key).ToArray();
+        var keys = secrets.Select(ParseSigningKey).ToArray();
         if (keys.Length == 0)
         {
             throw new ArgumentException("At least one secret is required.", nameof(secrets));
@@ -59,6 +62,13 @@ public sealed class SignedWebhook
         var signature = WebhookSigner.SignAll(keys, id, at.ToUnixTimeSeconds(), body);
         return new SignedWebhook(id, at, signature, body.ToArray());
     }
+
+    private static SigningSecret ParseSigningKey(string secret) =>
+        SigningSecret.TryParse(secret, out var parsed)
+            ? parsed
+            : throw new FormatException(secret?.StartsWith(WebhookPublicKey.Prefix, StringComparison.Ordinal) == true
+                ? "A whpk_ public key only verifies; sign with its whsk_ secret key."
+                : "A signing secret is neither a whsec_ secret nor a whsk_ ed25519 secret key.");
 
     public static SignedWebhook Create(string secret, string body, string? messageId = null, DateTimeOffset? timestamp = null) =>
         Create([secret], Encoding.UTF8.GetBytes(body), messageId, timestamp);

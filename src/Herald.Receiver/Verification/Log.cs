@@ -17,6 +17,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Reloaded webhook secrets are invalid; keeping the previous ones")]
     public static partial void SecretsReloadRejected(ILogger logger);
 
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Error, Message = "Reloaded receiver configuration is invalid; keeping the previous settings and keys: {Failures}")]
+    public static partial void ReloadRejected(ILogger logger, string failures);
+
     [LoggerMessage(EventId = 1005, Level = LogLevel.Debug, Message = "Webhook {MessageId} is already in the inbox; acknowledged without processing again")]
     public static partial void Duplicate(ILogger logger, string messageId);
 }

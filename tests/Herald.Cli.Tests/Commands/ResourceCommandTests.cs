@@ -63,6 +63,28 @@ public sealed class ResourceCommandTests
     }
 
     [Fact]
+    public async Task EndpointKeyType_CreatesAnEd25519Endpoint_WhoseSecretIsThePublicKey_AndRotatesBetweenKinds()
+    {
+        await using var server = await CliServer.StartAsync();
+        using var cli = new CliRunner();
+        cli.Env["HERALD_URL"] = server.Url;
+        cli.Env["HERALD_TOKEN"] = CliServer.Token;
+        Ok(await cli.RunAsync("app", "create", "--name", "Shop", "--uid", "shop"));
+
+        Ok(await cli.RunAsync("endpoint", "create", "--app", "shop", "--endpoint-url", "https://example.com/hook", "--uid", "main", "--key-type", "ed25519"));
+        string publicKey = Ok(await cli.RunAsync("endpoint", "secret", "--app", "shop", "main")).Out.Trim();
+        Assert.StartsWith("whpk_", publicKey, StringComparison.Ordinal);
+        Assert.True(Herald.Signing.WebhookPublicKey.TryParse(publicKey, out _), publicKey);
+
+        Ok(await cli.RunAsync("endpoint", "rotate", "--app", "shop", "main", "--key-type", "hmac-sha256"));
+        Assert.StartsWith("whsec_", Ok(await cli.RunAsync("endpoint", "secret", "--app", "shop", "main")).Out.Trim(), StringComparison.Ordinal);
+
+        var bad = await cli.RunAsync("endpoint", "rotate", "--app", "shop", "main", "--key-type", "rsa");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("body.keyType", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ValidationErrors_ShowEachFieldAndExitNonZero()
     {
         await using var server = await CliServer.StartAsync();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Herald.Signing;
 using Herald.Testing;
@@ -96,7 +95,7 @@ public sealed class AsymmetricSigningTests
     [Fact]
     public async Task Node_verifies_heralds_signatures()
     {
-        var cases = new List<string>();
+        var cases = new List<(string, byte[], string)>();
         for (int i = 0; i < 5; i++)
         {
             var pair = WebhookKeyPair.Parse(WebhookKeyPair.Generate());
@@ -104,28 +103,11 @@ public sealed class AsymmetricSigningTests
             string id = "msg_" + i;
             long ts = 1700000000 + i;
             string sig = WebhookSigner.Sign(pair, id, ts, Encoding.UTF8.GetBytes(body))[4..];
-            cases.Add(string.Join('\t', pair.PublicKey.ToString()[5..], Convert.ToBase64String(Encoding.UTF8.GetBytes($"{id}.{ts}.{body}")), sig));
+            cases.Add((pair.PublicKey.ToString()[5..], Encoding.UTF8.GetBytes($"{id}.{ts}.{body}"), sig));
         }
         // A wrong signature must fail in Node too, so the check cannot pass by accident.
-        var parts = cases[0].Split('\t');
-        cases.Add(string.Join('\t', parts[0], Convert.ToBase64String(Encoding.UTF8.GetBytes("tampered")), parts[2]));
-        using var dir = new TempDirectory();
-        string input = dir.File("cases.tsv");
-        await File.WriteAllLinesAsync(input, cases);
-        const string Script = """
-            const crypto = require('node:crypto');
-            const fs = require('node:fs');
-            const spki = Buffer.from('302a300506032b6570032100', 'hex');
-            for (const line of fs.readFileSync(process.argv[1], 'utf8').trim().split('\n')) {
-              const [pk, content, sig] = line.split('\t');
-              const key = crypto.createPublicKey({ key: Buffer.concat([spki, Buffer.from(pk, 'base64')]), format: 'der', type: 'spki' });
-              console.log(crypto.verify(null, Buffer.from(content, 'base64'), key, Buffer.from(sig, 'base64')));
-            }
-            """;
-        var info = new ProcessStartInfo("node") { ArgumentList = { "-e", Script, input } };
-        var (exit, output, timedOut) = await ChildProcess.RunAsync(info, TimeSpan.FromSeconds(60));
-        Assert.False(timedOut, "node timed out");
-        Assert.True(exit == 0, "node failed (is Node.js installed? apt-get install nodejs): " + output);
-        Assert.Equal(["true", "true", "true", "true", "true", "false"], output.Trim().Split('\n'));
+        cases.Add((cases[0].Item1, Encoding.UTF8.GetBytes("tampered"), cases[0].Item3));
+
+        Assert.Equal([true, true, true, true, true, false], await NodeEd25519.VerifyAsync(cases));
     }
 }

@@ -64,4 +64,20 @@ public sealed class SignedWebhookTests
     [InlineData("whsec_")]
     public void Create_WithAnInvalidSecret_Throws(string secret) =>
         Assert.Throws<FormatException>(() => SignedWebhook.Create(secret, "{}"));
+
+    [Fact]
+    public void Create_WithAWhskKey_SignsV1a_AndAWhpkKeyIsRefusedAsUnableToSign()
+    {
+        var pair = WebhookKeyPair.Parse(WebhookKeyPair.Generate());
+        var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+        var webhook = SignedWebhook.ForEvent(pair.Export(), "payment.succeeded", new { Amount = 27 }, "msg_v1a", at);
+
+        Assert.StartsWith("v1a,", webhook.Signature, StringComparison.Ordinal);
+        var headers = webhook.Headers();
+        Assert.Equal(VerificationFailure.None, new WebhookVerifier(pair.PublicKey.ToString(), null, new FakeTimeProvider(at))
+            .Verify(headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], webhook.Body.Span));
+        var error = Assert.Throws<FormatException>(() => SignedWebhook.Create(pair.PublicKey.ToString(), "{}"));
+        Assert.Contains("only verifies", error.Message, StringComparison.Ordinal);
+    }
 }
