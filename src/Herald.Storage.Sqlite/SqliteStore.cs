@@ -193,6 +193,14 @@ public sealed class SqliteStore : RelationalStore
     {
         var connection = OpenConnection();
         using var pragma = connection.CreateCommand();
+        // Only a new, empty file can take it (an existing one keeps its mode): pages that retention frees can then
+        // also be handed back to the disk with PRAGMA incremental_vacuum. Either way SQLite reuses free pages.
+        pragma.CommandText = "SELECT COUNT(*) FROM sqlite_master";
+        if (Convert.ToInt64(pragma.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            pragma.CommandText = "PRAGMA auto_vacuum = INCREMENTAL";
+            pragma.ExecuteNonQuery();
+        }
         pragma.CommandText = "PRAGMA journal_mode = WAL";
         bool wal = string.Equals(pragma.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
         // In WAL mode commits do not wait for the disk (NORMAL); the writer syncs the WAL itself for durable writes.

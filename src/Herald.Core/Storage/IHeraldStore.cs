@@ -136,6 +136,14 @@ public interface IHeraldStore : IAsyncDisposable
     Task<int> ExpireAsync(DateTimeOffset now, DateTimeOffset idempotencyBefore, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Retention: deletes the oldest messages created before <paramref name="before"/>, at most
+    /// <paramref name="maxMessages"/> of them, with all their deliveries (whatever their state) and attempts, in one
+    /// transaction. Fewer messages than asked means none older is left. A result written later for a deleted delivery
+    /// stores nothing.
+    /// </summary>
+    Task<RetentionBatch> DeleteMessagesBeforeAsync(DateTimeOffset before, int maxMessages, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Claims an idempotency key (unique per <paramref name="key"/>, which the caller scopes) for a request with
     /// <paramref name="requestHash"/>, atomically across every node on the database. The key is claimed when it is
     /// new, when its response was stored before <paramref name="notBefore"/>, or when an earlier claim was never

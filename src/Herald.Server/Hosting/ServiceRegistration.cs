@@ -36,6 +36,8 @@ public static class ServiceRegistration
         services.AddOptions<Health.HealthOptions>().Bind(section.GetSection("Health")).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<Health.ReadinessCheck>();
         services.AddHostedService<StartupInitializer>();
+        services.AddOptions<Maintenance.MaintenanceOptions>().Bind(section.GetSection("Maintenance")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Maintenance.RetentionOptions>().Bind(section.GetSection("Retention")).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<Maintenance.MaintenanceService>();
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value);

@@ -5,30 +5,33 @@ using Microsoft.Extensions.Options;
 namespace Herald.Server.Maintenance;
 
 /// <summary>
-/// Expires payloads past their retention and old idempotency records, once a minute. On PostgreSQL one node
-/// at a time does it, under an advisory lock.
+/// Once per <see cref="MaintenanceOptions.Interval"/>: expires payloads past their retention and old idempotency
+/// records, then deletes messages past <see cref="RetentionOptions.Period"/> with their deliveries and attempts.
+/// On PostgreSQL one node at a time does it, under an advisory lock.
 /// </summary>
-internal sealed partial class MaintenanceService(IHeraldStore store, TimeProvider time, IOptions<HeraldOptions> options, ILogger<MaintenanceService> logger)
+internal sealed partial class MaintenanceService(
+    IHeraldStore store, TimeProvider time, IOptions<HeraldOptions> options, IOptions<MaintenanceOptions> maintenance,
+    IOptions<RetentionOptions> retention, ILogger<MaintenanceService> logger)
     : BackgroundService
 {
     private const long LockKey = 0x4865_7261_6C64_0002;
-    private static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var interval = maintenance.Value.Interval;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await Task.Delay(Interval, time, stoppingToken);
+                await Task.Delay(interval, time, stoppingToken);
                 if (store is Storage.Postgres.PostgresStore postgres)
                 {
                     // Once per round across all nodes: whoever holds the lock does it.
-                    await postgres.TryRunExclusiveAsync(LockKey, ExpireAsync, stoppingToken);
+                    await postgres.TryRunExclusiveAsync(LockKey, RunOnceAsync, stoppingToken);
                 }
                 else
                 {
-                    await ExpireAsync(stoppingToken);
+                    await RunOnceAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -37,12 +40,12 @@ internal sealed partial class MaintenanceService(IHeraldStore store, TimeProvide
             }
             catch (Exception ex)
             {
-                LogFailed(logger, ex);
+                LogFailed(logger, ex, interval);
             }
         }
     }
 
-    private async Task ExpireAsync(CancellationToken cancellationToken)
+    private async Task RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         int changed = await store.ExpireAsync(now, now - options.Value.IdempotencyWindow, cancellationToken);
@@ -50,11 +53,69 @@ internal sealed partial class MaintenanceService(IHeraldStore store, TimeProvide
         {
             LogExpired(logger, changed);
         }
+        await DeleteOldMessagesAsync(now, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes in small transactions, so that ingest and result writes get their turn between batches, until nothing
+    /// old is left or half the interval is spent (the rest waits for the next round).
+    /// </summary>
+    private async Task DeleteOldMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settings = retention.Value;
+        if (settings.Period == TimeSpan.Zero)
+        {
+            return;
+        }
+        var cutoff = now - settings.Period;
+        var budget = maintenance.Value.Interval / 2;
+        long started = time.GetTimestamp();
+        int messages = 0, deliveries = 0, attempts = 0, undelivered = 0;
+        bool done;
+        try
+        {
+            while (true)
+            {
+                var batch = await store.DeleteMessagesBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
+                (messages, deliveries, attempts, undelivered) =
+                    (messages + batch.Messages, deliveries + batch.Deliveries, attempts + batch.Attempts, undelivered + batch.Undelivered);
+                done = batch.Messages < settings.BatchSize;
+                if (done || time.GetElapsedTime(started) >= budget)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            // What was deleted before a failure is gone all the same: say so.
+            if (messages > 0)
+            {
+                LogDeleted(logger, messages, deliveries, attempts, cutoff);
+            }
+            if (undelivered > 0)
+            {
+                LogUndelivered(logger, undelivered, settings.Period);
+            }
+        }
+        if (!done)
+        {
+            LogBehind(logger, budget);
+        }
     }
 
     [LoggerMessage(1, LogLevel.Information, "Maintenance expired {Count} payloads and idempotency records")]
     private static partial void LogExpired(ILogger logger, int count);
 
-    [LoggerMessage(2, LogLevel.Warning, "Maintenance failed; trying again in a minute")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
+    [LoggerMessage(2, LogLevel.Warning, "Maintenance failed; trying again in {Interval}")]
+    private static partial void LogFailed(ILogger logger, Exception exception, TimeSpan interval);
+
+    [LoggerMessage(3, LogLevel.Information, "Retention deleted {Messages} messages created before {Cutoff:O}, with {Deliveries} deliveries and {Attempts} attempts")]
+    private static partial void LogDeleted(ILogger logger, int messages, int deliveries, int attempts, DateTimeOffset cutoff);
+
+    [LoggerMessage(4, LogLevel.Warning, "Retention deleted {Count} deliveries that were never completed (pending, waiting for a retry or being sent): their messages were older than the retention period {Period}")]
+    private static partial void LogUndelivered(ILogger logger, int count, TimeSpan period);
+
+    [LoggerMessage(5, LogLevel.Warning, "Retention used its time budget of {Budget} and older messages remain; the next rounds continue")]
+    private static partial void LogBehind(ILogger logger, TimeSpan budget);
 }

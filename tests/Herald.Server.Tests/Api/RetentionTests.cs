@@ -19,4 +19,58 @@ public sealed class RetentionTests
         await Eventually.WaitAsync(() => host.GetAsync($"/api/v1/app/{app}/msg/{shortLived}"), m => m["payload"]!.AsObject().Count == 0);
         Assert.Equal("1111", (await host.GetAsync($"/api/v1/app/{app}/msg/{longLived}"))["payload"]!["card"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task Messages_older_than_the_retention_period_are_deleted_by_the_maintenance_round_and_newer_ones_kept()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        await using var host = await HeraldHost.StartAsync(
+            new() { ["Herald:Retention:Period"] = "1.00:00:00", ["Herald:Retention:BatchSize"] = "2" }, time);
+        string app = await host.CreateAppAsync();
+        var old = new List<string>();
+        for (int i = 0; i < 5; i++)
+        {
+            old.Add(await host.SendAsync(app, "a.b", new { n = i }));
+        }
+        time.Advance(TimeSpan.FromHours(23)); // the first round runs now and finds nothing old enough
+        string recent = await host.SendAsync(app, "a.b", new { n = 5 });
+
+        // Every poll moves the clock a minute on, so that the next round runs; five old messages take three batches.
+        await Eventually.WaitAsync(async () =>
+        {
+            time.Advance(TimeSpan.FromMinutes(1));
+            return (await host.GetAsync($"/api/v1/app/{app}/msg")).AsObject()["data"]!.AsArray().Count;
+        }, count => count == 1, what: "the old messages deleted");
+
+        foreach (var id in old)
+        {
+            await host.GetAsync($"/api/v1/app/{app}/msg/{id}", expectedStatus: 404);
+        }
+        await host.GetAsync($"/api/v1/app/{app}/msg/{recent}");
+    }
+
+    [Fact]
+    public async Task A_retention_period_of_zero_keeps_messages_forever()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 28, 0, 0, 0, TimeSpan.Zero));
+        await using var host = await HeraldHost.StartAsync(new() { ["Herald:Retention:Period"] = "0" }, time);
+        string app = await host.CreateAppAsync();
+        string id = await host.SendAsync(app, "a.b", new { n = 1 }, new { payloadRetentionPeriod = 1 });
+
+        time.Advance(TimeSpan.FromDays(400));
+        // The round that runs now blanks the payload (its own retention) but keeps the message.
+        await Eventually.WaitAsync(() => host.GetAsync($"/api/v1/app/{app}/msg/{id}"), m => m["payload"]!.AsObject().Count == 0);
+        time.Advance(TimeSpan.FromMinutes(1));
+        await Eventually.WaitAsync(() => host.GetAsync($"/api/v1/app/{app}/msg/{id}"), m => m["payload"]!.AsObject().Count == 0);
+    }
+
+    [Theory]
+    [InlineData("00:00:30")]
+    [InlineData("-1.00:00:00")]
+    public async Task A_retention_period_below_a_minute_stops_the_start(string period)
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => HeraldHost.StartAsync(new() { ["Herald:Retention:Period"] = period }));
+        Assert.Contains("Herald:Retention:Period", failure.Message, StringComparison.Ordinal);
+    }
 }

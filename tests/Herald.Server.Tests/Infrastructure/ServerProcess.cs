@@ -94,6 +94,22 @@ public sealed class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    /// <summary>SIGSTOP: the process freezes (no thread runs, sockets stay open) until <see cref="Thaw"/>.</summary>
+    public void Freeze() => SendSignal("-STOP");
+
+    /// <summary>SIGCONT: a frozen process goes on where it stopped, its timers now late.</summary>
+    public void Thaw() => SendSignal("-CONT");
+
+    private void SendSignal(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { signal, _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited with {kill.ExitCode}.");
+        }
+    }
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {

@@ -10,8 +10,8 @@ namespace Herald.Server.Tests.Scale;
 internal sealed class Cluster : IAsyncDisposable
 {
     private readonly Dictionary<string, string> _environment;
-    private readonly ServerProcess?[] _nodes;
-    private readonly HttpClient[] _clients;
+    private ServerProcess?[] _nodes;
+    private HttpClient[] _clients;
 
     private Cluster(Dictionary<string, string> environment, ServerProcess[] nodes)
     {
@@ -42,6 +42,21 @@ internal sealed class Cluster : IAsyncDisposable
     }
 
     public HttpClient Node(int i) => _clients[i];
+
+    /// <summary>Starts one more node on the same database and settings; returns its index.</summary>
+    public async Task<int> AddNodeAsync()
+    {
+        var node = await ServerProcess.StartAsync(ServerProcess.FreePort(), _environment);
+        _nodes = [.. _nodes, node];
+        _clients = [.. _clients, Client(node.BaseUrl)];
+        return _nodes.Length - 1;
+    }
+
+    /// <summary>SIGSTOP on node <paramref name="i"/>.</summary>
+    public void Freeze(int i) => _nodes[i]!.Freeze();
+
+    /// <summary>SIGCONT on node <paramref name="i"/>.</summary>
+    public void Thaw(int i) => _nodes[i]!.Thaw();
 
     public void Kill(int i)
     {
@@ -118,6 +133,5 @@ internal sealed class Cluster : IAsyncDisposable
                 await node.DisposeAsync();
             }
         }
-        _ = _environment;
     }
 }
