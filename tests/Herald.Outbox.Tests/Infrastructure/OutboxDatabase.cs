@@ -22,7 +22,7 @@ internal sealed class OutboxDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public static async Task<OutboxDatabase> CreateAsync(OutboxProvider provider)
+    public static async Task<OutboxDatabase> CreateAsync(OutboxProvider provider, bool withSchema = true)
     {
         OutboxDatabase db;
         if (provider == OutboxProvider.Sqlite)
@@ -35,8 +35,11 @@ internal sealed class OutboxDatabase : IAsyncDisposable
         {
             db = new OutboxDatabase(provider, await PostgresServer.CreateDatabaseAsync("outbox"), null);
         }
-        await using var connection = await db.OpenAsync();
-        await HeraldOutboxSchema.EnsureCreatedAsync(connection);
+        if (withSchema)
+        {
+            await using var connection = await db.OpenAsync();
+            await HeraldOutboxSchema.EnsureCreatedAsync(connection);
+        }
         return db;
     }
 

@@ -1,5 +1,6 @@
 using Herald.Outbox.Relay;
 using Herald.Outbox.Tests.Infrastructure;
+using Herald.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using System.Diagnostics.Metrics;
@@ -99,6 +100,30 @@ public abstract class RelayTests(OutboxProvider provider)
             Assert.Equal(expected[app], await herald.EventIdsAsync(app));
         }
         Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM herald_outbox"));
+    }
+
+    [Fact]
+    public async Task A_committed_row_is_sent_exactly_once_even_when_the_relay_is_killed_after_sending_and_before_marking()
+    {
+        await using var herald = await HeraldHost.StartAsync();
+        await using var db = await OutboxDatabase.CreateAsync(provider);
+        await herald.CreateApplicationAsync("shop_1");
+        await db.EnqueueAsync(new HeraldOutbox(), ("shop_1", "pay_1"), ("shop_1", "pay_2"));
+
+        await using (var doomed = RelayProcess.Start(db, herald, hangAfterSend: true))
+        {
+            await doomed.WaitForLineAsync("sent hob_");
+            await doomed.KillAsync();
+        }
+        // Herald has the first message; the outbox does not know yet.
+        Assert.Equal(["pay_1"], await herald.EventIdsAsync("shop_1"));
+        Assert.Equal(2, await db.PendingAsync());
+
+        await using (var next = RelayProcess.Start(db, herald, hangAfterSend: false))
+        {
+            await Eventually.WaitAsync(db.PendingAsync, n => n == 0, TimeSpan.FromSeconds(60), "the restarted relay to send the rows");
+        }
+        Assert.Equal(["pay_1", "pay_2"], await herald.EventIdsAsync("shop_1"));
     }
 
     [Fact]
