@@ -5,10 +5,13 @@ namespace Herald.Outbox.Relay;
 
 /// <summary>
 /// One application's rows held by this relay. Marks go into <paramref name="transaction"/> when there is one
-/// (PostgreSQL: the rows stay locked until it commits) or straight to the table (SQLite, one relay).
+/// (PostgreSQL: the rows stay locked until it commits); otherwise (SQLite, one relay) they are kept and written
+/// together by <see cref="CommitAsync"/>, in one short write that never spans an HTTP call. Either way a crash
+/// before the commit only means those rows are sent again, under the same idempotency keys.
 /// </summary>
 internal sealed class OutboxBatch(DbConnection connection, DbTransaction? transaction, IReadOnlyList<OutboxRow> rows, OutboxSentRows sentRows) : IAsyncDisposable
 {
+    private readonly List<(string Sql, object Args)> _deferred = [];
     private bool _committed;
 
     public IReadOnlyList<OutboxRow> Rows => rows;
@@ -33,6 +36,15 @@ internal sealed class OutboxBatch(DbConnection connection, DbTransaction? transa
         {
             await transaction.CommitAsync(cancellationToken);
         }
+        else if (_deferred.Count > 0)
+        {
+            await using var marks = await connection.BeginTransactionAsync(cancellationToken);
+            foreach (var (sql, args) in _deferred)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(sql, args, marks, cancellationToken: cancellationToken));
+            }
+            await marks.CommitAsync(cancellationToken);
+        }
         _committed = true;
     }
 
@@ -56,8 +68,15 @@ internal sealed class OutboxBatch(DbConnection connection, DbTransaction? transa
         await connection.DisposeAsync();
     }
 
-    private Task ExecuteAsync(string sql, object args, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
+    private Task ExecuteAsync(string sql, object args, CancellationToken cancellationToken)
+    {
+        if (transaction is null)
+        {
+            _deferred.Add((sql, args));
+            return Task.CompletedTask;
+        }
+        return connection.ExecuteAsync(new CommandDefinition(sql, args, transaction, cancellationToken: cancellationToken));
+    }
 
     private static string Truncate(string error) => error.Length <= 1000 ? error : error[..1000];
 }

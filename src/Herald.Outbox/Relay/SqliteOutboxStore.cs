@@ -4,8 +4,8 @@ using Microsoft.Data.Sqlite;
 namespace Herald.Outbox.Relay;
 
 /// <summary>
-/// SQLite: a single relay, so reading is enough to hold an application's rows. Marks are written one by one, never
-/// holding the database's write lock across an HTTP call the producer would otherwise wait behind.
+/// SQLite: a single relay, so reading is enough to hold an application's rows. Marks are written after the batch's
+/// sends, never holding the database's write lock across an HTTP call that the producer would wait behind.
 /// </summary>
 internal sealed class SqliteOutboxStore(HeraldOutboxOptions options) : OutboxStore(options)
 {
