@@ -143,6 +143,34 @@ public abstract class RelayTests(OutboxProvider provider)
     }
 
     [Fact]
+    public async Task Archived_rows_are_deleted_once_older_than_the_retention()
+    {
+        await using var herald = await HeraldHost.StartAsync();
+        await using var db = await OutboxDatabase.CreateAsync(provider);
+        await herald.CreateApplicationAsync("shop_1");
+        var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-12-01T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var outbox = new HeraldOutbox(time);
+        var relay = Relays.Create(db, herald.Client, time, configure: o =>
+        {
+            o.SentRows = OutboxSentRows.Archive;
+            o.ArchiveRetention = TimeSpan.FromHours(1);
+        });
+        await db.EnqueueAsync(outbox, ("shop_1", "pay_old"));
+        Assert.Equal(1, await relay.DrainAsync());
+
+        time.Advance(TimeSpan.FromMinutes(50));
+        await db.EnqueueAsync(outbox, ("shop_1", "pay_new"));
+        Assert.Equal(1, await relay.DrainAsync());
+        Assert.Equal(2, await db.ScalarAsync("SELECT COUNT(*) FROM herald_outbox"));
+
+        time.Advance(TimeSpan.FromMinutes(20));
+        await relay.RunRoundAsync(CancellationToken.None);
+
+        Assert.Equal(0, await db.ScalarAsync("SELECT COUNT(*) FROM herald_outbox WHERE event_id = 'pay_old'"));
+        Assert.Equal(1, await db.ScalarAsync("SELECT COUNT(*) FROM herald_outbox WHERE event_id = 'pay_new'"));
+    }
+
+    [Fact]
     public async Task A_row_Herald_refuses_is_kept_as_failed_and_the_application_goes_on()
     {
         await using var herald = await HeraldHost.StartAsync();
