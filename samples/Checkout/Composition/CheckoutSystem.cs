@@ -54,7 +54,7 @@ internal sealed class CheckoutSystem : IAsyncDisposable
     {
         HeraldUrl = await StartAsync(BuildHerald(), cancellationToken);
 
-        Provider = PaymentProviderApp.Build(Settings, new ProviderLinks(HeraldUrl));
+        Provider = PaymentProviderApp.Build(Settings, new ProviderLinks(HeraldUrl, DataDirectory));
         ProviderUrl = await StartAsync(Provider, cancellationToken);
 
         // The store's receiver needs the endpoint's secret before it starts, and Herald needs the store's URL,

@@ -13,7 +13,6 @@ namespace Checkout.Provider;
 [JsonSerializable(typeof(HeraldApplicationIn))]
 [JsonSerializable(typeof(HeraldEventTypeIn))]
 [JsonSerializable(typeof(HeraldEndpointIn))]
-[JsonSerializable(typeof(HeraldMessageIn))]
 [JsonSerializable(typeof(HeraldIdOut))]
 [JsonSerializable(typeof(HeraldSecretOut))]
 internal sealed partial class ProviderJsonContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace Checkout.Provider.Herald;
 
@@ -30,19 +29,6 @@ internal sealed class HeraldApiClient(HttpClient http)
 
     public async Task<string> GetEndpointSecretAsync(string appUid, string endpointId, CancellationToken cancellationToken) =>
         (await http.GetFromJsonAsync($"app/{appUid}/endpoint/{endpointId}/secret", Json.HeraldSecretOut, cancellationToken))!.Key;
-
-    /// <summary>Sends a message; the idempotency key makes a repeated publish of the same event one message.</summary>
-    public async Task<string> PublishAsync(string appUid, string eventType, string eventId, JsonElement payload, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"app/{appUid}/msg")
-        {
-            Content = JsonContent.Create(new HeraldMessageIn(eventType, eventId, payload), Json.HeraldMessageIn),
-        };
-        request.Headers.Add("Idempotency-Key", eventId);
-        using var response = await http.SendAsync(request, cancellationToken);
-        await EnsureSuccessAsync(response, cancellationToken);
-        return (await response.Content.ReadFromJsonAsync(Json.HeraldIdOut, cancellationToken))!.Id;
-    }
 
     private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

@@ -10,8 +10,6 @@ internal sealed record HeraldEventTypeIn(string Name, string Description);
 
 internal sealed record HeraldEndpointIn(Uri Url, string Uid, string Description, IReadOnlyList<string> EventTypes);
 
-internal sealed record HeraldMessageIn(string EventType, string EventId, JsonElement Payload);
-
 internal sealed record HeraldIdOut(string Id);
 
 internal sealed record HeraldSecretOut(string Key);

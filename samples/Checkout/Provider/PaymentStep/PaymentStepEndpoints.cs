@@ -1,4 +1,3 @@
-using Checkout.Provider.Herald;
 using Checkout.Provider.Payments;
 
 namespace Checkout.Provider.PaymentStep;
@@ -16,7 +15,7 @@ internal static class PaymentStepEndpoints
             : payment.Status == PaymentStatus.Pending ? Html(PaymentStepPages.Step(payment))
             : Html(PaymentStepPages.Result(payment, options.ReturnDelay)));
 
-        app.MapPost("/pay/{id}", async (string id, HttpContext http, PaymentLedger ledger, PaymentEventPublisher publisher, ProviderOptions options) =>
+        app.MapPost("/pay/{id}", async (string id, HttpContext http, PaymentLedger ledger, ProviderOptions options) =>
         {
             if (ledger.Find(id) is not { } payment)
             {
@@ -24,9 +23,9 @@ internal static class PaymentStepEndpoints
             }
             var form = await http.Request.ReadFormAsync(http.RequestAborted);
             string? declineReason = payment.Method == PaymentMethod.Card ? CheckCard(form["card-number"].ToString()) : null;
-            if (ledger.TryComplete(id, declineReason) is { } completed)
+            // The payment and its webhook commit together; Herald.Outbox's relay sends the webhook from there.
+            if (await ledger.TryCompleteAsync(id, declineReason, http.RequestAborted) is { } completed)
             {
-                await publisher.PublishAsync(completed, http.RequestAborted);
                 payment = completed;
             }
             return Html(PaymentStepPages.Result(ledger.Find(id) ?? payment, options.ReturnDelay));
