@@ -61,5 +61,9 @@ internal static class PostgresSchema
             ADD COLUMN breaker_opened_at BIGINT, ADD COLUMN breaker_probe_at BIGINT, ADD COLUMN breaker_probes INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_endpoints_breaker_open ON endpoints (id) WHERE breaker_state = 1;
         """,
+        // The cluster-wide throttle: sends per endpoint and second, shared by every node (unlogged: it is a rate, not a record).
+        """
+        CREATE UNLOGGED TABLE throttle_budget (endpoint_id TEXT COLLATE "C" NOT NULL, second BIGINT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (endpoint_id, second));
+        """,
     ];
 }
