@@ -68,5 +68,9 @@ internal static class PostgresSchema
         CREATE INDEX ix_deliveries_app_first ON deliveries (app_id, (next_attempt_at + 0)) WHERE status IN (1, 3) AND attempts = 0;
         CREATE INDEX ix_deliveries_app_retry ON deliveries (app_id, (next_attempt_at + 0)) WHERE status IN (1, 3) AND attempts > 0;
         """,
+        // The cluster-wide throttle: sends per endpoint and second, shared by every node (unlogged: it is a rate, not a record).
+        """
+        CREATE UNLOGGED TABLE throttle_budget (endpoint_id TEXT COLLATE "C" NOT NULL, second BIGINT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (endpoint_id, second));
+        """,
     ];
 }

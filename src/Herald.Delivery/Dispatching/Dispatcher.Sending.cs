@@ -25,6 +25,10 @@ public sealed partial class Dispatcher
                 {
                     await WaitForTurnAsync(bucket);
                 }
+                if (delivery.ThrottleRate is { } rate && !_stopping && _store is IClusterThrottle cluster)
+                {
+                    await WaitForClusterTurnAsync(cluster, delivery.EndpointId, rate);
+                }
                 if (_stopping || _abort.IsCancellationRequested || !LeaseCoversRequest(delivery))
                 {
                     // Shutting down, or the lease could run out mid-request (after a wait in line, for a throttled
@@ -78,6 +82,34 @@ public sealed partial class Dispatcher
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
         {
             // shutting down: the delivery is released
+        }
+    }
+
+    /// <summary>
+    /// Waits until the cluster's budget for the throttled endpoint has room (every node sends to it from one budget
+    /// per second). If the store cannot be asked, this node's own bucket has to do: a rate briefly exceeded beats
+    /// deliveries stopped by a bookkeeping outage.
+    /// </summary>
+    private async ValueTask WaitForClusterTurnAsync(IClusterThrottle cluster, string endpointId, int rate)
+    {
+        try
+        {
+            while (!_stopping && await cluster.TryTakeAsync(endpointId, rate, _time.GetUtcNow(), _stop.Token) is { } next)
+            {
+                var wait = next - _time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, _time, _stop.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+        {
+            // shutting down: the delivery is released
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ClusterThrottleFailed(_logger, endpointId, ex);
         }
     }
 

@@ -42,4 +42,7 @@ internal static partial class Log
 
     [LoggerMessage(22, LogLevel.Debug, "Probing endpoint {EndpointId} with delivery {DeliveryId}")]
     public static partial void Probing(ILogger logger, string endpointId, long deliveryId);
+
+    [LoggerMessage(23, LogLevel.Warning, "The cluster's throttle for endpoint {EndpointId} could not be read; this node's own rate applies meanwhile")]
+    public static partial void ClusterThrottleFailed(ILogger logger, string endpointId, Exception exception);
 }
