@@ -74,25 +74,28 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
     private async Task FlushAsync(PostgresStore postgres, CancellationToken cancellationToken)
     {
         string prefix = $"{{\"node\":\"{_node}\",\"events\":[";
+        int prefixBytes = Encoding.UTF8.GetByteCount(prefix) + 2; // with the closing "]}"
         var batch = new StringBuilder();
         for (int sent = 0; sent < MaxBroadcastsPerFlush && feed.Outbound.TryPeek(out _); sent++)
         {
             batch.Clear().Append(prefix);
+            int bytes = prefixBytes;
             int count = 0;
             while (feed.Outbound.TryPeek(out var next))
             {
                 string json = JsonSerializer.Serialize(next, StreamJsonContext.Default.TailEvent);
-                if (Encoding.UTF8.GetByteCount(json) + Encoding.UTF8.GetByteCount(batch.ToString()) + 2 > PostgresStore.MaxBroadcastBytes)
+                int size = Encoding.UTF8.GetByteCount(json) + (count == 0 ? 0 : 1);
+                if (bytes + size > PostgresStore.MaxBroadcastBytes && count > 0)
                 {
-                    if (count == 0)
-                    {
-                        feed.Outbound.TryRead(out _); // cannot fit even alone (ids are short; never in practice)
-                        continue;
-                    }
-                    break;
+                    break; // the next batch starts with it
                 }
                 feed.Outbound.TryRead(out _);
+                if (bytes + size > PostgresStore.MaxBroadcastBytes)
+                {
+                    continue; // cannot fit even alone (ids are short; never in practice)
+                }
                 batch.Append(count++ == 0 ? "" : ",").Append(json);
+                bytes += size;
             }
             if (count > 0)
             {
