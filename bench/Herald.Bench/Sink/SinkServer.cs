@@ -16,11 +16,17 @@ namespace Herald.Bench.Sink;
 /// The webhook receiver every sender in the bench posts to. It runs in its own process (see <see cref="SinkProcess"/>)
 /// so that the load generator's CPU and GC pauses in the bench process do not delay or skew receipt timestamps.
 /// Paths under /hang/ never answer (the sender's timeout ends them), /fail/ answers 500, anything else 200.
+/// Paths under /flaky/ answer 503 while the sink is switched down (<c>POST /_down?on=1</c>, <c>?on=0</c> to bring
+/// them back) and 200 otherwise; a 503 is counted under "&lt;path&gt; 503" only, so the totals, first/last receipt
+/// times and latency cover the requests the receiver took.
 /// A payload carrying "sent":&lt;Stopwatch timestamp&gt; records end-to-end latency (CLOCK_MONOTONIC is shared by processes).
 /// </summary>
 internal sealed class SinkServer
 {
     public const int BucketMs = 100;
+
+    /// <summary>Appended to a /flaky/ path to name the counter of the requests it refused with 503 while down.</summary>
+    public const string DownSuffix = " 503";
     private const int VerifyEvery = 100;
     private static readonly byte[] SentKey = "\"sent\":"u8.ToArray();
 
@@ -36,6 +42,7 @@ internal sealed class SinkServer
     private long _verified;
     private long _badSignatures;
     private long _sampler;
+    private volatile bool _down;
 
     /// <param name="ports">Every port is the same receiver; several let endpoints sit on distinct host:port pairs.</param>
     public static async Task RunAsync(IReadOnlyList<int> ports)
@@ -71,6 +78,13 @@ internal sealed class SinkServer
         long now = Stopwatch.GetTimestamp();
         try
         {
+            if (_down && path.StartsWith("/flaky/", StringComparison.Ordinal))
+            {
+                _paths.GetOrAdd(path + DownSuffix, static _ => new Counter()).Increment();
+                http.Response.StatusCode = 503;
+                http.Response.ContentLength = 0;
+                return;
+            }
             if (path.StartsWith("/hang/", StringComparison.Ordinal))
             {
                 Count(path, now);
@@ -160,6 +174,10 @@ internal sealed class SinkServer
                 {
                     _verifiers[p] = new WebhookVerifier(s, TimeSpan.FromDays(1));
                 }
+                http.Response.StatusCode = 204;
+                break;
+            case "/_down":
+                _down = http.Request.Query["on"] == "1";
                 http.Response.StatusCode = 204;
                 break;
             case "/_count":
