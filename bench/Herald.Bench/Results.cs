@@ -43,11 +43,12 @@ internal sealed record NoisyResult(
 /// <summary>
 /// An endpoint down for the outage while messages are sent to it, then healthy. Times in seconds: from healthy to
 /// the first successful request (the breaker's probe), and from that request to the last held message's arrival
-/// (NaN when none arrived).
+/// (NaN when none arrived). Delivered counts distinct messages; Duplicates the requests that repeated one;
+/// WithinTarget the requests taken within the target's 10 s of the first successful one.
 /// </summary>
 internal sealed record RecoveryResult(
     string Store, double OutageSeconds, int Rate, long Issued, long Accepted, long Errors, long RefusedDuringOutage,
-    long Delivered, double ProbeDelaySeconds, double DrainSeconds)
+    long Delivered, long Duplicates, long WithinTarget, double ProbeDelaySeconds, double DrainSeconds)
 {
     public bool AllDelivered => Delivered >= Accepted;
 }

@@ -109,12 +109,12 @@ internal static class ReportWriter
 
             md.AppendLine(CultureInfo.InvariantCulture, $"## Recovery (an endpoint answers 503 for {options.Outage.TotalSeconds:0} s while {options.OutageRate:N0} msg/s are sent to it, then 200)");
             md.AppendLine();
-            md.AppendLine("| store | outage s | sent | accepted | requests refused during the outage | healthy to first successful probe s | first successful probe to last held message s | delivered | API errors |");
-            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            md.AppendLine("| store | outage s | sent | accepted | requests refused during the outage | healthy to first successful probe s | first successful probe to last held message s | delivered | of which within 10 s of the probe | redelivered | API errors |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var rec in results.Recovery)
             {
                 md.AppendLine(CultureInfo.InvariantCulture,
-                    $"| {rec.Store} | {rec.OutageSeconds:0} | {rec.Issued:N0} | {rec.Accepted:N0} | {rec.RefusedDuringOutage:N0} | {rec.ProbeDelaySeconds:0.0} | {rec.DrainSeconds:0.00} | {rec.Delivered:N0}{(rec.AllDelivered ? "" : $" of {rec.Accepted:N0}")} | {rec.Errors:N0} |");
+                    $"| {rec.Store} | {rec.OutageSeconds:0} | {rec.Issued:N0} | {rec.Accepted:N0} | {rec.RefusedDuringOutage:N0} | {rec.ProbeDelaySeconds:0.0} | {rec.DrainSeconds:0.00} | {rec.Delivered:N0}{(rec.AllDelivered ? "" : $" of {rec.Accepted:N0}")} | {rec.WithinTarget:N0} | {rec.Duplicates:N0} | {rec.Errors:N0} |");
             }
             md.AppendLine();
 

@@ -75,7 +75,7 @@ internal static class Targets
         foreach (var rec in r.Recovery)
         {
             rows.Add(new($"Recovery, {rec.Store}: every message sent during a 60 s outage delivered within 10 s of the first successful probe",
-                rec.Delivered > 0 ? $"{rec.DrainSeconds:0.0} s, {rec.Delivered:N0} of {rec.Accepted:N0}" : $"no successful request, 0 of {rec.Accepted:N0}",
+                rec.Delivered > 0 ? $"{rec.DrainSeconds:0.0} s, {rec.Delivered:N0} of {rec.Accepted:N0} ({rec.WithinTarget:N0} within 10 s)" : $"no successful request, 0 of {rec.Accepted:N0}",
                 rec.AllDelivered && rec.Errors == 0 && rec.DrainSeconds <= 10,
                 Join($"first successful probe {rec.ProbeDelaySeconds:0.0} s after the endpoint was healthy; {rec.Rate:N0} msg/s sent, {rec.Errors:N0} API errors, " +
                     $"{rec.RefusedDuringOutage:N0} requests refused during the outage",

@@ -16,10 +16,19 @@ internal static class HeraldRecovery
     private const string FlakyPath = "/flaky/recovery";
 
     /// <summary>The longest wait for the first probe after the outage: the breaker's default wait grows to 5 minutes.</summary>
+    /// <summary>The target: every held message within this many seconds of the first successful request.</summary>
+    public const double TargetSeconds = 10;
+
     private static readonly TimeSpan ProbeLimit = TimeSpan.FromMinutes(6);
 
     /// <summary>The longest the held deliveries may take after the probe before the run is reported incomplete.</summary>
-    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(180);
+
+    /// <summary>
+    /// How long the held deliveries may make no progress before the bench stops waiting: longer than Herald's
+    /// default lease (60 s), so that deliveries left waiting for a lease to end are still seen arriving and timed.
+    /// </summary>
+    private static readonly TimeSpan DrainStall = TimeSpan.FromSeconds(90);
 
     public static async Task RunAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
     {
@@ -59,24 +68,29 @@ internal static class HeraldRecovery
         long delivered = await ctx.Sink.WaitForAsync(p => p == FlakyPath, 1, ProbeLimit, ProbeLimit, null, cancellationToken);
         if (delivered > 0)
         {
+            // Distinct messages, so that a redelivered message cannot make up for one that never arrived.
             delivered = await Ui.TrackAsync($"{store.Name}: held deliveries after the first successful request", load.Accepted,
-                progress => ctx.Sink.WaitForAsync(p => p == FlakyPath, load.Accepted, o.Stall, DrainLimit, n => progress(n), cancellationToken));
+                progress => ctx.Sink.WaitForAsync(p => p == FlakyPath + SinkServer.DistinctSuffix, load.Accepted, DrainStall, DrainLimit, n => progress(n), cancellationToken));
         }
         var stats = await ctx.Sink.StatsAsync(cancellationToken);
+        long duplicates = stats.Paths.GetValueOrDefault(FlakyPath) - stats.Paths.GetValueOrDefault(FlakyPath + SinkServer.DistinctSuffix);
         double probeDelay = delivered > 0 ? Math.Max(0, (stats.FirstTimestamp - healthyAt) / (double)Stopwatch.Frequency) : double.NaN;
         double drain = delivered > 0 ? (stats.LastTimestamp - stats.FirstTimestamp) / (double)Stopwatch.Frequency : double.NaN;
+        // Requests taken within the target's 10 s of the first one, from the sink's 100 ms buckets (to the bucket).
+        int from = (int)(stats.FirstMs / SinkServer.BucketMs);
+        long within = delivered > 0 ? stats.Buckets.Skip(from).Take((int)(TargetSeconds * 1000 / SinkServer.BucketMs) + 1).Sum() : 0;
 
         var result = new RecoveryResult(store.Name, o.Outage.TotalSeconds, o.OutageRate, load.Issued, load.Accepted, load.Errors, refused,
-            delivered, probeDelay, drain);
+            delivered, duplicates, Math.Min(within, delivered), probeDelay, drain);
         ctx.Results.Recovery.Add(result);
         if (!result.AllDelivered)
         {
             var (success, pending, fail, sending) = await api.GetStatsAsync(appId, endpoints[0].EndpointId, cancellationToken);
             ctx.Results.Notes.Add($"{store.Name} recovery: only {delivered:N0} of {load.Accepted:N0} messages sent during the outage arrived " +
-                $"(first successful request waited for up to {ProbeLimit.TotalMinutes:0} min, then progress stopped for {o.Stall.TotalSeconds:0} s or {DrainLimit.TotalSeconds:0} s passed); " +
+                $"(first successful request waited for up to {ProbeLimit.TotalMinutes:0} min, then progress stopped for {DrainStall.TotalSeconds:0} s or {DrainLimit.TotalSeconds:0} s passed); " +
                 $"Herald's stats: success {success:N0}, pending {pending:N0}, fail {fail:N0}, sending {sending:N0}.");
         }
         Ui.Info($"{store.Name} recovery: first successful request {probeDelay:0.0} s after healthy; {delivered:N0} of {load.Accepted:N0} held messages " +
-            $"arrived within {drain:0.00} s of it; {load.Errors:N0} API errors");
+            $"arrived within {drain:0.00} s of it ({within:N0} within {TargetSeconds:0} s, {duplicates:N0} redelivered); {load.Errors:N0} API errors");
     }
 }
