@@ -28,15 +28,17 @@ internal sealed class SinkServer
 
     /// <summary>Appended to a /flaky/ path to name the counter of the requests it refused with 503 while down.</summary>
     public const string DownSuffix = " 503";
-    private const int VerifyEvery = 100;
-    private static readonly byte[] SentKey = "\"sent\":"u8.ToArray();
-    private static readonly byte[] SeqKey = "\"seq\":"u8.ToArray();
 
     /// <summary>Appended to a /flaky/ path to name the counter of the distinct messages (by "seq") it took.</summary>
     public const string DistinctSuffix = " distinct";
 
+    private const int VerifyEvery = 100;
+    private static readonly byte[] SentKey = "\"sent\":"u8.ToArray();
+    private static readonly byte[] SeqKey = "\"seq\":"u8.ToArray();
+
     private readonly ConcurrentDictionary<string, Counter> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WebhookVerifier> _verifiers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Path, long Seq), byte> _seen = new();
     private readonly Lock _histogramGate = new();
     private LongHistogram _latency = NewHistogram();
     private long[] _buckets = new long[36_000];
@@ -48,7 +50,6 @@ internal sealed class SinkServer
     private long _badSignatures;
     private long _sampler;
     private volatile bool _down;
-    private readonly ConcurrentDictionary<(string Path, long Seq), byte> _seen = new();
 
     /// <param name="ports">Every port is the same receiver; several let endpoints sit on distinct host:port pairs.</param>
     public static async Task RunAsync(IReadOnlyList<int> ports)
