@@ -70,7 +70,7 @@ internal static class MailboxPages
           header { font-weight: 700; color: #7a4b1e; }
           dl { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; } dt { color: #666; }
           iframe { width: 100%; height: 22rem; border: 1px solid #ccc; border-radius: 6px; }
-          pre { background: #f7f7f7; padding: .8rem; overflow-x: auto; }
+          pre { background: #f7f7f7; padding: .8rem; white-space: pre-wrap; }
           table { border-collapse: collapse; width: 100%; } td, th { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid #eee; }
         </style></head>
         <body><main><header>Mailbox &middot; the shopper's e-mail, as the sample's SMTP server received it</header>

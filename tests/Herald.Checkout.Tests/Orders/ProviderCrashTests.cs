@@ -12,6 +12,7 @@ namespace Herald.Checkout.Tests.Orders;
 public sealed class ProviderCrashTests : IAsyncLifetime
 {
     private readonly List<ProviderChildProcess> _providers = [];
+    private readonly TempDirectory _directory = new();
     private TestCheckout? _checkout;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -19,7 +20,7 @@ public sealed class ProviderCrashTests : IAsyncLifetime
     [Fact]
     public async Task A_payment_committed_by_a_provider_killed_before_publishing_reaches_the_store_after_the_provider_restarts()
     {
-        var directory = new TempDirectory();
+        var directory = _directory;
         // The provider process must know Herald's address before the sample starts Herald.
         var heraldUrl = new Uri($"http://127.0.0.1:{ProviderChildProcess.FreePort()}/");
         // Its relay does not run: whatever it commits stays in its outbox, exactly as if it died before the relay's next poll.
@@ -84,7 +85,11 @@ public sealed class ProviderCrashTests : IAsyncLifetime
         }
         if (_checkout is not null)
         {
-            await _checkout.DisposeAsync();
+            await _checkout.DisposeAsync(); // and the folder with it
+        }
+        else
+        {
+            _directory.Dispose();
         }
     }
 }
