@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net;
 using SmtpServer;
 using SmtpServer.Mail;
-using SmtpServer.ComponentModel;
 using SmtpServer.Net;
 using SmtpServer.Protocol;
 using SmtpServer.Storage;
