@@ -13,7 +13,7 @@ namespace Herald.Checkout.Tests.Browser;
 /// </summary>
 public sealed partial class ProviderCrashPageTests(ChromiumFixture chromium) : IClassFixture<ChromiumFixture>, IAsyncLifetime
 {
-    private readonly List<ProviderChildProcess> _providers = [];
+    private readonly List<CheckoutProcess> _providers = [];
     private TestCheckout? _checkout;
     private IBrowserContext? _context;
     private Uri _heraldUrl = null!;
@@ -22,7 +22,7 @@ public sealed partial class ProviderCrashPageTests(ChromiumFixture chromium) : I
     public async Task InitializeAsync()
     {
         _directory = new TempDirectory();
-        _heraldUrl = new Uri($"http://127.0.0.1:{ProviderChildProcess.FreePort()}/");
+        _heraldUrl = new Uri($"http://127.0.0.1:{CheckoutProcess.FreePort()}/");
         // Its relay does not run: the payment's webhook stays in provider.db, as if the process died before publishing.
         var provider = StartProvider(port: 0, relayEnabled: false);
         var providerUrl = await provider.WaitUntilListeningAsync();
@@ -77,9 +77,9 @@ public sealed partial class ProviderCrashPageTests(ChromiumFixture chromium) : I
         await Expect(page.Locator("#mail-text")).ToContainTextAsync($"Payment {paymentId} for order {orderId} succeeded.");
     }
 
-    private ProviderChildProcess StartProvider(int port, bool relayEnabled)
+    private CheckoutProcess StartProvider(int port, bool relayEnabled)
     {
-        var provider = ProviderChildProcess.Start(_directory.Path, _heraldUrl, "checkout-demo-token", port, relayEnabled);
+        var provider = CheckoutProcess.StartProvider(_directory.Path, _heraldUrl, "checkout-demo-token", port, relayEnabled);
         _providers.Add(provider);
         return provider;
     }

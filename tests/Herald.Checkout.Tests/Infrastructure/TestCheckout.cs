@@ -14,7 +14,7 @@ namespace Herald.Checkout.Tests.Infrastructure;
 
 /// <summary>
 /// The whole sample (Herald, provider, mailbox, store backend, storefront) on free 127.0.0.1 ports over a temp folder;
-/// the provider may be a process of its own (<see cref="ProviderProcess"/>), and the sample can be restarted over the same folder.
+/// the provider may be a process of its own (<see cref="CheckoutProcess"/>), and the sample can be restarted over the same folder.
 /// </summary>
 public sealed class TestCheckout : IAsyncDisposable
 {

@@ -11,7 +11,7 @@ namespace Herald.Checkout.Tests.Orders;
 /// </summary>
 public sealed class ProviderCrashTests : IAsyncLifetime
 {
-    private readonly List<ProviderChildProcess> _providers = [];
+    private readonly List<CheckoutProcess> _providers = [];
     private readonly TempDirectory _directory = new();
     private TestCheckout? _checkout;
 
@@ -22,7 +22,7 @@ public sealed class ProviderCrashTests : IAsyncLifetime
     {
         var directory = _directory;
         // The provider process must know Herald's address before the sample starts Herald.
-        var heraldUrl = new Uri($"http://127.0.0.1:{ProviderChildProcess.FreePort()}/");
+        var heraldUrl = new Uri($"http://127.0.0.1:{CheckoutProcess.FreePort()}/");
         // Its relay does not run: whatever it commits stays in its outbox, exactly as if it died before the relay's next poll.
         var provider = StartProvider(directory, heraldUrl, port: 0, relayEnabled: false);
         var providerUrl = await provider.WaitUntilListeningAsync();
@@ -61,9 +61,9 @@ public sealed class ProviderCrashTests : IAsyncLifetime
         Assert.Single(messages["data"]!.AsArray(), m => (string)m!["eventId"]! == placed.PaymentId);
     }
 
-    private ProviderChildProcess StartProvider(TempDirectory directory, Uri heraldUrl, int port, bool relayEnabled)
+    private CheckoutProcess StartProvider(TempDirectory directory, Uri heraldUrl, int port, bool relayEnabled)
     {
-        var provider = ProviderChildProcess.Start(directory.Path, heraldUrl, "checkout-demo-token", port, relayEnabled);
+        var provider = CheckoutProcess.StartProvider(directory.Path, heraldUrl, "checkout-demo-token", port, relayEnabled);
         _providers.Add(provider);
         return provider;
     }
