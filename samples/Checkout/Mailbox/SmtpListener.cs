@@ -12,7 +12,7 @@ namespace Checkout.Mailbox;
 /// The mailbox's SMTP server (the SmtpServer package) on 127.0.0.1. It answers 250 to a message only once the message
 /// is in <see cref="MailboxStore"/>, so a store that finished sending knows the mail has arrived.
 /// </summary>
-internal sealed partial class SmtpListener(MailboxStore store, MailboxOptions options, ILogger<SmtpListener> logger) : IHostedService
+internal sealed partial class SmtpListener(MailboxStore store, MailboxOptions options, ILogger<SmtpListener> logger) : IHostedService, IDisposable
 {
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -58,8 +58,9 @@ internal sealed partial class SmtpListener(MailboxStore store, MailboxOptions op
                 // Cancelling is how the server is told to stop.
             }
         }
-        _stopping.Dispose();
     }
+
+    public void Dispose() => _stopping.Dispose();
 
     private sealed class StoringMessageStore(MailboxStore store, ILogger logger) : MessageStore
     {

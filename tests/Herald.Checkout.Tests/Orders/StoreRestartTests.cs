@@ -40,4 +40,20 @@ public sealed class StoreRestartTests : IAsyncLifetime
         var compared = (await _checkout.GetComparisonAsync())["orders"]!.AsArray().Select(o => (string)o!["orderId"]!).ToList();
         Assert.Equal([finished.OrderId, open.OrderId], compared);
     }
+
+    [Fact]
+    public async Task An_order_whose_mail_could_not_be_sent_is_emailed_by_the_next_run()
+    {
+        // The mailbox is down: the order ships, and its confirmation cannot be sent.
+        await _checkout.System.Mailbox.StopAsync();
+        var placed = await _checkout.PlaceOrderAsync("webhook");
+        await _checkout.PayAsync(placed);
+        await _checkout.WaitForStatusAsync(placed.OrderId, "shipped");
+
+        await _checkout.RestartAsync();
+
+        var order = await _checkout.WaitForStatusAsync(placed.OrderId, "email sent");
+        Assert.Equal(["pending", "paid", "shipped", "email sent"], order["history"]!.AsArray().Select(h => (string)h!["status"]!));
+        Assert.Contains($"Payment {placed.PaymentId} for order {placed.OrderId} succeeded.", await _checkout.ReceivedMailAsync(placed.OrderId), StringComparison.Ordinal);
+    }
 }
