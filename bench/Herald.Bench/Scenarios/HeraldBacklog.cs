@@ -16,8 +16,8 @@ internal static class HeraldBacklog
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken);
         using var api = new HeraldApi(server.BaseUrl, ctx.Options.IngestConcurrency);
         var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
-        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint" && !store.IsPostgres
-            ? Profiler.Start(traceDir, server.Process.Id, "ingest")
+        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
+            ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "ingest-postgres" : "ingest")
             : null;
         int? postmaster = store.IsPostgres ? await ProcessCpu.PostmasterOfAsync(store.ConnectionString, cancellationToken) : null;
         var serverCpu = server.Process.CpuTime();
