@@ -145,6 +145,12 @@ public abstract partial class RelationalStore
                     }
                     probeAt = open.ProbeAt ?? args.until;
                 }
+                // Everything else of the endpoint that is due before the probe's outcome waits for it too, moved in
+                // one statement: otherwise, once the probe time has come, claims would take the endpoint's whole
+                // backlog batch by batch only to put it back here, while the probe is still out.
+                await c.ExecuteAsync(Cmd(
+                    "UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND next_attempt_at < @probeAt",
+                    new { endpointId = group.Key, probeAt = probeAt ?? args.until }, t, cancellationToken));
                 var deferred = new List<DueDelivery>();
                 int probeIndex = probe ? group.First().Index : -1;
                 foreach (var x in group)
