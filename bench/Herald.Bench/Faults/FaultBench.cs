@@ -1,0 +1,34 @@
+namespace Herald.Bench.Faults;
+
+/// <summary>The fault subcommands: <c>crash</c> (SIGKILL under load) and <c>soak</c> (a long run with retention).</summary>
+internal static class FaultBench
+{
+    public const string Usage = """
+          dotnet run -c Release --project bench/Herald.Bench -- crash [--kills 5] [--rate 500] [--store sqlite|postgres] [--postgres CONNSTRING] [--seed N] [--output DIR]
+          dotnet run -c Release --project bench/Herald.Bench -- soak [--minutes 10] [--rate 1000] [--retention 00:02:00] [--store sqlite|postgres] [--output DIR]
+        """;
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        try
+        {
+            return args[0] switch
+            {
+                "crash" => await CrashBench.RunAsync(args[1..], cancel.Token),
+                _ => throw new ArgumentException($"Unknown fault scenario {args[0]}."),
+            };
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException)
+        {
+            Console.Error.WriteLine(ex.Message);
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+    }
+}

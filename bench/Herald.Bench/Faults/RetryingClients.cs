@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using HdrHistogram;
+using Herald.Bench.Targets;
+
+namespace Herald.Bench.Faults;
+
+/// <summary>One message a client wants stored, as the client saw it.</summary>
+internal sealed class KeyRecord(string key, long firstSend)
+{
+    public string Key { get; } = key;
+    public long FirstSend { get; } = firstSend;
+    public long AnsweredAt { get; set; }
+    public int Tries { get; set; }
+    /// <summary>The message ids the answers named; more than one means the key was stored twice.</summary>
+    public HashSet<string> MessageIds { get; } = new(StringComparer.Ordinal);
+    /// <summary>A status that is not worth retrying (4xx other than 409/429), or 0.</summary>
+    public int RejectedWith { get; set; }
+    public bool Answered => AnsweredAt != 0;
+}
+
+/// <summary>
+/// Producers sending messages at a fixed rate (an open model: a slow server does not slow the arrivals), each with its
+/// own Idempotency-Key, that retry every unanswered request (connection refused or reset, timeout, 5xx, 409 in
+/// progress, 429) with the same key and body until Herald answers it, as a careful producer does.
+/// </summary>
+internal sealed class RetryingClients : IDisposable
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(1);
+    private readonly HttpClient _http;
+    private readonly string _app;
+    private readonly bool _track;
+    private readonly string _run = Guid.NewGuid().ToString("N")[..8];
+    private readonly Lock _latencyGate = new();
+    private readonly LongHistogram _latency = new(TimeSpan.FromMinutes(5).Ticks / 10, 3); // microseconds
+    private long _requests;
+    private long _answered;
+    private long _replayed;
+    private long _rejected;
+    private long _outstanding;
+    private long _issued;
+
+    /// <param name="track">Keep a record per key (for loss and duplicate accounting); off for long soaks.</param>
+    public RetryingClients(string baseUrl, string app, bool track)
+    {
+        _app = app;
+        _track = track;
+        var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 256,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeraldServerProcess.AdminToken);
+    }
+
+    public System.Collections.Concurrent.ConcurrentDictionary<string, KeyRecord> Keys { get; } = new(StringComparer.Ordinal);
+
+    public long Issued => Interlocked.Read(ref _issued);
+    public long Requests => Interlocked.Read(ref _requests);
+    public long Answered => Interlocked.Read(ref _answered);
+    public long Replayed => Interlocked.Read(ref _replayed);
+    public long Rejected => Interlocked.Read(ref _rejected);
+    public long Outstanding => Interlocked.Read(ref _outstanding);
+
+    /// <summary>Latency of the answered requests, send to answer, in microseconds; <paramref name="reset"/> starts a new window.</summary>
+    public (double P50Ms, double P99Ms, long Count) Latency(bool reset = false)
+    {
+        lock (_latencyGate)
+        {
+            var result = _latency.TotalCount == 0 ? (0, 0, 0)
+                : (_latency.GetValueAtPercentile(50) / 1000.0, _latency.GetValueAtPercentile(99) / 1000.0, _latency.TotalCount);
+            if (reset)
+            {
+                _latency.Reset();
+            }
+            return result;
+        }
+    }
+
+    /// <summary>
+    /// Starts a new message every 1/<paramref name="rate"/> s until <paramref name="stopNew"/>, then waits until every
+    /// started message is answered or <paramref name="giveUp"/> ends the wait.
+    /// </summary>
+    public async Task RunAsync(int rate, CancellationToken stopNew, CancellationToken giveUp)
+    {
+        var clock = Stopwatch.StartNew();
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+        while (!stopNew.IsCancellationRequested)
+        {
+            long due = (long)(clock.Elapsed.TotalSeconds * rate);
+            while (_issued < due)
+            {
+                Interlocked.Increment(ref _outstanding);
+                _ = SendUntilAnsweredAsync(Interlocked.Increment(ref _issued), giveUp);
+            }
+            try
+            {
+                await timer.WaitForNextTickAsync(stopNew);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+        while (Outstanding > 0 && !giveUp.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None);
+        }
+    }
+
+    private async Task SendUntilAnsweredAsync(long n, CancellationToken giveUp)
+    {
+        await Task.Yield();
+        string key = $"{_run}-{n}";
+        byte[] body = Encoding.UTF8.GetBytes($$$"""{"eventType":"order.paid","payload":{"key":"{{{key}}}","n":{{{n}}},"amount":2700}}""");
+        var record = new KeyRecord(key, Stopwatch.GetTimestamp());
+        if (_track)
+        {
+            Keys[key] = record;
+        }
+        var backoff = FirstBackoff;
+        try
+        {
+            while (!giveUp.IsCancellationRequested)
+            {
+                long start = Stopwatch.GetTimestamp();
+                record.Tries++;
+                Interlocked.Increment(ref _requests);
+                try
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/app/{_app}/msg") { Content = new ByteArrayContent(body) };
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                    request.Headers.Add("Idempotency-Key", key);
+                    using var response = await _http.SendAsync(request, giveUp);
+                    int status = (int)response.StatusCode;
+                    string text = await response.Content.ReadAsStringAsync(giveUp);
+                    if (status is >= 200 and < 300)
+                    {
+                        using var answer = JsonDocument.Parse(text);
+                        lock (record)
+                        {
+                            record.MessageIds.Add(answer.RootElement.GetProperty("id").GetString()!);
+                            record.AnsweredAt = Stopwatch.GetTimestamp();
+                        }
+                        if (response.Headers.Contains("Idempotent-Replayed"))
+                        {
+                            Interlocked.Increment(ref _replayed);
+                        }
+                        Interlocked.Increment(ref _answered);
+                        lock (_latencyGate)
+                        {
+                            _latency.RecordValue(Math.Min(_latency.HighestTrackableValue, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds));
+                        }
+                        return;
+                    }
+                    bool retry = status is 429 or >= 500 || (status == 409 && !text.Contains("idempotency_conflict", StringComparison.Ordinal));
+                    if (!retry)
+                    {
+                        record.RejectedWith = status;
+                        Interlocked.Increment(ref _rejected);
+                        return;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Refused or reset: the server is down or was killed with the request in flight.
+                }
+                catch (TaskCanceledException) when (!giveUp.IsCancellationRequested)
+                {
+                    // Timed out: unanswered, so sent again with the same key.
+                }
+                catch (JsonException)
+                {
+                }
+                await Task.Delay(backoff * (0.5 + Random.Shared.NextDouble()), giveUp);
+                backoff = backoff * 2 < LongestBackoff ? backoff * 2 : LongestBackoff;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Given up: the key stays unanswered in the record.
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _outstanding);
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
