@@ -23,6 +23,7 @@ internal static class CrashBench
     {
         int kills = FaultSetup.IntArg(args, "--kills", 5);
         int rate = FaultSetup.IntArg(args, "--rate", 500);
+        int producers = FaultSetup.IntArg(args, "--producers", 128);
         int seed = FaultSetup.IntArg(args, "--seed", Environment.TickCount);
         string? output = FaultSetup.Arg(args, "--output") ?? FaultSetup.Arg(args, "-o");
         string work = Path.Combine(Path.GetTempPath(), $"herald-crash-bench-{Environment.ProcessId}");
@@ -31,7 +32,8 @@ internal static class CrashBench
         {
             string serverDll = await Repo.ServerDllAsync(FaultSetup.Arg(args, "--server-dll"), cancellationToken);
             var (store, postgres, storeDescription) = await FaultSetup.StoreAsync(args, "crash", work, cancellationToken);
-            Console.WriteLine($"Crash bench: {kills} kills, {rate} msg/s, {storeDescription}, seed {seed}, {Environment.ProcessorCount} cores");
+            string loadBefore = FaultSetup.LoadAverage();
+            Console.WriteLine($"Crash bench: {kills} kills, {rate} msg/s from {producers} producers, {storeDescription}, seed {seed}, {Environment.ProcessorCount} cores, load {loadBefore}");
             await using var sink = await KeyedSink.StartAsync(cancellationToken);
             await using var server = new FaultServer(serverDll, store);
             await server.StartAsync(cancellationToken);
@@ -41,7 +43,7 @@ internal static class CrashBench
             using var stopNew = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             using var giveUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var clock = Stopwatch.StartNew();
-            var load = clients.RunAsync(rate, stopNew.Token, giveUp.Token);
+            var load = clients.RunAsync(rate, producers, stopNew.Token, giveUp.Token);
             var random = new Random(seed);
             var outages = new List<(double KilledAt, double Down, long AnsweredBefore)>();
             for (int i = 0; i < kills; i++)
@@ -73,14 +75,15 @@ internal static class CrashBench
             var (messages, distinctKeys) = await StoreProbe.CountMessagesAsync(store, cancellationToken);
 
             var report = Evaluate(clients, sink, answeredKeys, messages, distinctKeys, rate, kills, loadSeconds, outages);
+            report.Add("machine load average (1, 5, 15 min)", $"{loadBefore} at start, {FaultSetup.LoadAverage()} at end", note: "other processes on the machine share its cores");
             report.Print();
             if (output is not null)
             {
                 string path = report.Write(output, $"crash-{store.Provider}", [
                     $"`dotnet run -c Release --project bench/Herald.Bench -- {string.Join(' ', args)}` on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.",
                     "",
-                    $"Store: {storeDescription}. Seed {seed.ToString(CultureInfo.InvariantCulture)}. Producers start {rate} messages a second, each with its own Idempotency-Key, " +
-                    "and retry every unanswered request (refused, reset, timed out, 5xx, 409 in progress) with the same key and body until answered; " +
+                    $"Store: {storeDescription}. Seed {seed.ToString(CultureInfo.InvariantCulture)}. {producers} producers send {rate} messages a second (message n due at n/{rate} s), each with its own Idempotency-Key, " +
+                    "and send every unanswered request again (refused, reset, timed out, 5xx, 409 in progress) with the same key and body until answered before taking the next; " +
                     $"the server is killed with SIGKILL {kills} times, {ShortestUp.TotalSeconds:0}-{LongestUp.TotalSeconds:0} s after it was last ready, and started again at once on the same data.",
                 ]);
                 Console.WriteLine($"Report: {path}");
@@ -115,13 +118,14 @@ internal static class CrashBench
         int twiceAtSink = arrivals.Values.Count(a => a.MessageIds.Count > 1);
         long twiceInStore = messages - distinctKeys;
         long redelivered = arrivals.Values.Sum(a => (long)(a.Deliveries - a.MessageIds.Count));
-        var latencies = answered.Where(k => arrivals.ContainsKey(k.Key))
-            .Select(k => Stopwatch.GetElapsedTime(k.FirstSend, arrivals[k.Key].FirstTimestamp).TotalSeconds).Order().ToList();
+        var delivered = answered.Where(k => arrivals.ContainsKey(k.Key)).ToList();
+        var latencies = delivered.Select(k => Stopwatch.GetElapsedTime(k.FirstSend, arrivals[k.Key].FirstTimestamp).TotalSeconds).Order().ToList();
+        var fromDue = delivered.Select(k => Stopwatch.GetElapsedTime(k.Due, arrivals[k.Key].FirstTimestamp).TotalSeconds).Order().ToList();
         double slowest = latencies.Count > 0 ? latencies[^1] : double.NaN;
         var retried = clients.Keys.Values.Where(k => k.Tries > 1).ToList();
 
         var report = new FaultReport($"Kill -9 x {kills} under {rate} msg/s with retrying clients");
-        report.Add("messages started by the producers", $"{clients.Issued:N0}", note: $"over {loadSeconds:0} s, {clients.Issued / loadSeconds:0} msg/s");
+        report.Add("messages started by the producers", $"{clients.Issued:N0}", note: $"over {loadSeconds:0} s, {clients.Issued / loadSeconds:0} msg/s (target {rate})");
         report.Add("requests sent (with retries)", $"{clients.Requests:N0}", note: $"{retried.Count:N0} messages needed more than one request; {clients.Replayed:N0} answers were replays");
         report.Add("acknowledged (2xx)", $"{answered.Count:N0}", note: unanswered > 0 ? $"{unanswered:N0} still unanswered when the producers gave up" : "every message answered");
         report.Add("rejected (4xx, not retried)", $"{clients.Rejected:N0}", clients.Rejected == 0);
@@ -133,6 +137,8 @@ internal static class CrashBench
         report.Add("deliveries at the sink", $"{sink.Requests:N0}", note: $"{redelivered:N0} repeats of a delivered message (at-least-once after a kill; webhook-id dedupes)");
         report.Add("delivery from first send, p50 / p99", $"{FaultSetup.Percentile(latencies, 50):0.00} s / {FaultSetup.Percentile(latencies, 99):0.00} s");
         report.Add("slowest delivery from first send", $"{slowest:0.00} s", slowest <= SlowestTarget.TotalSeconds, $"target <= {SlowestTarget.TotalSeconds:0} s, restarts included");
+        report.Add("delivery from due time, p99 / slowest", $"{FaultSetup.Percentile(fromDue, 99):0.00} s / {(fromDue.Count > 0 ? fromDue[^1] : double.NaN):0.00} s",
+            note: "includes waiting for a free producer while the server was down or behind");
         report.Add("server down per kill (kill to healthy)", string.Join(", ", outages.Select(o => $"{o.Down:0.0} s")));
         var slowestKeys = answered.Where(k => arrivals.ContainsKey(k.Key))
             .OrderByDescending(k => Stopwatch.GetElapsedTime(k.FirstSend, arrivals[k.Key].FirstTimestamp)).Take(5)

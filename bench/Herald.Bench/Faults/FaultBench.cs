@@ -4,7 +4,7 @@ namespace Herald.Bench.Faults;
 internal static class FaultBench
 {
     public const string Usage = """
-          dotnet run -c Release --project bench/Herald.Bench -- crash [--kills 5] [--rate 500] [--store sqlite|postgres] [--postgres CONNSTRING] [--seed N] [--output DIR]
+          dotnet run -c Release --project bench/Herald.Bench -- crash [--kills 5] [--rate 500] [--store sqlite|postgres] [--postgres CONNSTRING] [--producers 128] [--seed N] [--output DIR]
           dotnet run -c Release --project bench/Herald.Bench -- soak [--minutes 10] [--rate 1000] [--retention 00:02:00] [--store sqlite|postgres] [--output DIR]
         """;
 

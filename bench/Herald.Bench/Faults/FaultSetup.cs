@@ -52,6 +52,19 @@ internal static class FaultSetup
         return app;
     }
 
+    /// <summary>The machine's load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them ("?" elsewhere).</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "?";
+        }
+    }
+
     /// <summary>The value at <paramref name="percentile"/> (0-100) of an ascending list.</summary>
     public static double Percentile(IReadOnlyList<double> sorted, double percentile) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];

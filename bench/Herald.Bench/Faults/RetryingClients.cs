@@ -8,9 +8,11 @@ using Herald.Bench.Targets;
 namespace Herald.Bench.Faults;
 
 /// <summary>One message a client wants stored, as the client saw it.</summary>
-internal sealed class KeyRecord(string key, long firstSend)
+internal sealed class KeyRecord(string key, long due, long firstSend)
 {
     public string Key { get; } = key;
+    /// <summary>When the message was due to be sent; later than that it waited for a free producer.</summary>
+    public long Due { get; } = due;
     public long FirstSend { get; } = firstSend;
     public long AnsweredAt { get; set; }
     public int Tries { get; set; }
@@ -22,8 +24,8 @@ internal sealed class KeyRecord(string key, long firstSend)
 }
 
 /// <summary>
-/// Producers sending messages at a fixed rate (an open model: a slow server does not slow the arrivals), each with its
-/// own Idempotency-Key, that retry every unanswered request (connection refused or reset, timeout, 5xx, 409 in
+/// Producers sending messages at a fixed rate (messages fall due on schedule however slow the server is), each with
+/// its own Idempotency-Key, that retry every unanswered request (connection refused or reset, timeout, 5xx, 409 in
 /// progress, 429) with the same key and body until Herald answers it, as a careful producer does.
 /// </summary>
 internal sealed class RetryingClients : IDisposable
@@ -83,42 +85,46 @@ internal sealed class RetryingClients : IDisposable
     }
 
     /// <summary>
-    /// Starts a new message every 1/<paramref name="rate"/> s until <paramref name="stopNew"/>, then waits until every
-    /// started message is answered or <paramref name="giveUp"/> ends the wait.
+    /// Message n is due at n/<paramref name="rate"/> s; <paramref name="producers"/> producers take the due messages in
+    /// turn, each sending its message until it is answered before it takes the next, so that a server that is down
+    /// faces a bounded number of retrying producers rather than a growing storm, and the messages due meanwhile wait
+    /// at the producers. New messages stop at <paramref name="stopNew"/>; those started are sent until answered or
+    /// until <paramref name="giveUp"/>.
     /// </summary>
-    public async Task RunAsync(int rate, CancellationToken stopNew, CancellationToken giveUp)
+    public async Task RunAsync(int rate, int producers, CancellationToken stopNew, CancellationToken giveUp)
     {
-        var clock = Stopwatch.StartNew();
-        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
-        while (!stopNew.IsCancellationRequested)
+        long start = Stopwatch.GetTimestamp();
+        long next = -1;
+        await Task.WhenAll(Enumerable.Range(0, producers).Select(_ => Task.Run(async () =>
         {
-            long due = (long)(clock.Elapsed.TotalSeconds * rate);
-            while (_issued < due)
+            while (!stopNew.IsCancellationRequested)
             {
+                long n = Interlocked.Increment(ref next);
+                long due = start + (n * Stopwatch.Frequency / rate);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+                if (wait > TimeSpan.Zero)
+                {
+                    try
+                    {
+                        await Task.Delay(wait, stopNew);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        break;
+                    }
+                }
+                Interlocked.Increment(ref _issued);
                 Interlocked.Increment(ref _outstanding);
-                _ = SendUntilAnsweredAsync(Interlocked.Increment(ref _issued), giveUp);
+                await SendUntilAnsweredAsync(n, due, giveUp);
             }
-            try
-            {
-                await timer.WaitForNextTickAsync(stopNew);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-        while (Outstanding > 0 && !giveUp.IsCancellationRequested)
-        {
-            await Task.Delay(50, CancellationToken.None);
-        }
+        }, CancellationToken.None)));
     }
 
-    private async Task SendUntilAnsweredAsync(long n, CancellationToken giveUp)
+    private async Task SendUntilAnsweredAsync(long n, long due, CancellationToken giveUp)
     {
-        await Task.Yield();
         string key = $"{_run}-{n}";
         byte[] body = Encoding.UTF8.GetBytes($$$"""{"eventType":"order.paid","payload":{"key":"{{{key}}}","n":{{{n}}},"amount":2700}}""");
-        var record = new KeyRecord(key, Stopwatch.GetTimestamp());
+        var record = new KeyRecord(key, due, Stopwatch.GetTimestamp());
         if (_track)
         {
             Keys[key] = record;
