@@ -34,7 +34,7 @@ internal static class CrashBench
             var (store, postgres, storeDescription) = await FaultSetup.StoreAsync(args, "crash", work, cancellationToken);
             string loadBefore = FaultSetup.LoadAverage();
             Console.WriteLine($"Crash bench: {kills} kills, {rate} msg/s from {producers} producers, {storeDescription}, seed {seed}, {Environment.ProcessorCount} cores, load {loadBefore}");
-            await using var sink = await KeyedSink.StartAsync(cancellationToken);
+            await using var sink = await KeyedSink.StartAsync(track: true, cancellationToken);
             await using var server = new FaultServer(serverDll, store);
             await server.StartAsync(cancellationToken);
             string app = await FaultSetup.ApplicationAsync(server.BaseUrl, sink.Url, cancellationToken);
@@ -80,7 +80,7 @@ internal static class CrashBench
             if (output is not null)
             {
                 string path = report.Write(output, $"crash-{store.Provider}", [
-                    $"`dotnet run -c Release --project bench/Herald.Bench -- {string.Join(' ', args)}` on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.",
+                    $"`dotnet run -c Release --project bench/Herald.Bench -- crash {FaultSetup.Shown(args)}` on {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC.",
                     "",
                     $"Store: {storeDescription}. Seed {seed.ToString(CultureInfo.InvariantCulture)}. {producers} producers send {rate} messages a second (message n due at n/{rate} s), each with its own Idempotency-Key, " +
                     "and send every unanswered request again (refused, reset, timed out, 5xx, 409 in progress) with the same key and body until answered before taking the next; " +

@@ -5,7 +5,8 @@ internal static class FaultBench
 {
     public const string Usage = """
           dotnet run -c Release --project bench/Herald.Bench -- crash [--kills 5] [--rate 500] [--store sqlite|postgres] [--postgres CONNSTRING] [--producers 128] [--seed N] [--output DIR]
-          dotnet run -c Release --project bench/Herald.Bench -- soak [--minutes 10] [--rate 1000] [--retention 00:02:00] [--store sqlite|postgres] [--output DIR]
+          dotnet run -c Release --project bench/Herald.Bench -- soak [--minutes 10] [--rate 1000] [--retention 00:02:00|0] [--store sqlite|postgres] [--postgres CONNSTRING]
+                [--producers 128] [--sample 10] [--maintenance-interval 00:01:00] [--idempotency-keys] [--output DIR]
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -21,6 +22,7 @@ internal static class FaultBench
             return args[0] switch
             {
                 "crash" => await CrashBench.RunAsync(args[1..], cancel.Token),
+                "soak" => await SoakBench.RunAsync(args[1..], cancel.Token),
                 _ => throw new ArgumentException($"Unknown fault scenario {args[0]}."),
             };
         }

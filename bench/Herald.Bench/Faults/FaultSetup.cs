@@ -52,6 +52,10 @@ internal static class FaultSetup
         return app;
     }
 
+    /// <summary>The arguments as typed, with a connection string (it may hold a password) left out.</summary>
+    public static string Shown(string[] args) =>
+        string.Join(' ', args.Select((a, i) => i > 0 && args[i - 1] == "--postgres" ? "CONNSTRING" : a));
+
     /// <summary>The machine's load averages over 1, 5 and 15 minutes, as /proc/loadavg gives them ("?" elsewhere).</summary>
     public static string LoadAverage()
     {

@@ -32,7 +32,13 @@ internal sealed class KeyedSink : IAsyncDisposable
     private long _requests;
     private long _unkeyed;
 
-    private KeyedSink(WebApplication app) => _app = app;
+    private readonly bool _track;
+
+    private KeyedSink(WebApplication app, bool track)
+    {
+        _app = app;
+        _track = track;
+    }
 
     public string Url { get; private set; } = "";
 
@@ -44,13 +50,14 @@ internal sealed class KeyedSink : IAsyncDisposable
 
     public IReadOnlyDictionary<string, Arrival> Arrivals => _arrivals;
 
-    public static async Task<KeyedSink> StartAsync(CancellationToken cancellationToken)
+    /// <param name="track">Remember every key; off, the sink only counts (for long soaks).</param>
+    public static async Task<KeyedSink> StartAsync(bool track, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
-        var sink = new KeyedSink(app);
+        var sink = new KeyedSink(app, track);
         app.Run(sink.HandleAsync);
         await app.StartAsync(cancellationToken);
         sink.Url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First() + "/hook";
@@ -61,6 +68,12 @@ internal sealed class KeyedSink : IAsyncDisposable
     {
         long now = Stopwatch.GetTimestamp();
         Interlocked.Increment(ref _requests);
+        if (!_track)
+        {
+            await http.Request.Body.CopyToAsync(Stream.Null, http.RequestAborted);
+            http.Response.StatusCode = 200;
+            return;
+        }
         string? key = null;
         try
         {

@@ -37,7 +37,9 @@ internal sealed class RetryingClients : IDisposable
     private readonly bool _track;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
     private readonly Lock _latencyGate = new();
-    private readonly LongHistogram _latency = new(TimeSpan.FromMinutes(5).Ticks / 10, 3); // microseconds
+    private readonly bool _keys;
+    private readonly LongHistogram _latency = new(TimeSpan.FromMinutes(5).Ticks / 10, 3); // microseconds, the whole run
+    private readonly LongHistogram _window = new(TimeSpan.FromMinutes(5).Ticks / 10, 3); // since the last WindowLatency
     private long _requests;
     private long _answered;
     private long _replayed;
@@ -46,10 +48,12 @@ internal sealed class RetryingClients : IDisposable
     private long _issued;
 
     /// <param name="track">Keep a record per key (for loss and duplicate accounting); off for long soaks.</param>
-    public RetryingClients(string baseUrl, string app, bool track)
+    /// <param name="idempotencyKeys">Send each message's key as its Idempotency-Key (off: the retries may store it twice).</param>
+    public RetryingClients(string baseUrl, string app, bool track, bool idempotencyKeys = true)
     {
         _app = app;
         _track = track;
+        _keys = idempotencyKeys;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = 256,
@@ -69,16 +73,21 @@ internal sealed class RetryingClients : IDisposable
     public long Rejected => Interlocked.Read(ref _rejected);
     public long Outstanding => Interlocked.Read(ref _outstanding);
 
-    /// <summary>Latency of the answered requests, send to answer, in microseconds; <paramref name="reset"/> starts a new window.</summary>
-    public (double P50Ms, double P99Ms, long Count) Latency(bool reset = false)
+    /// <summary>Latency of every answered request of the run, send to answer, in milliseconds.</summary>
+    public (double P50Ms, double P99Ms, long Count) Latency() => Percentiles(_latency, reset: false);
+
+    /// <summary>The same for the requests answered since the previous call.</summary>
+    public (double P50Ms, double P99Ms, long Count) WindowLatency() => Percentiles(_window, reset: true);
+
+    private (double P50Ms, double P99Ms, long Count) Percentiles(LongHistogram histogram, bool reset)
     {
         lock (_latencyGate)
         {
-            var result = _latency.TotalCount == 0 ? (0, 0, 0)
-                : (_latency.GetValueAtPercentile(50) / 1000.0, _latency.GetValueAtPercentile(99) / 1000.0, _latency.TotalCount);
+            var result = histogram.TotalCount == 0 ? (0, 0, 0)
+                : (histogram.GetValueAtPercentile(50) / 1000.0, histogram.GetValueAtPercentile(99) / 1000.0, histogram.TotalCount);
             if (reset)
             {
-                _latency.Reset();
+                histogram.Reset();
             }
             return result;
         }
@@ -141,7 +150,10 @@ internal sealed class RetryingClients : IDisposable
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/app/{_app}/msg") { Content = new ByteArrayContent(body) };
                     request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                    request.Headers.Add("Idempotency-Key", key);
+                    if (_keys)
+                    {
+                        request.Headers.Add("Idempotency-Key", key);
+                    }
                     using var response = await _http.SendAsync(request, giveUp);
                     int status = (int)response.StatusCode;
                     string text = await response.Content.ReadAsStringAsync(giveUp);
@@ -158,9 +170,11 @@ internal sealed class RetryingClients : IDisposable
                             Interlocked.Increment(ref _replayed);
                         }
                         Interlocked.Increment(ref _answered);
+                        long micros = Math.Min(_latency.HighestTrackableValue, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
                         lock (_latencyGate)
                         {
-                            _latency.RecordValue(Math.Min(_latency.HighestTrackableValue, (long)Stopwatch.GetElapsedTime(start).TotalMicroseconds));
+                            _latency.RecordValue(micros);
+                            _window.RecordValue(micros);
                         }
                         return;
                     }
