@@ -35,7 +35,7 @@ internal static class CrashBench
             string loadBefore = FaultSetup.LoadAverage();
             Console.WriteLine($"Crash bench: {kills} kills, {rate} msg/s from {producers} producers, {storeDescription}, seed {seed}, {Environment.ProcessorCount} cores, load {loadBefore}");
             await using var sink = await KeyedSink.StartAsync(track: true, cancellationToken);
-            await using var server = new FaultServer(serverDll, store);
+            await using var server = new FaultServer(serverDll, store, FaultSetup.Settings(args));
             await server.StartAsync(cancellationToken);
             string app = await FaultSetup.ApplicationAsync(server.BaseUrl, sink.Url, cancellationToken);
 

@@ -4,9 +4,9 @@ namespace Herald.Bench.Faults;
 internal static class FaultBench
 {
     public const string Usage = """
-          dotnet run -c Release --project bench/Herald.Bench -- crash [--kills 5] [--rate 500] [--store sqlite|postgres] [--postgres CONNSTRING] [--producers 128] [--seed N] [--output DIR]
+          dotnet run -c Release --project bench/Herald.Bench -- crash [--kills 5] [--rate 500] [--store sqlite|postgres] [--postgres CONNSTRING] [--producers 128] [--seed N] [--set NAME=VALUE] [--output DIR]
           dotnet run -c Release --project bench/Herald.Bench -- soak [--minutes 10] [--rate 1000] [--retention 00:02:00|0] [--store sqlite|postgres] [--postgres CONNSTRING]
-                [--producers 128] [--sample 10] [--maintenance-interval 00:01:00] [--idempotency-keys] [--output DIR]
+                [--producers 128] [--sample 10] [--maintenance-interval 00:01:00] [--idempotency-keys] [--set NAME=VALUE] [--output DIR]
         """;
 
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
@@ -17,6 +17,11 @@ internal static class FaultBench
             e.Cancel = true;
             cancel.Cancel();
         };
+        if (args.Contains("--help") || args.Contains("-h"))
+        {
+            Console.WriteLine(Usage);
+            return 0;
+        }
         try
         {
             return args[0] switch

@@ -15,6 +15,21 @@ internal static class FaultSetup
     public static int IntArg(string[] args, string name, int fallback) =>
         Arg(args, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>Every <c>--set NAME=VALUE</c>: server settings as environment variables (e.g. <c>Herald__IdempotencyClaimTimeout=00:00:05</c>).</summary>
+    public static Dictionary<string, string> Settings(string[] args)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i + 1 < args.Length; i++)
+        {
+            if (args[i] == "--set")
+            {
+                string[] pair = args[i + 1].Split('=', 2);
+                settings[pair[0].Replace(":", "__", StringComparison.Ordinal)] = pair.Length == 2 ? pair[1] : throw new ArgumentException($"--set {args[i + 1]}: expected NAME=VALUE.");
+            }
+        }
+        return settings;
+    }
+
     /// <summary>
     /// A fresh SQLite file in <paramref name="workDir"/>, or a fresh database on the PostgreSQL of <c>--postgres</c>
     /// (else the bench's own durable one, started as the main run starts it).

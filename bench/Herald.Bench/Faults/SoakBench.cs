@@ -32,7 +32,8 @@ internal static class SoakBench
         {
             string serverDll = await Repo.ServerDllAsync(FaultSetup.Arg(args, "--server-dll"), cancellationToken);
             var (store, postgres, storeDescription) = await FaultSetup.StoreAsync(args, "soak", work, cancellationToken);
-            var settings = new Dictionary<string, string> { ["Herald__Retention__Period"] = retention };
+            var settings = FaultSetup.Settings(args);
+            settings["Herald__Retention__Period"] = retention;
             if (maintenance is not null)
             {
                 settings["Herald__Maintenance__Interval"] = maintenance;
