@@ -64,8 +64,9 @@ public sealed class ClusterBreakerTests(ITestOutputHelper output) : IAsyncLifeti
             TimeSpan.FromSeconds(60), "both nodes to report the breaker open");
         Assert.True(states[0]!["consecutiveFailures"]!.GetValue<int>() >= Threshold);
         Assert.Equal(states[0]!["openedAt"]!.GetValue<DateTimeOffset>(), states[1]!["openedAt"]!.GetValue<DateTimeOffset>());
-        // Attempts made before the breaker opened may still be answering; the watch starts after them.
-        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        // Every first attempt is made and answered before the watch starts (a node may still hold one it claimed
+        // before the breaker opened); later attempts are retries, which the open breaker holds back.
+        await Eventually.WaitAsync(() => sent.ToHashSet().IsSubsetOf(answered.Select(a => a.Id)), TimeSpan.FromSeconds(30), "every first attempt answered");
         int before = receiver.Count;
 
         // While open, more messages through both nodes: what reaches the receiver is the probes, one at a time.
