@@ -57,7 +57,12 @@ internal static class SoakBench
             Console.WriteLine("    s   size MB   ingested/s   delivered/s   ingest p50 ms   p99 ms   server RSS MB");
             while (clock.Elapsed < duration)
             {
-                await Task.Delay(sample - TimeSpan.FromTicks(clock.Elapsed.Ticks % sample.Ticks), cancellationToken);
+                // Sample k is taken at k * sample; a timer that wakes a little early waits again rather than sampling twice.
+                var nextAt = sample * (samples.Count + 1);
+                while (clock.Elapsed < nextAt)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, (nextAt - clock.Elapsed).TotalMilliseconds)), cancellationToken);
+                }
                 var at = clock.Elapsed;
                 long answered = clients.Answered, delivered = sink.Requests;
                 double seconds = (at - lastAt).TotalSeconds;
