@@ -18,6 +18,15 @@ internal sealed record BenchOptions
     public int IsolationMessages { get; init; } = 20_000;
     /// <summary>The longest an isolation drain may take; a hanging endpoint can hold healthy ones back for long.</summary>
     public TimeSpan IsolationDrainLimit { get; init; } = TimeSpan.FromSeconds(300);
+    /// <summary>Messages the noisy tenant posts first, each to its 64 endpoints that never answer.</summary>
+    public int NoisyMessages { get; init; } = 128;
+    /// <summary>The other tenant's steady rate (msg/s) while the noisy tenant's deliveries hang.</summary>
+    public int NoisyRate { get; init; } = 100;
+    public TimeSpan NoisyDuration { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How long the recovery scenario's endpoint is down while messages are sent to it.</summary>
+    public TimeSpan Outage { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>The rate (msg/s) at which messages are sent to the endpoint during the outage.</summary>
+    public int OutageRate { get; init; } = 50;
     public int HangfireJobs { get; init; } = 20_000;
     public TimeSpan HangfireEnqueueLimit { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan HangfireDrainLimit { get; init; } = TimeSpan.FromSeconds(120);
@@ -47,6 +56,7 @@ internal sealed record BenchOptions
             {
                 Quick = true, Messages = 20_000, LatencyDuration = TimeSpan.FromSeconds(10), LatencyWarmup = TimeSpan.FromSeconds(1),
                 LatencyGrace = TimeSpan.FromSeconds(10), IsolationMessages = 500, IsolationDrainLimit = TimeSpan.FromSeconds(15),
+                NoisyMessages = 32, NoisyDuration = TimeSpan.FromSeconds(20), Outage = TimeSpan.FromSeconds(20),
                 HangfireJobs = 2_000, HangfireEnqueueLimit = TimeSpan.FromSeconds(4), HangfireDrainLimit = TimeSpan.FromSeconds(8), Stall = TimeSpan.FromSeconds(10),
             };
         }
@@ -61,6 +71,11 @@ internal sealed record BenchOptions
                 "--nodes" => o with { Nodes = Next().Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
                 "--duration" => o with { LatencyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--isolation-messages" => o with { IsolationMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--noisy-messages" => o with { NoisyMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--noisy-rate" => o with { NoisyRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--noisy-duration" => o with { NoisyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--outage" => o with { Outage = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
+                "--outage-rate" => o with { OutageRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--hangfire-jobs" => o with { HangfireJobs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--postgres" => o with { Postgres = Next() },
                 "--no-postgres" => o with { NoPostgres = true },
@@ -86,7 +101,12 @@ internal sealed record BenchOptions
           --rates 1000,5000        open-model latency rates (msg/s)
           --nodes 1,2,3            also drain on PostgreSQL with this many nodes sharing the database
           --duration S             seconds per latency rate (default 60; quick 10)
-          --isolation-messages N   messages in each isolation run (default 20,000; quick 1,000)
+          --isolation-messages N   messages in each isolation run (default 20,000; quick 500)
+          --noisy-messages N       noisy neighbour: messages the noisy tenant posts to its 64 hanging endpoints (default 128; quick 32)
+          --noisy-rate R           noisy neighbour: the other tenant's rate in msg/s (default 100)
+          --noisy-duration S       noisy neighbour: seconds the other tenant sends (default 60; quick 20)
+          --outage S               recovery: seconds the endpoint is down (default 60; quick 20)
+          --outage-rate R          recovery: msg/s sent to the endpoint during the outage (default 50)
           --hangfire-jobs N        Hangfire jobs to enqueue (default 20,000; quick 2,000)
           --postgres CONNSTRING    PostgreSQL to use (default: a private durable one, fsync=on, started by scripts/postgres.sh)
           --no-postgres            SQLite only

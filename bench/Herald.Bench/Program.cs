@@ -118,6 +118,8 @@ await Step("SQLite: ingest + delivery to 1 endpoint", () => HeraldScenarios.Inge
 await Step("SQLite: delivery fan-out to 10 endpoints", () => HeraldScenarios.FanOutAsync(ctx, "sqlite", ct));
 await Step("SQLite: latency", () => HeraldLatency.RunAsync(ctx, "sqlite", ct));
 await Step("SQLite: isolation", () => HeraldScenarios.IsolationAsync(ctx, "sqlite", ct));
+await Step("SQLite: noisy neighbour", () => HeraldNoisyNeighbour.RunAsync(ctx, "sqlite", ct));
+await Step("SQLite: recovery after an outage", () => HeraldRecovery.RunAsync(ctx, "sqlite", ct));
 if (!options.SkipHangfire)
 {
     await Step("Hangfire on SQLite", () => HangfireBaseline.RunAsync(ctx, "sqlite", ct));
@@ -160,10 +162,12 @@ if (postgres is not null)
         await Step("PostgreSQL: delivery fan-out to 10 endpoints", () => HeraldScenarios.FanOutAsync(ctx, "postgres", ct));
         await Step("PostgreSQL: latency", () => HeraldLatency.RunAsync(ctx, "postgres", ct));
         await Step("PostgreSQL: isolation", () => HeraldScenarios.IsolationAsync(ctx, "postgres", ct));
+        await Step("PostgreSQL: noisy neighbour", () => HeraldNoisyNeighbour.RunAsync(ctx, "postgres", ct));
+        await Step("PostgreSQL: recovery after an outage", () => HeraldRecovery.RunAsync(ctx, "postgres", ct));
     }
     else if (heraldOnPg)
     {
-        ctx.Results.Notes.Add("Quick run: on PostgreSQL only ingest, the 1-endpoint drain and Hangfire run; the full run adds fan-out, latency and isolation.");
+        ctx.Results.Notes.Add("Quick run: on PostgreSQL only ingest, the 1-endpoint drain and Hangfire run; the full run adds fan-out, latency, isolation, noisy neighbour and recovery.");
     }
     if (!options.SkipHangfire)
     {

@@ -29,12 +29,38 @@ internal sealed record IsolationResult(string Store, string Variant, DrainResult
     public double Ratio => WithBad.Rate / Baseline.Rate;
 }
 
+/// <summary>
+/// One tenant's deliveries hang at 64 endpoints while another sends at a steady rate. Latency (ms) is the other
+/// tenant's, scheduled send to receipt; HangRequests counts the noisy tenant's requests that reached the sink.
+/// </summary>
+internal sealed record NoisyResult(
+    string Store, int NoisyEndpoints, long NoisyDeliveries, long HangRequests, int Rate, double Seconds,
+    long Issued, long Accepted, long Errors, long Delivered, double P50, double P99, double Max)
+{
+    public bool AllDelivered => Delivered >= Accepted;
+}
+
+/// <summary>
+/// An endpoint down for the outage while messages are sent to it, then healthy. Times in seconds: from healthy to
+/// the first successful request (the breaker's probe), and from that request to the last held message's arrival
+/// (NaN when none arrived). Delivered counts distinct messages; Duplicates the requests that repeated one;
+/// WithinTarget the requests taken within the target's 10 s of the first successful one.
+/// </summary>
+internal sealed record RecoveryResult(
+    string Store, double OutageSeconds, int Rate, long Issued, long Accepted, long Errors, long RefusedDuringOutage,
+    long Delivered, long Duplicates, long WithinTarget, double ProbeDelaySeconds, double DrainSeconds)
+{
+    public bool AllDelivered => Delivered >= Accepted;
+}
+
 internal sealed class Results
 {
     public List<IngestResult> Ingest { get; } = [];
     public List<DrainResult> Drains { get; } = [];
     public List<LatencyResult> Latency { get; } = [];
     public List<IsolationResult> Isolation { get; } = [];
+    public List<NoisyResult> Noisy { get; } = [];
+    public List<RecoveryResult> Recovery { get; } = [];
     public List<string> Notes { get; } = [];
     public List<(string Step, double Seconds)> Timings { get; } = [];
 

@@ -130,8 +130,11 @@ public abstract partial class RelationalStore
                 long? probeAt = args.until;
                 if (!probe)
                 {
+                    // Locked (PostgreSQL), so that a result closing the breaker right now is waited for and seen: read
+                    // as still open, these would be put back to wait for a probe time that no longer means anything,
+                    // after the close had already made everything of the endpoint due.
                     var state = await c.QuerySingleOrDefaultAsync<(long State, long? ProbeAt)?>(Cmd(
-                        "SELECT breaker_state, breaker_probe_at FROM endpoints WHERE id = @endpointId", args, t, cancellationToken));
+                        $"SELECT breaker_state, breaker_probe_at FROM endpoints WHERE id = @endpointId{RowLockClause}", args, t, cancellationToken));
                     if (state is not { State: 1 } open)
                     {
                         foreach (var x in group)

@@ -15,15 +15,35 @@ public abstract partial class RelationalStore
         CreateMessageAsync(message, payloadExpiresAt, onlyEndpointId, null, cancellationToken);
 
     public async Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
-        (await WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
-            (c, t) => InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, onlyEndpointId, null, idempotency, cancellationToken), cancellationToken)).Count;
+        (await WriteMessageUniqueAsync(message,
+            (c, t, ct) => InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, onlyEndpointId, null, idempotency, ct), cancellationToken)).Count;
 
     public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken) =>
         CreateMessageClaimedAsync(message, payloadExpiresAt, lease, null, cancellationToken);
 
     public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
-        WriteUniqueAsync($"A message with eventId '{message.EventId}' already exists in this application.",
-            async (c, t) => (IReadOnlyList<DueDelivery>)(await InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, null, lease, idempotency, cancellationToken)).Where(d => !d.BreakerOpen).ToList(), cancellationToken);
+        WriteMessageUniqueAsync(message,
+            async (c, t, ct) => (IReadOnlyList<DueDelivery>)(await InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, null, lease, idempotency, ct)).Where(d => !d.BreakerOpen).ToList(), cancellationToken);
+
+    /// <summary>
+    /// Runs the write of one new message (the hot path of the API): by default a transaction of its own; a store may
+    /// let concurrent messages share one (group commit). The write is given the token to run its statements with:
+    /// a shared transaction must not be cut short by one caller giving up.
+    /// </summary>
+    protected virtual Task<T> WriteMessageAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteAsync((c, t) => write(c, t, cancellationToken), cancellationToken);
+
+    private async Task<T> WriteMessageUniqueAsync<T>(Message message, Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteMessageAsync(write, cancellationToken);
+        }
+        catch (Exception ex) when (IsUniqueViolation(ex))
+        {
+            throw new DuplicateException($"A message with eventId '{message.EventId}' already exists in this application.");
+        }
+    }
 
     /// <summary>The message, its deliveries and, when given, the idempotency key's answer: one transaction.</summary>
     private async Task<IReadOnlyList<DueDelivery>> InsertMessageCompletingAsync(

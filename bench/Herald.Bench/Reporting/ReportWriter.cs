@@ -94,6 +94,30 @@ internal static class ReportWriter
             }
             md.AppendLine();
 
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Noisy neighbour (one tenant's deliveries hang at 64 endpoints; another sends {options.NoisyRate:N0} msg/s for {options.NoisyDuration.TotalSeconds:0} s)");
+            md.AppendLine();
+            md.AppendLine("| store | hanging deliveries due | requests to hanging endpoints | other tenant: sent | accepted | delivered | errors | p50 ms | p99 ms | max ms |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var n in results.Noisy)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {n.Store} | {n.NoisyDeliveries:N0} to {n.NoisyEndpoints} endpoints | {n.HangRequests:N0} | {n.Issued:N0} | {n.Accepted:N0} | {n.Delivered:N0} | {n.Errors:N0} | {n.P50:0.0} | {n.P99:0.0} | {n.Max:0.0} |");
+            }
+            md.AppendLine();
+            md.AppendLine("Latency is the other tenant's, from the scheduled send to the sink's receipt, with Herald's default delivery settings.");
+            md.AppendLine();
+
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Recovery (an endpoint answers 503 for {options.Outage.TotalSeconds:0} s while {options.OutageRate:N0} msg/s are sent to it, then 200)");
+            md.AppendLine();
+            md.AppendLine("| store | outage s | sent | accepted | requests refused during the outage | healthy to first successful probe s | first successful probe to last held message s | delivered | of which within 10 s of the probe | redelivered | API errors |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var rec in results.Recovery)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {rec.Store} | {rec.OutageSeconds:0} | {rec.Issued:N0} | {rec.Accepted:N0} | {rec.RefusedDuringOutage:N0} | {rec.ProbeDelaySeconds:0.0} | {rec.DrainSeconds:0.00} | {rec.Delivered:N0}{(rec.AllDelivered ? "" : $" of {rec.Accepted:N0}")} | {rec.WithinTarget:N0} | {rec.Duplicates:N0} | {rec.Errors:N0} |");
+            }
+            md.AppendLine();
+
             md.AppendLine("## Charts");
             md.AppendLine();
             foreach (var (title, file) in charts.Where(c => c.Item2 is not null))

@@ -60,6 +60,32 @@ internal static class Targets
             rows.Add(new("Isolation: healthy >= 90% of baseline", "not measured", null));
         }
 
+        foreach (var n in r.Noisy)
+        {
+            rows.Add(new($"Noisy neighbour, {n.Store}: other tenant's delivery latency p99 <= 1 s", $"p99 {n.P99:N0} ms",
+                n.P99 <= 1000 && n.AllDelivered && n.Errors == 0,
+                Join($"p50 {n.P50:0.0}, max {n.Max:N0} ms; {n.Delivered:N0} of {n.Accepted:N0} delivered at {n.Rate:N0} msg/s, {n.Errors:N0} errors; " +
+                    $"{n.NoisyDeliveries:N0} deliveries due to {n.NoisyEndpoints} hanging endpoints",
+                    n.NoisyDeliveries == 8_192 ? "" : "the full run has 8,192 hanging deliveries")));
+        }
+        if (r.Noisy.Count == 0)
+        {
+            rows.Add(new("Noisy neighbour: other tenant's delivery latency p99 <= 1 s", "not measured", null));
+        }
+        foreach (var rec in r.Recovery)
+        {
+            rows.Add(new($"Recovery, {rec.Store}: every message sent during a 60 s outage delivered within 10 s of the first successful probe",
+                rec.Delivered > 0 ? $"{rec.DrainSeconds:0.0} s, {rec.Delivered:N0} of {rec.Accepted:N0} ({rec.WithinTarget:N0} within 10 s)" : $"no successful request, 0 of {rec.Accepted:N0}",
+                rec.AllDelivered && rec.Errors == 0 && rec.DrainSeconds <= 10,
+                Join($"first successful probe {rec.ProbeDelaySeconds:0.0} s after the endpoint was healthy; {rec.Rate:N0} msg/s sent, {rec.Errors:N0} API errors, " +
+                    $"{rec.RefusedDuringOutage:N0} requests refused during the outage",
+                    rec.OutageSeconds == 60 ? "" : $"indicative only: a {rec.OutageSeconds:0} s outage, not 60 s")));
+        }
+        if (r.Recovery.Count == 0)
+        {
+            rows.Add(new("Recovery: every message sent during a 60 s outage delivered within 10 s of the first successful probe", "not measured", null));
+        }
+
         var largest = r.Drains.Where(d => d.System == "Herald" && d.Store == "SQLite").OrderByDescending(d => d.Expected).FirstOrDefault();
         rows.Add(largest is null
             ? new("Memory: peak RSS <= 300 MB during the 1,000,000 drain", "not measured", null)

@@ -25,9 +25,12 @@ internal static class HeraldBacklog
         return new Backlog(appId, endpoints, ingest.Accepted, ingest);
     }
 
-    /// <summary>Creates the application and one endpoint per sink path, and gives the sink their secrets for sampled verification.</summary>
+    /// <summary>
+    /// Creates the application and one endpoint per sink path, and gives the sink their secrets for sampled
+    /// verification. The endpoints share sink port <paramref name="receiver"/>, or each gets its own port.
+    /// </summary>
     public static async Task<(string AppId, List<(string Path, string EndpointId)> Endpoints)> SetUpAsync(
-        BenchContext ctx, HeraldApi api, IReadOnlyList<string> paths, string label, CancellationToken cancellationToken, bool separateReceivers = false)
+        BenchContext ctx, HeraldApi api, IReadOnlyList<string> paths, string label, CancellationToken cancellationToken, bool separateReceivers = false, int receiver = 0)
     {
         string appId = await api.CreateAppAsync("bench-" + label, cancellationToken);
         var endpoints = new List<(string, string)>();
@@ -35,7 +38,7 @@ internal static class HeraldBacklog
         for (int i = 0; i < paths.Count; i++)
         {
             string path = paths[i];
-            string id = await api.CreateEndpointAsync(appId, ctx.Sink.Url(path, separateReceivers ? i : 0), cancellationToken);
+            string id = await api.CreateEndpointAsync(appId, ctx.Sink.Url(path, separateReceivers ? i : receiver), cancellationToken);
             endpoints.Add((path, id));
             secrets[path] = await api.GetSecretAsync(appId, id, cancellationToken);
         }

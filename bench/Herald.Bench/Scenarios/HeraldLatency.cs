@@ -40,9 +40,14 @@ internal static class HeraldLatency
         }
     }
 
-    private sealed record OpenLoad(long Issued, long Accepted, long AcceptedInWindow, long Errors, long DeliveredAtEnd, double Seconds, double ApiP99);
+    /// <summary>What an open-model load did: requests issued, answered 202 (in all and within the window), failed.</summary>
+    internal sealed record OpenLoad(long Issued, long Accepted, long AcceptedInWindow, long Errors, long DeliveredAtEnd, double Seconds, double ApiP99);
 
-    private static async Task<OpenLoad> OpenLoadAsync(HeraldApi api, string appId, int rate, TimeSpan duration, bool carryTime,
+    /// <summary>
+    /// Issues <paramref name="rate"/> messages/s for <paramref name="duration"/> on a fixed schedule; with
+    /// <paramref name="carryTime"/> each payload carries its scheduled send time for the sink's latency histogram.
+    /// </summary>
+    internal static async Task<OpenLoad> OpenLoadAsync(HeraldApi api, string appId, int rate, TimeSpan duration, bool carryTime,
         (Sink.SinkProcess Sink, Action<double> Progress)? watch, TimeSpan grace, CancellationToken cancellationToken)
     {
         long total = (long)(rate * duration.TotalSeconds);

@@ -48,6 +48,13 @@ internal sealed class SinkProcess : IAsyncDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Switches the paths under /flaky/ to answering 503 (<paramref name="down"/>) or back to 200.</summary>
+    public async Task SetDownAsync(bool down, CancellationToken cancellationToken)
+    {
+        using var response = await _control.PostAsync(new Uri(down ? "/_down?on=1" : "/_down?on=0", UriKind.Relative), null, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     public async Task RegisterSecretsAsync(IReadOnlyDictionary<string, string> secretsByPath, CancellationToken cancellationToken)
     {
         using var response = await _control.PostAsJsonAsync(new Uri("/_secrets", UriKind.Relative), secretsByPath.ToDictionary(), SinkJson.Default.DictionaryStringString, cancellationToken);

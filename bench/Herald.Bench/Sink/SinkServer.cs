@@ -16,16 +16,29 @@ namespace Herald.Bench.Sink;
 /// The webhook receiver every sender in the bench posts to. It runs in its own process (see <see cref="SinkProcess"/>)
 /// so that the load generator's CPU and GC pauses in the bench process do not delay or skew receipt timestamps.
 /// Paths under /hang/ never answer (the sender's timeout ends them), /fail/ answers 500, anything else 200.
+/// Paths under /flaky/ answer 503 while the sink is switched down (<c>POST /_down?on=1</c>, <c>?on=0</c> to bring
+/// them back) and 200 otherwise; a 503 is counted under "&lt;path&gt; 503" only, so the totals, first/last receipt
+/// times and latency cover the requests the receiver took. A /flaky/ path also counts the distinct messages it took
+/// (by the payload's "seq") under "&lt;path&gt; distinct", so a redelivery cannot stand in for a lost message.
 /// A payload carrying "sent":&lt;Stopwatch timestamp&gt; records end-to-end latency (CLOCK_MONOTONIC is shared by processes).
 /// </summary>
 internal sealed class SinkServer
 {
     public const int BucketMs = 100;
+
+    /// <summary>Appended to a /flaky/ path to name the counter of the requests it refused with 503 while down.</summary>
+    public const string DownSuffix = " 503";
+
+    /// <summary>Appended to a /flaky/ path to name the counter of the distinct messages (by "seq") it took.</summary>
+    public const string DistinctSuffix = " distinct";
+
     private const int VerifyEvery = 100;
     private static readonly byte[] SentKey = "\"sent\":"u8.ToArray();
+    private static readonly byte[] SeqKey = "\"seq\":"u8.ToArray();
 
     private readonly ConcurrentDictionary<string, Counter> _paths = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, WebhookVerifier> _verifiers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Path, long Seq), byte> _seen = new();
     private readonly Lock _histogramGate = new();
     private LongHistogram _latency = NewHistogram();
     private long[] _buckets = new long[36_000];
@@ -36,6 +49,7 @@ internal sealed class SinkServer
     private long _verified;
     private long _badSignatures;
     private long _sampler;
+    private volatile bool _down;
 
     /// <param name="ports">Every port is the same receiver; several let endpoints sit on distinct host:port pairs.</param>
     public static async Task RunAsync(IReadOnlyList<int> ports)
@@ -71,6 +85,13 @@ internal sealed class SinkServer
         long now = Stopwatch.GetTimestamp();
         try
         {
+            if (_down && path.StartsWith("/flaky/", StringComparison.Ordinal))
+            {
+                _paths.GetOrAdd(path + DownSuffix, static _ => new Counter()).Increment();
+                http.Response.StatusCode = 503;
+                http.Response.ContentLength = 0;
+                return;
+            }
             if (path.StartsWith("/hang/", StringComparison.Ordinal))
             {
                 Count(path, now);
@@ -79,6 +100,11 @@ internal sealed class SinkServer
             }
             Count(path, now);
             RecordLatency(body.AsSpan(0, body.Length), now);
+            if (path.StartsWith("/flaky/", StringComparison.Ordinal) && ReadNumber(body.AsSpan(0, body.Length), SeqKey) is { } seq
+                && _seen.TryAdd((path, seq), 0))
+            {
+                _paths.GetOrAdd(path + DistinctSuffix, static _ => new Counter()).Increment();
+            }
             if (Interlocked.Increment(ref _sampler) % VerifyEvery == 0)
             {
                 Verify(http.Request, path, body);
@@ -112,20 +138,7 @@ internal sealed class SinkServer
 
     private void RecordLatency(ReadOnlySpan<byte> body, long now)
     {
-        int at = body.IndexOf(SentKey);
-        if (at < 0)
-        {
-            return;
-        }
-        var digits = body[(at + SentKey.Length)..];
-        long sent = 0;
-        int i = 0;
-        while (i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9')
-        {
-            sent = (sent * 10) + (digits[i] - '0');
-            i++;
-        }
-        if (i == 0)
+        if (ReadNumber(body, SentKey) is not { } sent)
         {
             return;
         }
@@ -134,6 +147,25 @@ internal sealed class SinkServer
         {
             _latency.RecordValue(Math.Min(micros, _latency.HighestTrackableValue));
         }
+    }
+
+    /// <summary>The non-negative integer after the first <paramref name="key"/> in the body, if there is one.</summary>
+    private static long? ReadNumber(ReadOnlySpan<byte> body, ReadOnlySpan<byte> key)
+    {
+        int at = body.IndexOf(key);
+        if (at < 0)
+        {
+            return null;
+        }
+        var digits = body[(at + key.Length)..];
+        long value = 0;
+        int i = 0;
+        while (i < digits.Length && digits[i] is >= (byte)'0' and <= (byte)'9')
+        {
+            value = (value * 10) + (digits[i] - '0');
+            i++;
+        }
+        return i == 0 ? null : value;
     }
 
     private void Verify(HttpRequest request, string path, PooledBody body)
@@ -162,6 +194,10 @@ internal sealed class SinkServer
                 }
                 http.Response.StatusCode = 204;
                 break;
+            case "/_down":
+                _down = http.Request.Query["on"] == "1";
+                http.Response.StatusCode = 204;
+                break;
             case "/_count":
                 await JsonSerializer.SerializeAsync(http.Response.Body, new SinkCount(Interlocked.Read(ref _total), PathCounts()), SinkJson.Default.SinkCount, http.RequestAborted);
                 break;
@@ -179,6 +215,7 @@ internal sealed class SinkServer
     private void Reset()
     {
         _paths.Clear();
+        _seen.Clear();
         lock (_histogramGate)
         {
             _latency = NewHistogram();

@@ -99,6 +99,7 @@ public sealed partial class Dispatcher
             if (update.Opened)
             {
                 Log.BreakerOpened(_logger, update.EndpointId, update.Breaker.ConsecutiveFailures, update.Breaker.NextProbeAt);
+                _ = HoldBackWaitingAsync(update.EndpointId);
             }
             else if (update.Closed)
             {
@@ -109,6 +110,42 @@ public sealed partial class Dispatcher
         if (closed)
         {
             _signal.Notify();
+        }
+    }
+
+    /// <summary>
+    /// Takes what waits in the line of an endpoint whose breaker just opened out of this node's lanes and holds it
+    /// back until the probe, so that a hanging endpoint's line does not keep its application's share while its
+    /// requests in flight run into their timeouts.
+    /// </summary>
+    private async Task HoldBackWaitingAsync(string endpointId)
+    {
+        var waiting = _lanes.TakeWaiting(endpointId);
+        if (waiting.Count == 0)
+        {
+            return;
+        }
+        List<DueDelivery>? ready = null;
+        try
+        {
+            var passes = await _store.PassBreakersAsync(waiting, _time.GetUtcNow(), _options.Lease, CancellationToken.None);
+            for (int i = 0; i < waiting.Count; i++)
+            {
+                if (Passed(waiting[i], passes[i]) is { } pass)
+                {
+                    (ready ??= []).Add(pass);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Not fatal: they stay claimed until their lease expires, then they are claimed again.
+            Log.StoreFailed(_logger, ex);
+            return;
+        }
+        if (ready is not null && Admit(ready) is { } overflow)
+        {
+            await ReleaseAsync(overflow);
         }
     }
 }

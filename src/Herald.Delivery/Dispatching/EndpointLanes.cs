@@ -25,6 +25,9 @@ internal sealed class EndpointLanes(
     private readonly Dictionary<string, TokenBucket> _buckets = new(StringComparer.Ordinal);
     private readonly int _saturatedAt = perEndpoint + Math.Max(1, waitingPerEndpoint * 3 / 4);
     private readonly int _refillAt = perEndpoint + (waitingPerEndpoint / 2);
+    // The line an endpoint gets before anything of it has finished, and the time over which finished sends are counted.
+    private readonly int _minWaiting = Math.Max(1, Math.Min(perEndpoint, waitingPerEndpoint * 3 / 4));
+    private static readonly TimeSpan RateWindow = TimeSpan.FromMilliseconds(500);
     private readonly Dictionary<string, int> _apps = new(StringComparer.Ordinal);
     private int _pruneBucketsAt = 64;
     private int _held;
@@ -94,17 +97,26 @@ internal sealed class EndpointLanes(
         }
     }
 
-    /// <summary>Endpoints whose line is full enough that claiming more of their work would only wait.</summary>
+    /// <summary>
+    /// Endpoints whose line is full enough that claiming more of their work would only wait: for an ordinary lane,
+    /// more waiting than the endpoint finished in the last <see cref="RateWindow"/>. Each is woken for more work
+    /// when its line has drained to half of that.
+    /// </summary>
     public IReadOnlyCollection<string> Saturated()
     {
         lock (_gate)
         {
             List<string>? saturated = null;
+            long now = time.GetTimestamp();
             foreach (var (id, lane) in _lanes)
             {
-                if (lane.Held >= lane.SaturatedAt)
+                int at = lane.Bucket is null
+                    ? Math.Min(lane.SaturatedAt, lane.InFlightLimit + Math.Max(_minWaiting, lane.RecentlyFinished(now, time)))
+                    : lane.SaturatedAt;
+                if (lane.Held >= at)
                 {
                     (saturated ??= []).Add(id);
+                    lane.RefillBelow = lane.Bucket is null ? lane.InFlightLimit + ((at - lane.InFlightLimit) / 2) : lane.RefillAt;
                 }
             }
             return saturated ?? (IReadOnlyCollection<string>)[];
@@ -124,7 +136,7 @@ internal sealed class EndpointLanes(
             }
             if (!_lanes.TryGetValue(delivery.EndpointId, out var lane))
             {
-                lane = new Lane { InFlightLimit = perEndpoint, HeldLimit = perEndpoint + waitingPerEndpoint, SaturatedAt = _saturatedAt, RefillAt = _refillAt };
+                lane = new Lane { InFlightLimit = perEndpoint, HeldLimit = perEndpoint + waitingPerEndpoint, SaturatedAt = _saturatedAt, RefillAt = _refillAt, WindowStart = time.GetTimestamp() };
                 _lanes[delivery.EndpointId] = lane;
             }
             if (delivery.ThrottleRate is int rate and > 0)
@@ -184,14 +196,15 @@ internal sealed class EndpointLanes(
             refill |= Release(done);
             string endpointId = done.EndpointId;
             var lane = _lanes[endpointId];
+            lane.Finished(time.GetTimestamp(), time);
             // More in flight than the limit (it was lowered by a new rate): let this chain end instead.
             if (lane.InFlight <= lane.InFlightLimit && lane.Waiting.TryDequeue(out var next))
             {
-                refill |= lane.Held == lane.RefillAt;
+                refill |= lane.Drained();
                 return next;
             }
             lane.InFlight--;
-            refill |= lane.Held == lane.RefillAt;
+            refill |= lane.Drained();
             if (lane.InFlight == 0)
             {
                 _lanes.Remove(endpointId);
@@ -217,6 +230,29 @@ internal sealed class EndpointLanes(
                 lane.Waiting.Clear();
             }
             return all;
+        }
+    }
+
+    /// <summary>
+    /// Takes the deliveries waiting in one endpoint's line out of it (its breaker opened: they are not to be sent
+    /// one by one); the caller holds them back or admits them again.
+    /// </summary>
+    public List<DueDelivery> TakeWaiting(string endpointId)
+    {
+        lock (_gate)
+        {
+            if (!_lanes.TryGetValue(endpointId, out var lane) || lane.Waiting.Count == 0)
+            {
+                return [];
+            }
+            var taken = lane.Waiting.ToList();
+            lane.Waiting.Clear();
+            _held -= taken.Count;
+            foreach (var delivery in taken)
+            {
+                Release(delivery);
+            }
+            return taken;
         }
     }
 
@@ -299,6 +335,48 @@ internal sealed class EndpointLanes(
         public TokenBucket? Bucket;
         public int Rate;
 
+        /// <summary>Where a line left out of claims asks for more work; <see cref="Excluded"/> says it was left out.</summary>
+        public int RefillBelow = -1;
+        public long WindowStart;
+        public int FinishedNow;
+        public int FinishedBefore;
+
         public int Held => InFlight + Waiting.Count;
+
+        /// <summary>True once when a line that was left out of claims has drained to its refill level.</summary>
+        public bool Drained()
+        {
+            if (Held == RefillAt || (RefillBelow >= 0 && Held <= RefillBelow))
+            {
+                RefillBelow = -1;
+                return true;
+            }
+            return false;
+        }
+
+        public void Finished(long now, TimeProvider time)
+        {
+            Roll(now, time);
+            FinishedNow++;
+        }
+
+        /// <summary>Sends finished in about the last <see cref="RateWindow"/> (none when nothing finished for twice as long).</summary>
+        public int RecentlyFinished(long now, TimeProvider time)
+        {
+            Roll(now, time);
+            return Math.Max(FinishedBefore, FinishedNow);
+        }
+
+        private void Roll(long now, TimeProvider time)
+        {
+            var elapsed = time.GetElapsedTime(WindowStart, now);
+            if (elapsed < RateWindow)
+            {
+                return;
+            }
+            FinishedBefore = elapsed < RateWindow * 2 ? FinishedNow : 0;
+            FinishedNow = 0;
+            WindowStart = now;
+        }
     }
 }

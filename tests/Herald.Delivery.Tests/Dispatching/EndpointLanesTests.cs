@@ -162,4 +162,60 @@ public sealed class EndpointLanesTests
         Assert.Equal(0, lanes.HeldOf("app_noisy"));
         Assert.DoesNotContain("app_noisy", lanes.Limits().AppRoom.Keys); // full room again
     }
+
+    [Fact]
+    public void An_endpoint_that_finishes_nothing_is_left_out_of_claims_once_as_much_waits_as_is_in_flight()
+    {
+        var lanes = Lanes();
+
+        var admitted = AdmitMany(lanes, () => Delivery("ep_hang"), PerEndpoint * 2 - 1);
+        Assert.Empty(lanes.Saturated());
+        admitted.Add(lanes.Admit(Delivery("ep_hang")));
+
+        Assert.Equal(["ep_hang"], lanes.Saturated()); // 8 in flight, 8 waiting; the lane itself could hold 72
+        Assert.Equal(PerEndpoint, admitted.Count(a => a == true));
+        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(["ep_hang"], lanes.Saturated());
+    }
+
+    [Fact]
+    public void An_endpoints_line_grows_to_what_it_finished_in_the_last_half_second_and_shrinks_when_it_stops()
+    {
+        var lanes = Lanes();
+        var sent = AdmitMany(lanes, () => Delivery("ep_fast"), PerEndpoint);
+        for (int i = 0; i < 40; i++)
+        {
+            Assert.Null(lanes.Complete(Delivery("ep_fast"), out _)); // 40 finished (the lane's count follows admits)
+            lanes.Admit(Delivery("ep_fast"));
+        }
+        AdmitMany(lanes, () => Delivery("ep_fast"), 30); // 8 in flight, 30 waiting
+        Assert.Empty(lanes.Saturated());
+
+        AdmitMany(lanes, () => Delivery("ep_fast"), 10);
+        Assert.Equal(["ep_fast"], lanes.Saturated()); // 40 waiting: what it finished
+
+        _time.Advance(TimeSpan.FromSeconds(1.5)); // nothing finished for three windows: back to the smallest line
+        Assert.Equal(["ep_fast"], lanes.Saturated());
+        var refills = new List<bool>();
+        for (int i = 0; i < 36; i++)
+        {
+            lanes.Complete(Delivery("ep_fast"), out bool refill);
+            refills.Add(refill);
+        }
+        Assert.Contains(true, refills); // woken to refill once the line drained to half of its allowance
+    }
+
+    [Fact]
+    public void The_line_of_an_endpoint_whose_breaker_opened_can_be_taken_out_leaving_its_application_room()
+    {
+        var lanes = new EndpointLanes(1000, PerEndpoint, WaitingPerEndpoint, TimeSpan.FromSeconds(10), _time, perApp: 100);
+        AdmitMany(lanes, () => Delivery("ep_down", attemptsMade: 1), 30);
+
+        var taken = lanes.TakeWaiting("ep_down");
+
+        Assert.Equal(30 - PerEndpoint, taken.Count);
+        Assert.Equal((PerEndpoint, PerEndpoint, PerEndpoint), (lanes.Held, lanes.HeldOf("app_1"), lanes.Retries));
+        Assert.Empty(lanes.TakeWaiting("ep_down"));
+        Assert.Null(lanes.Complete(Delivery("ep_down", attemptsMade: 1), out _)); // nothing waits behind the request in flight
+    }
 }

@@ -89,6 +89,31 @@ public abstract class FairSharingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_applications_hanging_endpoint_holds_little_more_than_its_requests_in_flight_and_its_healthy_endpoint_gets_the_rest()
+    {
+        await using var hanging = await HangingReceiverAsync();
+        await using var healthy = await TestReceiver.StartAsync();
+        var app = await _rig.CreateAppAsync();
+        await _rig.CreateEndpointAsync(app, hanging.Url("/hang"));
+        await _rig.CreateEndpointAsync(app, healthy.Url());
+        for (int m = 0; m < 128; m++)
+        {
+            await _rig.SendAsync(app, at: _time.GetUtcNow().AddSeconds(-600 + m));
+        }
+        // The hanging endpoint's lane alone could hold 8 + 64, more than the application's 32: were its line to fill,
+        // the application's healthy endpoint would get nothing until the hanging requests time out.
+        var dispatcher = await _rig.StartAsync(new DeliveryOptions
+        {
+            MaxInFlight = 64, MaxInFlightPerEndpoint = 8, MaxInFlightPerApp = 32, BatchSize = 32, Breaker = new BreakerOptions { Enabled = false },
+        });
+
+        await healthy.WaitForAsync(128, Generous);
+        await hanging.WaitForAsync(8, Generous);
+        await Eventually.WaitAsync(() => dispatcher.Held == 16, Generous, "the hanging endpoint's 8 in flight and 8 waiting held");
+        Assert.Equal(8, hanging.Count);
+    }
+
+    [Fact]
     public async Task Connections_that_never_complete_hold_only_their_endpoints_lanes_within_their_tenants_share()
     {
         using var blackhole = await Blackhole.StartAsync();

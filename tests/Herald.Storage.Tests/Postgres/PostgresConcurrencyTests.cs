@@ -114,6 +114,55 @@ public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClass
     }
 
     [Fact]
+    public async Task ConcurrentMessages_ShareTransactions_AndEachIsAnsweredOnlyOnceCommitted()
+    {
+        // A database of its own: the messages are due, and the other tests here claim whatever is due in theirs.
+        string fresh = await PostgresServer.CreateDatabaseAsync("group");
+        try
+        {
+            await SendConcurrentlyAsync(fresh);
+        }
+        finally
+        {
+            await PostgresServer.DropDatabaseAsync(fresh);
+        }
+    }
+
+    private static async Task SendConcurrentlyAsync(string connectionString)
+    {
+        await using var store = new PostgresStore(connectionString);
+        await store.InitializeAsync(Ct);
+        var app = new Application { Id = HeraldId.New(HeraldId.App, T0), Name = "group commit", CreatedAt = T0, UpdatedAt = T0 };
+        await store.CreateApplicationAsync(app, Ct);
+        await store.CreateEndpointAsync(new Endpoint
+        {
+            Id = HeraldId.New(HeraldId.Endpoint, T0), AppId = app.Id, Url = "https://sink.example/", Secret = "whsec_x", CreatedAt = T0, UpdatedAt = T0,
+        }, Ct);
+        await using var observer = NpgsqlDataSource.Create(connectionString);
+
+        const int count = 400;
+        var answered = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(async () =>
+        {
+            var at = T0.AddMilliseconds(i);
+            var message = new Message { Id = HeraldId.New(HeraldId.Message, at), AppId = app.Id, EventType = "invoice.paid", Payload = "{}", CreatedAt = at };
+            int deliveries = await store.CreateMessageAsync(message, null, null, Ct);
+            // Answered: committed, so visible to any other connection.
+            await using var seen = observer.CreateCommand("SELECT COUNT(*) FROM messages WHERE id = $1");
+            seen.Parameters.AddWithValue(message.Id);
+            return (deliveries, visible: (long)(await seen.ExecuteScalarAsync())!);
+        })));
+
+        Assert.All(answered, a => Assert.Equal((1, 1L), a));
+        // Rows written by one transaction share its xmin: fewer transactions than messages means commits were shared.
+        await using var transactions = observer.CreateCommand("SELECT COUNT(*), COUNT(DISTINCT xmin::text) FROM messages WHERE app_id = $1");
+        transactions.Parameters.AddWithValue(app.Id);
+        await using var reader = await transactions.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(count, reader.GetInt64(0));
+        Assert.InRange(reader.GetInt64(1), 1, count / 2);
+    }
+
+    [Fact]
     public async Task TryRunExclusive_RunsTheWorkOnOnlyOneNodeAtATime()
     {
         await using var first = new PostgresStore(database.ConnectionString);
