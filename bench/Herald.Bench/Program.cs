@@ -12,6 +12,11 @@ if (args.Length > 0 && args[0] == "sink")
     return 0;
 }
 
+if (args.Length > 0 && args[0] is "crash" or "soak")
+{
+    return await Herald.Bench.Faults.FaultBench.RunAsync(args, CancellationToken.None);
+}
+
 if (args.Length > 0 && args[0] == "outbox")
 {
     return await Herald.Bench.Outbox.OutboxBench.RunAsync(args, CancellationToken.None);

@@ -22,7 +22,8 @@ internal sealed class Cluster : IAsyncDisposable
 
     public int Size => _nodes.Length;
 
-    public static async Task<Cluster> StartAsync(string connectionString, int nodes, TimeSpan lease)
+    /// <param name="settings">More environment variables for every node (e.g. <c>Herald__Delivery__Breaker__FailureThreshold</c>).</param>
+    public static async Task<Cluster> StartAsync(string connectionString, int nodes, TimeSpan lease, IReadOnlyDictionary<string, string>? settings = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -35,6 +36,10 @@ internal sealed class Cluster : IAsyncDisposable
             ["Herald__Delivery__RequestTimeout"] = (lease / 2).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
             ["Herald__Delivery__PollInterval"] = "00:00:00.500",
         };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string>())
+        {
+            environment[k] = v;
+        }
         // The first node migrates the schema; the others start once it is there.
         var first = await ServerProcess.StartAsync(ServerProcess.FreePort(), environment);
         var rest = await Task.WhenAll(Enumerable.Range(1, nodes - 1).Select(_ => ServerProcess.StartAsync(ServerProcess.FreePort(), environment)));
