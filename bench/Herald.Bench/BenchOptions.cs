@@ -37,7 +37,7 @@ internal sealed record BenchOptions
     public bool SkipHangfire { get; init; }
     public string? ServerDll { get; init; }
     public string? Output { get; init; }
-    /// <summary>Profile the SQLite 1-endpoint ingest and drain with dotnet-trace and dotnet-counters into this folder.</summary>
+    /// <summary>Profile the 1-endpoint ingest and drain of each store with dotnet-trace and dotnet-counters into this folder.</summary>
     public string? Trace { get; init; }
     /// <summary>Run only the steps whose name contains this text (e.g. "SQLite: ingest").</summary>
     public string? Only { get; init; }
@@ -114,7 +114,7 @@ internal sealed record BenchOptions
           --server-dll PATH        Herald.Server.dll to run (default: the Release build next to the sources)
           -o, --output DIR         results folder (default bench/results)
           --only TEXT              run only the steps whose name contains TEXT
-          --trace DIR              profile the SQLite 1-endpoint ingest and drain (dotnet-trace + dotnet-counters must be installed)
+          --trace DIR              profile the 1-endpoint ingest and drain on each store (dotnet-trace + dotnet-counters must be installed)
         """;
 }
 

@@ -2,6 +2,12 @@ namespace Herald.Bench;
 
 internal sealed record IngestResult(string Store, long Accepted, long Errors, double Seconds, double P50Ms, double P99Ms)
 {
+    /// <summary>Herald's CPU time (user+system) during the ingest, per accepted message, in µs.</summary>
+    public double? ServerCpuUs { get; init; }
+
+    /// <summary>PostgreSQL's CPU time (all its processes) during the ingest, per accepted message, in µs.</summary>
+    public double? DatabaseCpuUs { get; init; }
+
     public double Rate => Accepted / Seconds;
 }
 

@@ -51,11 +51,12 @@ internal static class ReportWriter
 
             md.AppendLine("## Ingest (HTTP API, one message per request)");
             md.AppendLine();
-            md.AppendLine("| store | clients | accepted | errors | seconds | msg/s | p50 ms | p99 ms |");
-            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
+            md.AppendLine("| store | clients | accepted | errors | seconds | msg/s | p50 ms | p99 ms | Herald CPU µs/msg | PostgreSQL CPU µs/msg |");
+            md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var i in results.Ingest)
             {
-                md.AppendLine(CultureInfo.InvariantCulture, $"| {i.Store} | {options.IngestConcurrency} | {i.Accepted:N0} | {i.Errors:N0} | {i.Seconds:0.0} | {F(i.Rate)} | {i.P50Ms:0.0} | {i.P99Ms:0.0} |");
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {i.Store} | {options.IngestConcurrency} | {i.Accepted:N0} | {i.Errors:N0} | {i.Seconds:0.0} | {F(i.Rate)} | {i.P50Ms:0.0} | {i.P99Ms:0.0} | {i.ServerCpuUs:0} | {(i.DatabaseCpuUs is { } db ? db.ToString("0", CultureInfo.InvariantCulture) : "")} |");
             }
             md.AppendLine();
 

@@ -52,12 +52,12 @@ internal static class Targets
 
         foreach (var iso in r.Isolation)
         {
-            rows.Add(new($"Isolation, {iso.Store}, {iso.Variant}: healthy >= 90% of baseline", $"{iso.Ratio:P0} ({F(iso.WithBad.Rate)} vs {F(iso.Baseline.Rate)}/s)",
-                iso.Ratio >= 0.9 && iso.WithBad.Complete, Incomplete(iso.WithBad)));
+            rows.Add(new($"Isolation, {iso.Store}, {iso.Variant}: healthy >= 95% of baseline", $"{iso.Ratio:P0} ({F(iso.WithBad.Rate)} vs {F(iso.Baseline.Rate)}/s)",
+                iso.Ratio >= 0.95 && iso.WithBad.Complete, Incomplete(iso.WithBad)));
         }
         if (r.Isolation.Count == 0)
         {
-            rows.Add(new("Isolation: healthy >= 90% of baseline", "not measured", null));
+            rows.Add(new("Isolation: healthy >= 95% of baseline", "not measured", null));
         }
 
         foreach (var n in r.Noisy)

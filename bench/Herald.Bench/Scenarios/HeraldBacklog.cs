@@ -16,12 +16,22 @@ internal static class HeraldBacklog
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken);
         using var api = new HeraldApi(server.BaseUrl, ctx.Options.IngestConcurrency);
         var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
-        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint" && !store.IsPostgres
-            ? Profiler.Start(traceDir, server.Process.Id, "ingest")
+        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
+            ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "ingest-postgres" : "ingest")
             : null;
+        int? postmaster = store.IsPostgres ? await ProcessCpu.PostmasterOfAsync(store.ConnectionString, cancellationToken) : null;
+        var serverCpu = server.Process.CpuTime();
+        var databaseCpu = postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
         var ingest = await Ui.TrackAsync($"{store.Name}: ingest {messages:N0} messages ({label})", messages,
             progress => IngestAsync(api, appId, store.Name, messages, ctx.Options.IngestConcurrency, progress, cancellationToken));
-        Ui.Info($"{store.Name} ingest ({label}): {ingest.Rate:N0} msg/s, p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, {ingest.Errors} errors");
+        double perMessage = Math.Max(1, ingest.Accepted);
+        ingest = ingest with
+        {
+            ServerCpuUs = (server.Process.CpuTime() - serverCpu).TotalMicroseconds / perMessage,
+            DatabaseCpuUs = postmaster is { } p ? (ProcessCpu.OfTree(p) - databaseCpu).TotalMicroseconds / perMessage : null,
+        };
+        Ui.Info($"{store.Name} ingest ({label}): {ingest.Rate:N0} msg/s, p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, {ingest.Errors} errors, " +
+                $"CPU per message: Herald {ingest.ServerCpuUs:0} µs" + (ingest.DatabaseCpuUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
         return new Backlog(appId, endpoints, ingest.Accepted, ingest);
     }
 

@@ -19,8 +19,8 @@ internal static class HeraldDrain
             others.Add(await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "dispatcher", cancellationToken));
         }
         await using var memory = new MemorySampler(server.Process);
-        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint" && !store.IsPostgres
-            ? Profiler.Start(traceDir, server.Process.Id)
+        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
+            ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "drain-postgres" : "drain")
             : null;
         long delivered = await Ui.TrackAsync($"{store.Name}: drain {expected:N0} deliveries ({label})", expected,
             progress => ctx.Sink.WaitForAsync(counted, expected, ctx.Options.Stall, limit ?? TimeSpan.FromHours(2), n => progress(n), cancellationToken));

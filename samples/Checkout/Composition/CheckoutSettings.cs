@@ -5,8 +5,29 @@ public sealed record CheckoutSettings
 {
     public PortSettings Ports { get; init; } = new();
 
-    /// <summary>Where Herald's database, the store's inbox and the e-mails go; a fresh temp folder per run when empty.</summary>
+    /// <summary>
+    /// Where Herald's database, the provider's payments, the store's orders and inbox and the mailbox go; kept between
+    /// runs. Empty: <see cref="DefaultDataDirectory"/>, or a fresh temporary folder with <see cref="TemporaryData"/>.
+    /// </summary>
     public string? DataDirectory { get; init; }
+
+    /// <summary>Without a <see cref="DataDirectory"/>: use a fresh temporary folder and delete it on exit.</summary>
+    public bool TemporaryData { get; init; }
+
+    /// <summary>
+    /// A payment provider already running in its own process (<c>Checkout --provider</c>); the sample then starts no
+    /// provider of its own and only onboards the store with Herald. Empty: the provider runs in-process.
+    /// </summary>
+    public Uri? ProviderUrl { get; init; }
+
+    /// <summary>Herald's address, for a provider started with <c>--provider</c>, which runs without Herald in its process.</summary>
+    public Uri? HeraldUrl { get; init; }
+
+    /// <summary>
+    /// Whether the provider's Herald.Outbox relay runs. False leaves every finished payment's webhook committed in
+    /// <c>provider.db</c> and unsent, as a provider that crashed before publishing would; a later run with the relay sends it.
+    /// </summary>
+    public bool ProviderRelayEnabled { get; init; } = true;
 
     public string HeraldAdminToken { get; init; } = "checkout-demo-token";
 
@@ -33,6 +54,16 @@ public sealed record CheckoutSettings
     /// <summary>Minimum log level of the sample's own categories (<c>Checkout.*</c>).</summary>
     public string SampleLogLevel { get; init; } = "Information";
 
+    /// <summary>The kept data folder of a plain <c>dotnet run</c>: the user's local application data, else the temp folder.</summary>
+    public static string DefaultDataDirectory
+    {
+        get
+        {
+            string local = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData);
+            return Path.Combine(local.Length > 0 ? local : Path.GetTempPath(), "herald-checkout");
+        }
+    }
+
     public static IReadOnlyList<TimeSpan> DefaultRetrySchedule { get; } =
         [TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30)];
 
@@ -46,15 +77,16 @@ public sealed record PortSettings
     public int Herald { get; init; } = 5101;
     public int Provider { get; init; } = 5102;
     public int Store { get; init; } = 5103;
+
+    /// <summary>The mailbox's web pages, where the received confirmation e-mails are shown.</summary>
+    public int Mailbox { get; init; } = 5104;
+
+    /// <summary>The mailbox's SMTP server, to which the store sends its confirmation e-mails.</summary>
+    public int Smtp { get; init; } = 2525;
 }
 
-/// <summary>SMTP for the confirmation e-mail; without a host the e-mail is only written to the pickup folder.</summary>
+/// <summary>The confirmation e-mail's sender; the store sends it by SMTP to the sample's own mailbox.</summary>
 public sealed record SmtpSettings
 {
-    public string? Host { get; init; }
-    public int Port { get; init; } = 25;
-    public bool UseStartTls { get; init; }
-    public string? UserName { get; init; }
-    public string? Password { get; init; }
     public string From { get; init; } = "Chocolate Corner <orders@chocolate-corner.example>";
 }

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Http.Headers;
+using Checkout.Mailbox;
 using Checkout.Provider;
 using Checkout.Provider.Herald;
 using Checkout.Store;
@@ -8,8 +10,9 @@ using Herald.Server.Hosting;
 namespace Checkout.Composition;
 
 /// <summary>
-/// The whole story in one process: Herald, the payment provider, the store's backend and the storefront,
-/// each on its own Kestrel port, wired together in the order their dependencies demand.
+/// The whole story in one process: Herald, the payment provider, the mailbox, the store's backend and the storefront,
+/// each on its own Kestrel port, wired together in the order their dependencies demand. The provider may instead run
+/// in a process of its own (<see cref="CheckoutSettings.ProviderUrl"/>).
 /// </summary>
 internal sealed class CheckoutSystem : IAsyncDisposable
 {
@@ -31,12 +34,17 @@ internal sealed class CheckoutSystem : IAsyncDisposable
     public Uri ProviderUrl { get; private set; } = null!;
     public Uri StoreUrl { get; private set; } = null!;
     public Uri StorefrontUrl { get; private set; } = null!;
-    public WebApplication Provider { get; private set; } = null!;
+    public Uri MailboxUrl { get; private set; } = null!;
+    public System.Net.IPEndPoint SmtpEndPoint { get; private set; } = null!;
+
+    /// <summary>The in-process provider; null when it runs in a process of its own.</summary>
+    public WebApplication? Provider { get; private set; }
+    public WebApplication Mailbox { get; private set; } = null!;
     public WebApplication Store { get; private set; } = null!;
 
     public static async Task<CheckoutSystem> StartAsync(CheckoutSettings settings, TimeProvider time, CancellationToken cancellationToken)
     {
-        bool owned = settings.DataDirectory is not { Length: > 0 };
+        bool owned = settings.DataDirectory is not { Length: > 0 } && settings.TemporaryData;
         var system = new CheckoutSystem(settings, PrepareDataDirectory(settings, time), owned);
         try
         {
@@ -54,16 +62,30 @@ internal sealed class CheckoutSystem : IAsyncDisposable
     {
         HeraldUrl = await StartAsync(BuildHerald(), cancellationToken);
 
-        Provider = PaymentProviderApp.Build(Settings, new ProviderLinks(HeraldUrl, DataDirectory));
-        ProviderUrl = await StartAsync(Provider, cancellationToken);
+        if (Settings.ProviderUrl is { } external)
+        {
+            ProviderUrl = external;
+        }
+        else
+        {
+            Provider = PaymentProviderApp.Build(Settings, new ProviderLinks(HeraldUrl, DataDirectory));
+            ProviderUrl = await StartAsync(Provider, cancellationToken);
+        }
+
+        Mailbox = MailboxApp.Build(Settings, DataDirectory);
+        MailboxUrl = await StartAsync(Mailbox, cancellationToken);
+        SmtpEndPoint = await Mailbox.Services.GetRequiredService<SmtpListener>().EndPoint;
 
         // The store's receiver needs the endpoint's secret before it starts, and Herald needs the store's URL,
         // which is only known after it starts when its port is 0: register the planned URL, then correct it.
-        var registration = Provider.Services.GetRequiredService<MerchantRegistration>();
+        // The provider onboards its merchants; when it runs elsewhere, the same calls are made from here.
+        using var heraldHttp = new HttpClient { BaseAddress = new Uri(HeraldUrl, "api/v1/") };
+        heraldHttp.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Settings.HeraldAdminToken);
+        var registration = Provider?.Services.GetRequiredService<MerchantRegistration>() ?? new MerchantRegistration(new HeraldApiClient(heraldHttp));
         var planned = WebhookUrl(new Uri(AppHost.Url(Settings.Ports.Store == 0 ? 9 : Settings.Ports.Store) + "/"));
         string secret = await registration.EnsureEndpointAsync(planned, cancellationToken);
 
-        Store = StoreBackendApp.Build(Settings, new StoreLinks(ProviderUrl, secret, DataDirectory));
+        Store = StoreBackendApp.Build(Settings, new StoreLinks(ProviderUrl, secret, DataDirectory, SmtpEndPoint, MailboxUrl));
         StoreUrl = await StartAsync(Store, cancellationToken);
         if (WebhookUrl(StoreUrl) != planned)
         {
@@ -103,12 +125,12 @@ internal sealed class CheckoutSystem : IAsyncDisposable
 
     private static Uri WebhookUrl(Uri storeUrl) => new(storeUrl, "webhooks");
 
-    private static string PrepareDataDirectory(CheckoutSettings settings, TimeProvider time)
+    internal static string PrepareDataDirectory(CheckoutSettings settings, TimeProvider time)
     {
-        string directory = settings.DataDirectory is { Length: > 0 } configured
-            ? Path.GetFullPath(configured)
-            : Path.Combine(Path.GetTempPath(), "herald-checkout",
-                time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6]);
+        string directory = settings.DataDirectory is { Length: > 0 } configured ? Path.GetFullPath(configured)
+            : settings.TemporaryData ? Path.Combine(Path.GetTempPath(), "herald-checkout",
+                time.GetUtcNow().ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6])
+            : CheckoutSettings.DefaultDataDirectory;
         Directory.CreateDirectory(directory);
         return directory;
     }

@@ -24,7 +24,12 @@ internal sealed class MeasureRun(CheckoutSettings settings, TimeProvider time)
 
     public async Task<string> RunAsync(CancellationToken cancellationToken)
     {
-        var ephemeral = settings with { Ports = new PortSettings { Storefront = 0, Herald = 0, Provider = 0, Store = 0 }, SampleLogLevel = "Warning" };
+        // A fresh folder: the report counts every order the store has, and a kept folder holds earlier runs' orders.
+        var ephemeral = settings with
+        {
+            Ports = new PortSettings { Storefront = 0, Herald = 0, Provider = 0, Store = 0, Mailbox = 0, Smtp = 0 },
+            DataDirectory = null, TemporaryData = true, ProviderUrl = null, ProviderRelayEnabled = true, SampleLogLevel = "Warning",
+        };
         await using var system = await CheckoutSystem.StartAsync(ephemeral, time, cancellationToken);
         using var store = new HttpClient { BaseAddress = system.StoreUrl };
         using var provider = new HttpClient();

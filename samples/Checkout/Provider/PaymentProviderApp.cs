@@ -39,6 +39,8 @@ internal static class PaymentProviderApp
             o.PollInterval = TimeSpan.FromMilliseconds(100);
             o.RetryDelay = TimeSpan.FromMilliseconds(500);
             o.MaxRetryDelay = TimeSpan.FromSeconds(10);
+            // Off only to show a provider that crashed before publishing: payments still commit their webhooks.
+            o.RelayEnabled = settings.ProviderRelayEnabled;
         });
         services.AddHttpClient<HeraldApiClient>(client =>
         {

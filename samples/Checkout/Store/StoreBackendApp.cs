@@ -33,9 +33,12 @@ internal static class StoreBackendApp
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, StoreJsonContext.Default));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(new StoreOptions(settings.PollingInterval, settings.PollingGiveUpAfter, settings.FulfilmentStepDelay,
-            settings.EffectiveRetrySchedule, settings.Smtp, Path.Combine(links.DataDirectory, "mail")));
+            settings.EffectiveRetrySchedule, settings.Smtp.From));
+        services.AddSingleton(links);
+        services.AddSingleton(new SmtpServerAddress(links.SmtpEndPoint));
         services.AddHttpClient<ProviderClient>(c => c.BaseAddress = links.ProviderUrl);
 
+        services.AddSingleton(new OrderStore(links.DataDirectory));
         services.AddSingleton<OrderFeed>();
         services.AddSingleton<OrderBook>();
         services.AddSingleton<PaymentIntake>();

@@ -8,13 +8,14 @@ public sealed class CheckoutRunnerTests
 {
     private static CheckoutSettings FreePorts(string token, string? dataDirectory = null) => new()
     {
-        Ports = new PortSettings { Storefront = 0, Herald = 0, Provider = 0, Store = 0 },
+        Ports = new PortSettings { Storefront = 0, Herald = 0, Provider = 0, Store = 0, Mailbox = 0, Smtp = 0 },
         HeraldAdminToken = token,
         DataDirectory = dataDirectory,
+        TemporaryData = dataDirectory is null,
     };
 
     [Fact]
-    public async Task The_banner_prints_the_token_itself_and_the_temporary_data_folder_is_deleted_on_stop()
+    public async Task The_banner_prints_the_token_itself_and_a_temporary_data_folder_is_deleted_on_stop()
     {
         var logger = new CollectingLogger();
         var runner = new CheckoutRunner(FreePorts("banner-token-7f3a"), TimeProvider.System, logger);
@@ -45,8 +46,11 @@ public sealed class CheckoutRunnerTests
         await runner.StartAsync(CancellationToken.None);
         await runner.StopAsync(CancellationToken.None);
 
-        Assert.Contains(logger.Messages, m => m.Contains($"{configured}  (kept)", StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(configured, "herald.db")), "Herald's database should stay in the configured folder");
+        Assert.Contains(logger.Messages, m => m.Contains($"{configured}  (kept;", StringComparison.Ordinal));
+        foreach (string file in new[] { "herald.db", "provider.db", "store.db", "store-inbox.db", "mailbox.db" })
+        {
+            Assert.True(File.Exists(Path.Combine(configured, file)), $"{file} should stay in the configured folder");
+        }
     }
 
     private sealed class CollectingLogger : ILogger<CheckoutRunner>

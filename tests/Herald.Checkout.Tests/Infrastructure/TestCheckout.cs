@@ -2,7 +2,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Checkout.Composition;
+using Checkout.Mailbox;
 using Checkout.Provider.Herald;
+using Checkout.Store.Fulfilment;
 using Checkout.Store.Orders;
 using Checkout.Store.Webhooks;
 using Herald.Testing;
@@ -10,53 +12,98 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Checkout.Tests.Infrastructure;
 
-/// <summary>The whole sample (Herald, provider, store backend, storefront) on free 127.0.0.1 ports over a temp folder.</summary>
+/// <summary>
+/// The whole sample (Herald, provider, mailbox, store backend, storefront) on free 127.0.0.1 ports over a temp folder;
+/// the provider may be a process of its own (<see cref="CheckoutProcess"/>), and the sample can be restarted over the same folder.
+/// </summary>
 public sealed class TestCheckout : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
+    private readonly CheckoutSettings _settings;
 
-    private TestCheckout(CheckoutSystem system, TempDirectory directory)
+    private TestCheckout(CheckoutSettings settings, TempDirectory directory)
     {
-        System = system;
+        _settings = settings;
         _directory = directory;
-        Store = new HttpClient { BaseAddress = system.StoreUrl };
-        Provider = new HttpClient { BaseAddress = system.ProviderUrl };
-        Herald = new HttpClient { BaseAddress = new Uri(system.HeraldUrl, "api/v1/") };
-        Herald.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", system.Settings.HeraldAdminToken);
     }
 
-    internal CheckoutSystem System { get; }
-    public HttpClient Store { get; }
-    public HttpClient Provider { get; }
-    public HttpClient Herald { get; }
+    internal CheckoutSystem System { get; private set; } = null!;
+    public HttpClient Store { get; private set; } = null!;
+    public HttpClient Provider { get; private set; } = null!;
+    public HttpClient Herald { get; private set; } = null!;
+    public HttpClient Mailbox { get; private set; } = null!;
     public Uri StorefrontUrl => System.StorefrontUrl;
     public string DataDirectory => _directory.Path;
     public static string AppUid => MerchantRegistration.AppUid;
 
     internal OrderBook Orders => System.Store.Services.GetRequiredService<OrderBook>();
     internal WebhookGate Gate => System.Store.Services.GetRequiredService<WebhookGate>();
+    internal MailboxStore MailboxStore => System.Mailbox.Services.GetRequiredService<MailboxStore>();
 
-    public static async Task<TestCheckout> StartAsync(TimeSpan? pollingInterval = null, TimeSpan? returnDelay = null, TimeSpan? fulfilmentStepDelay = null)
+    /// <param name="directory">The data folder, for a sample whose provider already runs over it; a new one when null.</param>
+    /// <param name="heraldPort">Herald's port, for a provider process that was told it; a free one when 0.</param>
+    /// <param name="providerUrl">A provider in its own process; the sample starts one in-process when null.</param>
+    public static async Task<TestCheckout> StartAsync(
+        TimeSpan? pollingInterval = null, TimeSpan? returnDelay = null, TimeSpan? fulfilmentStepDelay = null,
+        TempDirectory? directory = null, int heraldPort = 0, Uri? providerUrl = null)
     {
-        var directory = new TempDirectory();
+        directory ??= new TempDirectory();
         var settings = new CheckoutSettings
         {
-            Ports = new PortSettings { Storefront = 0, Herald = 0, Provider = 0, Store = 0 },
+            Ports = new PortSettings { Storefront = 0, Herald = heraldPort, Provider = 0, Store = 0, Mailbox = 0, Smtp = 0 },
             DataDirectory = directory.Path,
+            ProviderUrl = providerUrl,
             RetrySchedule = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)],
             PollingInterval = pollingInterval ?? TimeSpan.FromMilliseconds(500),
             FulfilmentStepDelay = fulfilmentStepDelay ?? TimeSpan.FromMilliseconds(200),
             ReturnDelay = returnDelay ?? TimeSpan.FromMilliseconds(800),
         };
+        var checkout = new TestCheckout(settings, directory);
         try
         {
-            return new TestCheckout(await CheckoutSystem.StartAsync(settings, TimeProvider.System, CancellationToken.None), directory);
+            await checkout.StartSystemAsync();
+            return checkout;
         }
         catch
         {
             directory.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Stops every host of the sample and starts them again over the same data folder (on new ports).</summary>
+    public async Task RestartAsync()
+    {
+        await StopSystemAsync();
+        await StartSystemAsync();
+    }
+
+    private async Task StartSystemAsync()
+    {
+        System = await CheckoutSystem.StartAsync(_settings, TimeProvider.System, CancellationToken.None);
+        Store = new HttpClient { BaseAddress = System.StoreUrl };
+        Provider = new HttpClient { BaseAddress = System.ProviderUrl };
+        Mailbox = new HttpClient { BaseAddress = System.MailboxUrl };
+        Herald = new HttpClient { BaseAddress = new Uri(System.HeraldUrl, "api/v1/") };
+        Herald.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", System.Settings.HeraldAdminToken);
+    }
+
+    private async Task StopSystemAsync()
+    {
+        Store.Dispose();
+        Provider.Dispose();
+        Mailbox.Dispose();
+        Herald.Dispose();
+        await System.DisposeAsync();
+    }
+
+    /// <summary>The order's confirmation as the mailbox's SMTP server received it, raw (the page's ".eml" download).</summary>
+    public async Task<string> ReceivedMailAsync(string orderId)
+    {
+        using var response = await Mailbox.GetAsync($"mail/{Uri.EscapeDataString(ConfirmationEmail.MessageId(orderId))}/raw");
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"The mailbox has no confirmation of {orderId}: {(int)response.StatusCode} {text}");
+        return text;
     }
 
     /// <summary>What the storefront page does when the shopper clicks "Order".</summary>
@@ -106,10 +153,7 @@ public sealed class TestCheckout : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Store.Dispose();
-        Provider.Dispose();
-        Herald.Dispose();
-        await System.DisposeAsync();
+        await StopSystemAsync();
         _directory.Dispose();
     }
 }

@@ -26,7 +26,7 @@ public sealed class PaymentStoryTests : IAsyncLifetime
         Assert.Equal("webhook", (string)order["payment"]!["learnedBy"]!);
         Assert.Equal(messageId, (string)order["webhook"]!["messageId"]!);
 
-        string eml = File.ReadAllText(Path.Combine(_checkout.DataDirectory, "mail", placed.OrderId + ".eml"));
+        string eml = await _checkout.ReceivedMailAsync(placed.OrderId);
         Assert.Contains($"Payment {placed.PaymentId} for order {placed.OrderId} succeeded.", eml, StringComparison.Ordinal);
         Assert.Contains($"The store learned it from Herald webhook {messageId}, received ", eml, StringComparison.Ordinal);
 
@@ -46,7 +46,7 @@ public sealed class PaymentStoryTests : IAsyncLifetime
 
         Assert.Equal("polling", (string)order["payment"]!["learnedBy"]!);
         Assert.Equal(placed.PaymentId, (string)order["payment"]!["paymentId"]!);
-        string eml = File.ReadAllText(Path.Combine(_checkout.DataDirectory, "mail", placed.OrderId + ".eml"));
+        string eml = await _checkout.ReceivedMailAsync(placed.OrderId);
         Assert.Contains($"Payment {placed.PaymentId} for order {placed.OrderId} succeeded.", eml, StringComparison.Ordinal);
         Assert.Contains("The store learned it by polling the provider at ", eml, StringComparison.Ordinal);
     }

@@ -8,7 +8,10 @@ namespace Checkout.Store.Fulfilment;
 /// <summary>The order confirmation, as a MIME message with a text and an HTML part.</summary>
 internal static class ConfirmationEmail
 {
-    public static MimeMessage Build(OrderView order, Shipment shipment, string from, DateTimeOffset date)
+    /// <summary>The Message-Id of an order's confirmation: the same for every try, so the mailbox can be asked for it.</summary>
+    public static string MessageId(string orderId) => orderId + ".confirmation@chocolate-corner.example";
+
+    public static MimeMessage Build(OrderView order, ShipmentView shipment, string from, DateTimeOffset date)
     {
         var lines = Cart.Lines.Select(l => (Text: $"{l.Quantity} x {l.Name}", Price: Money(l.Quantity * l.UnitPrice)))
             .Append((Text: "Fees", Price: Money(Cart.Fees))).ToList();
@@ -35,6 +38,7 @@ internal static class ConfirmationEmail
         {
             Subject = $"Your Chocolate Corner order {order.Id} is on its way",
             Date = date,
+            MessageId = MessageId(order.Id),
             Body = new BodyBuilder { TextBody = text, HtmlBody = html }.ToMessageBody(),
         };
         message.From.Add(MailboxAddress.Parse(from));

@@ -3,13 +3,20 @@ using Checkout.Store.Orders;
 
 namespace Checkout.Store.Fulfilment;
 
-/// <summary>Ships each paid order (a shipment with a tracking number) and sends its confirmation e-mail.</summary>
+/// <summary>
+/// Ships each paid order (a shipment with a tracking number) and sends its confirmation e-mail. At start it picks up
+/// the orders a previous run left paid or shipped.
+/// </summary>
 internal sealed partial class FulfilmentWorker(
     FulfilmentQueue queue, OrderBook orders, MailDelivery mail, StoreOptions options, TimeProvider time, ILogger<FulfilmentWorker> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        foreach (string orderId in orders.Unfulfilled())
+        {
+            await queue.EnqueueAsync(orderId, stoppingToken);
+        }
         await foreach (string orderId in queue.Reader.ReadAllAsync(stoppingToken))
         {
             try
@@ -18,7 +25,7 @@ internal sealed partial class FulfilmentWorker(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // A real store would keep this in an outbox and try again; the demo shows the order stuck where it failed.
+                // The order stays where it failed; the next start of the backend tries it again.
                 FulfilmentFailed(logger, ex, orderId);
             }
         }
@@ -26,14 +33,18 @@ internal sealed partial class FulfilmentWorker(
 
     private async Task FulfilAsync(string orderId, CancellationToken cancellationToken)
     {
-        await Task.Delay(options.FulfilmentStepDelay, time, cancellationToken);
-        var shipment = new Shipment("CC" + RandomNumberGenerator.GetString("0123456789", 12), "Parcelwise", time.GetUtcNow());
-        orders.MarkShipped(orderId, shipment);
-        Shipped(logger, orderId, shipment.TrackingNumber);
-
-        await Task.Delay(options.FulfilmentStepDelay, time, cancellationToken);
-        await mail.SendConfirmationAsync(orders.Find(orderId)!, shipment, cancellationToken);
-        orders.MarkEmailed(orderId);
+        if (orders.Find(orderId)?.Status == Names.Of(OrderStatus.Paid))
+        {
+            await Task.Delay(options.FulfilmentStepDelay, time, cancellationToken);
+            var shipment = new Shipment("CC" + RandomNumberGenerator.GetString("0123456789", 12), "Parcelwise", time.GetUtcNow());
+            orders.MarkShipped(orderId, shipment);
+            Shipped(logger, orderId, shipment.TrackingNumber);
+        }
+        if (orders.Find(orderId) is { } order && order.Status == Names.Of(OrderStatus.Shipped))
+        {
+            await Task.Delay(options.FulfilmentStepDelay, time, cancellationToken);
+            orders.MarkEmailed(orderId, await mail.SendConfirmationAsync(order, cancellationToken));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId} shipped with tracking number {TrackingNumber}")]

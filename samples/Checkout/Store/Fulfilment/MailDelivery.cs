@@ -1,44 +1,31 @@
+using System.Net;
 using Checkout.Store.Orders;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 
 namespace Checkout.Store.Fulfilment;
 
-/// <summary>
-/// Writes every confirmation to the pickup folder as a <c>.eml</c> file (which the order page links to) and,
-/// when <c>Checkout:Smtp:Host</c> is set, also sends it by SMTP.
-/// </summary>
-internal sealed partial class MailDelivery(StoreOptions options, TimeProvider time, ILogger<MailDelivery> logger)
+/// <summary>Where the store sends its e-mails: an SMTP server on this machine (the sample's mailbox).</summary>
+internal sealed record SmtpServerAddress(IPEndPoint EndPoint);
+
+/// <summary>Sends every confirmation by SMTP with MailKit; the mail has arrived when the server has accepted it.</summary>
+internal sealed partial class MailDelivery(StoreOptions options, SmtpServerAddress server, TimeProvider time, ILogger<MailDelivery> logger)
 {
-    public string PathFor(string orderId) => Path.Combine(options.MailDirectory, orderId + ".eml");
-
-    public async Task SendConfirmationAsync(OrderView order, Shipment shipment, CancellationToken cancellationToken)
+    /// <returns>The Message-Id the mailbox keeps the confirmation under.</returns>
+    public async Task<string> SendConfirmationAsync(OrderView order, CancellationToken cancellationToken)
     {
-        using var message = ConfirmationEmail.Build(order, shipment, options.Smtp.From, time.GetUtcNow());
-        Directory.CreateDirectory(options.MailDirectory);
-        await message.WriteToAsync(PathFor(order.Id), cancellationToken);
-
-        if (options.Smtp.Host is { Length: > 0 } host)
-        {
-            using var smtp = new SmtpClient();
-            await smtp.ConnectAsync(host, options.Smtp.Port, options.Smtp.UseStartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None, cancellationToken);
-            if (options.Smtp.UserName is { Length: > 0 } user)
-            {
-                await smtp.AuthenticateAsync(user, options.Smtp.Password ?? "", cancellationToken);
-            }
-            await smtp.SendAsync(message, cancellationToken);
-            await smtp.DisconnectAsync(quit: true, cancellationToken);
-            SentBySmtp(logger, order.Id, host);
-        }
-        else
-        {
-            Saved(logger, order.Id, PathFor(order.Id));
-        }
+        var shipment = order.Shipment ?? throw new InvalidOperationException($"Order {order.Id} has not shipped.");
+        using var message = ConfirmationEmail.Build(order, shipment, options.MailFrom, time.GetUtcNow());
+        using var smtp = new SmtpClient();
+        // Loopback and plain SMTP: the sample's mailbox offers no TLS and needs no login.
+        await smtp.ConnectAsync(server.EndPoint.Address.ToString(), server.EndPoint.Port, SecureSocketOptions.None, cancellationToken);
+        await smtp.SendAsync(message, cancellationToken);
+        await smtp.DisconnectAsync(quit: true, cancellationToken);
+        string messageId = ConfirmationEmail.MessageId(order.Id);
+        Sent(logger, order.Id, messageId, server.EndPoint);
+        return messageId;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation for order {OrderId} sent through SMTP host {Host}")]
-    private static partial void SentBySmtp(ILogger logger, string orderId, string host);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation for order {OrderId} written to {Path}")]
-    private static partial void Saved(ILogger logger, string orderId, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Confirmation of order {OrderId} ({MessageId}) sent by SMTP to {EndPoint}")]
+    private static partial void Sent(ILogger logger, string orderId, string messageId, IPEndPoint endPoint);
 }

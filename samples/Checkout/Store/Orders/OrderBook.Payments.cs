@@ -58,30 +58,18 @@ internal sealed partial class OrderBook
     }
 
     /// <summary>Polling-approach orders whose outcome the poller has not learned yet and that are young enough to keep asking about.</summary>
-    public IReadOnlyList<(string OrderId, string PaymentId)> AwaitingPoll(TimeSpan giveUpAfter)
-    {
-        var oldest = time.GetUtcNow() - giveUpAfter;
-        lock (_lock)
-        {
-            return _orders.Values
-                .Where(o => o.Approach == Approach.Polling && o.PaymentId is not null && !o.LearnedAt.ContainsKey(Approach.Polling) && o.CreatedAt >= oldest)
-                .Select(o => (o.Id, o.PaymentId!))
-                .ToList();
-        }
-    }
+    public IReadOnlyList<(string OrderId, string PaymentId)> AwaitingPoll(TimeSpan giveUpAfter) =>
+        store.Select(Approach.Polling, null, time.GetUtcNow() - giveUpAfter)
+            .Where(o => o.PaymentId is not null && !o.LearnedAt.ContainsKey(Approach.Polling))
+            .Select(o => (o.Id, o.PaymentId!))
+            .ToList();
 
-    /// <summary>What the comparison needs of every order, copied out under the lock.</summary>
-    public IReadOnlyList<OrderMeasurement> Measurements()
-    {
-        lock (_lock)
-        {
-            return _orders.Values.OrderBy(o => o.CreatedAt).Select(o => new OrderMeasurement(
-                o.Id, o.Approach, Names.Of(o.Status), o.CreatedAt, o.ProviderCompletedAt, o.LearnedAt.TryGetValue(o.Approach, out var own) ? own : null,
-               
-                o.LearnedAt.TryGetValue(Approach.Webhook, out var hook) ? hook : null, o.Requests.GetValueOrDefault(o.Approach), o.WebhookMessageId,
-                o.PaymentId)).ToList();
-        }
-    }
+    /// <summary>What the comparison needs of every order.</summary>
+    public IReadOnlyList<OrderMeasurement> Measurements() =>
+        store.Select(null, null, null).Select(o => new OrderMeasurement(
+            o.Id, o.Approach, Names.Of(o.Status), o.CreatedAt, o.ProviderCompletedAt, o.LearnedAt.TryGetValue(o.Approach, out var own) ? own : null,
+            o.LearnedAt.TryGetValue(Approach.Webhook, out var hook) ? hook : null, o.Requests.GetValueOrDefault(o.Approach), o.WebhookMessageId,
+            o.PaymentId)).ToList();
 }
 
 internal sealed record OrderMeasurement(

@@ -2,11 +2,13 @@ using System.Security.Cryptography;
 
 namespace Checkout.Store.Orders;
 
-/// <summary>The store's orders, in memory. Every change happens under one lock and is then published to the live feed.</summary>
-internal sealed partial class OrderBook(OrderFeed feed, TimeProvider time)
+/// <summary>
+/// The store's orders, kept in <see cref="OrderStore"/>. Every change reads the order, changes it and writes it back
+/// under one lock (this backend is the file's only writer), and is then published to the live feed.
+/// </summary>
+internal sealed partial class OrderBook(OrderStore store, OrderFeed feed, TimeProvider time)
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Order> _orders = new(StringComparer.Ordinal);
 
     public OrderView Create(string method, Approach approach, string email)
     {
@@ -16,21 +18,16 @@ internal sealed partial class OrderBook(OrderFeed feed, TimeProvider time)
             Id = "ord_" + RandomNumberGenerator.GetHexString(12, lowercase: true),
             CreatedAt = now, Method = method, Approach = approach, Email = email,
         };
-        order.History.Add((OrderStatus.Pending, now));
-        lock (_lock)
-        {
-            _orders.Add(order.Id, order);
-            return OrderView.From(order);
-        }
+        order.History.Add(new StatusChange(OrderStatus.Pending, now));
+        store.Insert(order);
+        return OrderView.From(order);
     }
 
-    public OrderView? Find(string id)
-    {
-        lock (_lock)
-        {
-            return _orders.TryGetValue(id, out var order) ? OrderView.From(order) : null;
-        }
-    }
+    public OrderView? Find(string id) => store.Find(id) is { } order ? OrderView.From(order) : null;
+
+    /// <summary>Paid orders not yet shipped or e-mailed, e.g. left so by a backend that stopped in between.</summary>
+    public IReadOnlyList<string> Unfulfilled() =>
+        store.Select(null, [OrderStatus.Paid, OrderStatus.Shipped], null).Select(o => o.Id).ToList();
 
     public void AttachPayment(string orderId, string paymentId) => Change(orderId, o => o.PaymentId = paymentId);
 
@@ -40,9 +37,9 @@ internal sealed partial class OrderBook(OrderFeed feed, TimeProvider time)
         Advance(o, OrderStatus.Shipped);
     });
 
-    public void MarkEmailed(string orderId) => Change(orderId, o =>
+    public void MarkEmailed(string orderId, string messageId) => Change(orderId, o =>
     {
-        o.EmailSaved = true;
+        o.EmailMessageId = messageId;
         Advance(o, OrderStatus.EmailSent);
     });
 
@@ -64,7 +61,7 @@ internal sealed partial class OrderBook(OrderFeed feed, TimeProvider time)
     private void Advance(Order order, OrderStatus status)
     {
         order.Status = status;
-        order.History.Add((status, time.GetUtcNow()));
+        order.History.Add(new StatusChange(status, time.GetUtcNow()));
     }
 
     private bool Change(string orderId, Action<Order> change, bool publish = true)
@@ -72,11 +69,12 @@ internal sealed partial class OrderBook(OrderFeed feed, TimeProvider time)
         OrderView view;
         lock (_lock)
         {
-            if (!_orders.TryGetValue(orderId, out var order))
+            if (store.Find(orderId) is not { } order)
             {
                 return false;
             }
             change(order);
+            store.Update(order);
             view = OrderView.From(order);
         }
         if (publish)

@@ -26,7 +26,7 @@ internal sealed record OrderView(
         o.Id, Names.Of(o.Status), o.Method, Names.Of(o.Approach), o.Email, o.Total, Cart.Currency, o.PaymentId,
         o.History.Select(h => new StatusChangeView(Names.Of(h.Status), h.At)).ToList(),
         o.Shipment is { } s ? new ShipmentView(s.TrackingNumber, s.Carrier) : null,
-        o.EmailSaved ? $"/orders/{o.Id}/email.eml" : null, o.FailureReason, o.WebhookHandlerRuns,
+        o.EmailMessageId is not null ? $"/orders/{o.Id}/email" : null, o.FailureReason, o.WebhookHandlerRuns,
         o.Outcome is { } p ? new PaymentOutcomeView(p.PaymentId, p.Succeeded ? "succeeded" : "failed", Names.Of(p.LearnedBy), p.LearnedAt) : null,
         o.WebhookMessageId is { } id && o.WebhookReceivedAt is { } at ? new WebhookView(id, at) : null);
 }
