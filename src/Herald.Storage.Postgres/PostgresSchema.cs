@@ -72,5 +72,10 @@ internal static class PostgresSchema
         """
         CREATE UNLOGGED TABLE throttle_budget (endpoint_id TEXT COLLATE "C" NOT NULL, second BIGINT NOT NULL, used INTEGER NOT NULL, PRIMARY KEY (endpoint_id, second));
         """,
+        // The node that claimed an idempotency key in progress, so that a restarted node frees the keys its requests held.
+        """
+        ALTER TABLE idempotency ADD COLUMN owner TEXT COLLATE "C";
+        CREATE INDEX ix_idempotency_owner ON idempotency (owner) WHERE status_code = 0;
+        """,
     ];
 }

@@ -69,7 +69,9 @@ public sealed partial class PostgresStore : RelationalStore
     /// <summary>
     /// Migrates, then makes due now what this node held when it stopped: a crashed node's in-flight work is sent
     /// again at once instead of after its lease. The token is raised so that a node wrongly sharing this identity
-    /// cannot record over it. The status condition is served by the partial index on the queue.
+    /// cannot record over it. The status condition is served by the partial index on the queue. Likewise the
+    /// idempotency keys its requests held in progress are freed: those requests died with the process (what they
+    /// committed completed its key), and a client's retry need not wait for the claim to time out.
     /// </summary>
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -87,6 +89,8 @@ public sealed partial class PostgresStore : RelationalStore
             {
                 await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
             }
+            await c.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM idempotency WHERE status_code = 0 AND owner = @node", new { node = NodeId }, t, cancellationToken: cancellationToken));
             return released;
         }, cancellationToken);
     }
@@ -94,6 +98,8 @@ public sealed partial class PostgresStore : RelationalStore
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
 
     protected override string AppDueOrder => "(next_attempt_at + 0)";
+
+    protected override string EndpointDueOrder => "(next_attempt_at + 0)";
 
     protected override string RowLockClause => " FOR UPDATE";
 

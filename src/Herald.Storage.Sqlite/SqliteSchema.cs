@@ -66,5 +66,9 @@ internal static class SqliteSchema
         CREATE INDEX ix_deliveries_app_first ON deliveries (app_id, next_attempt_at) WHERE status IN (1, 3) AND attempts = 0;
         CREATE INDEX ix_deliveries_app_retry ON deliveries (app_id, next_attempt_at) WHERE status IN (1, 3) AND attempts > 0;
         """,
+        // The node that claimed an idempotency key in progress (one node here, which frees them all when it starts).
+        """
+        ALTER TABLE idempotency ADD COLUMN owner TEXT;
+        """,
     ];
 }

@@ -87,7 +87,7 @@ public abstract partial class RelationalStore
             // Held back until the probe: not attempted, no retry used up. Retries of attempts that were in flight as
             // it opened are held back too.
             await c.ExecuteAsync(Cmd(
-                "UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND next_attempt_at < @probeAt",
+                $"UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND {EndpointDueOrder} < @probeAt",
                 new { endpointId, probeAt = Time.Ms(after.NextProbeAt) }, t, ct));
         }
         if (closed)
@@ -149,7 +149,7 @@ public abstract partial class RelationalStore
                 // one statement: otherwise, once the probe time has come, claims would take the endpoint's whole
                 // backlog batch by batch only to put it back here, while the probe is still out.
                 await c.ExecuteAsync(Cmd(
-                    "UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND next_attempt_at < @probeAt",
+                    $"UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND {EndpointDueOrder} < @probeAt",
                     new { endpointId = group.Key, probeAt = probeAt ?? args.until }, t, cancellationToken));
                 var deferred = new List<DueDelivery>();
                 int probeIndex = probe ? group.First().Index : -1;

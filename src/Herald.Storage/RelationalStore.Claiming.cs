@@ -18,6 +18,9 @@ public abstract partial class RelationalStore
     /// <summary>The due-order expression of the per-application queue indexes (PostgreSQL hides it from ix_deliveries_due).</summary>
     protected virtual string AppDueOrder => "next_attempt_at";
 
+    /// <summary>The due-order expression of the per-endpoint queue index, for statements that touch one endpoint's queue.</summary>
+    protected virtual string EndpointDueOrder => "next_attempt_at";
+
     /// <summary>Claims, marks sending and returns the ids of up to <paramref name="max"/> due deliveries, shared fairly.</summary>
     private async Task<List<long>> ClaimFairlyAsync(
         DbConnection c, DbTransaction t, DateTimeOffset now, DateTimeOffset leaseUntil, int max, ClaimLimits limits, CancellationToken ct)

@@ -20,15 +20,15 @@ public abstract partial class RelationalStore
         {
             var claimed = await c.QueryFirstOrDefaultAsync<string?>(Cmd(
                 """
-                INSERT INTO idempotency (key, request_hash, status_code, body, created_at, token, locked_until)
-                VALUES (@key, @hash, 0, '', @now, @token, @until)
+                INSERT INTO idempotency (key, request_hash, status_code, body, created_at, token, locked_until, owner)
+                VALUES (@key, @hash, 0, '', @now, @token, @until, @node)
                 ON CONFLICT (key) DO UPDATE SET request_hash = excluded.request_hash, status_code = 0, body = '',
-                    created_at = excluded.created_at, token = excluded.token, locked_until = excluded.locked_until
+                    created_at = excluded.created_at, token = excluded.token, locked_until = excluded.locked_until, owner = excluded.owner
                 WHERE (idempotency.status_code = 0 AND (idempotency.locked_until IS NULL OR idempotency.locked_until <= @now))
                    OR (idempotency.status_code <> 0 AND idempotency.created_at < @notBefore)
                 RETURNING token
                 """,
-                new { key, hash = requestHash, now = Time.Ms(now), token, until = Time.Ms(now + timeout), notBefore = Time.Ms(notBefore) }, t, cancellationToken));
+                new { key, hash = requestHash, now = Time.Ms(now), token, until = Time.Ms(now + timeout), notBefore = Time.Ms(notBefore), node = NodeId }, t, cancellationToken));
             if (claimed == token)
             {
                 return new IdempotencyClaim(IdempotencyClaimState.Claimed, requestHash, token);

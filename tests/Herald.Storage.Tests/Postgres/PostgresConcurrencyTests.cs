@@ -99,6 +99,9 @@ public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClass
             Assert.Equal(4, await QueueAsync(a, endpoints: 1, messages: 4));
             var heldByA = await a.ClaimDueAsync(T0, lease, 2, [], Ct);
             var heldByB = await b.ClaimDueAsync(T0, lease, 2, [], Ct);
+            var claimTimeout = TimeSpan.FromMinutes(1);
+            Assert.Equal(IdempotencyClaimState.Claimed, (await a.ClaimIdempotencyKeyAsync("app|order-a", "AA", T0, T0.AddHours(-12), claimTimeout, Ct)).State);
+            Assert.Equal(IdempotencyClaimState.Claimed, (await b.ClaimIdempotencyKeyAsync("app|order-b", "BB", T0, T0.AddHours(-12), claimTimeout, Ct)).State);
 
             await using var aRestarted = new PostgresStore(fresh, new FakeTimeProvider(restart), "node-a");
             await aRestarted.InitializeAsync(Ct);
@@ -106,6 +109,9 @@ public sealed class PostgresConcurrencyTests(PostgresDatabase database) : IClass
             var due = await b.ClaimDueAsync(restart, lease, 10, [], Ct);
             Assert.Equal(heldByA.Select(d => d.DeliveryId).Order(), due.Select(d => d.DeliveryId).Order());
             Assert.Equal(2, heldByB.Count);
+            // The key node-a's request held is free for the client's retry at once; node-b's request still holds its own.
+            Assert.Equal(IdempotencyClaimState.Claimed, (await b.ClaimIdempotencyKeyAsync("app|order-a", "AA", restart, T0.AddHours(-12), claimTimeout, Ct)).State);
+            Assert.Equal(IdempotencyClaimState.InProgress, (await aRestarted.ClaimIdempotencyKeyAsync("app|order-b", "BB", restart, T0.AddHours(-12), claimTimeout, Ct)).State);
         }
         finally
         {
