@@ -86,9 +86,8 @@ public abstract partial class RelationalStore
         {
             // Held back until the probe: not attempted, no retry used up. Retries of attempts that were in flight as
             // it opened are held back too.
-            await c.ExecuteAsync(Cmd(
-                $"UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND {EndpointDueOrder} < @probeAt",
-                new { endpointId, probeAt = Time.Ms(after.NextProbeAt) }, t, ct));
+            await HoldForProbeAsync(c, t, endpointId, Time.Ms(after.NextProbeAt)!.Value,
+                policy is null ? null : Time.Ms(last.Now + policy.MaxOpenInterval), ct);
         }
         if (closed)
         {
@@ -115,7 +114,28 @@ public abstract partial class RelationalStore
         return (disabled, update);
     }
 
-    public Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// Holds an open endpoint's pending deliveries back: those due before the probe time are parked until
+    /// <paramref name="parkUntil"/> (the longest probe interval from now), and one of them, the earliest, is due at the
+    /// probe time unless a delivery of the endpoint already is (waiting, or out as the probe). Each failed probe then
+    /// rewrites one row, not the endpoint's whole backlog. Should that one row go (its message deleted, say), the
+    /// parked ones fall due at <paramref name="parkUntil"/> and the next probe goes out then.
+    /// </summary>
+    private async Task HoldForProbeAsync(DbConnection c, DbTransaction t, string endpointId, long probeAt, long? parkUntil, CancellationToken ct)
+    {
+        var args = new { endpointId, probeAt, park = Math.Max(parkUntil ?? probeAt, probeAt) };
+        await c.ExecuteAsync(Cmd(
+            $"UPDATE deliveries SET next_attempt_at = @park WHERE endpoint_id = @endpointId AND status = 1 AND {EndpointDueOrder} < @probeAt",
+            args, t, ct));
+        await c.ExecuteAsync(Cmd(
+            $"""
+            UPDATE deliveries SET next_attempt_at = @probeAt
+            WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = 1 ORDER BY {EndpointDueOrder} LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = @endpointId AND status IN (1, 3) AND {EndpointDueOrder} <= @probeAt)
+            """, args, t, ct));
+    }
+
+    public Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, TimeSpan park, CancellationToken cancellationToken) =>
         deliveries.Count == 0 ? Task.FromResult<IReadOnlyList<BreakerPass>>([]) : WriteBookkeepingAsync<IReadOnlyList<BreakerPass>>(async (c, t) =>
         {
             var passes = new BreakerPass[deliveries.Count];
@@ -145,12 +165,6 @@ public abstract partial class RelationalStore
                     }
                     probeAt = open.ProbeAt ?? args.until;
                 }
-                // Everything else of the endpoint that is due before the probe's outcome waits for it too, moved in
-                // one statement: otherwise, once the probe time has come, claims would take the endpoint's whole
-                // backlog batch by batch only to put it back here, while the probe is still out.
-                await c.ExecuteAsync(Cmd(
-                    $"UPDATE deliveries SET next_attempt_at = @probeAt WHERE endpoint_id = @endpointId AND status = 1 AND {EndpointDueOrder} < @probeAt",
-                    new { endpointId = group.Key, probeAt = probeAt ?? args.until }, t, cancellationToken));
                 var deferred = new List<DueDelivery>();
                 int probeIndex = probe ? group.First().Index : -1;
                 foreach (var x in group)
@@ -163,11 +177,16 @@ public abstract partial class RelationalStore
                     passes[x.Index] = BreakerPass.Deferred;
                     deferred.Add(x.Delivery);
                 }
+                long parkUntil = Time.Ms(now + park);
                 if (deferred.Count > 0)
                 {
                     // Fenced like any release: a delivery another worker claimed meanwhile is left to it.
-                    await ReleaseRowsAsync(c, t, deferred, probeAt ?? args.until, cancellationToken);
+                    await ReleaseRowsAsync(c, t, deferred, Math.Max(parkUntil, probeAt ?? args.until), cancellationToken);
                 }
+                // Everything else of the endpoint that is due before the probe's outcome waits for it too, moved in
+                // one statement: otherwise, once the probe time has come, claims would take the endpoint's whole
+                // backlog batch by batch only to put it back here, while the probe is still out.
+                await HoldForProbeAsync(c, t, group.Key, probeAt ?? args.until, parkUntil, cancellationToken);
             }
             return passes;
         }, cancellationToken);

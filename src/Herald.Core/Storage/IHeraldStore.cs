@@ -118,9 +118,11 @@ public interface IHeraldStore : IAsyncDisposable
     /// Decides, for claimed deliveries whose endpoint's breaker was open, which may be sent: per endpoint, all of them
     /// if the breaker has closed meanwhile; else, when its probe is due, the first becomes the probe (the next probe
     /// moves to <c>now + probeLease</c>, so across all nodes only one is sent), and every other one is handed back to
-    /// pending, due at the next probe, with no attempt counted. Results are in the order of <paramref name="deliveries"/>.
+    /// pending with no attempt counted. The endpoint's held deliveries are parked for <paramref name="park"/> (the
+    /// longest probe interval) except one that is due at the next probe, so that a failed probe rewrites one row and
+    /// not the whole backlog. Results are in the order of <paramref name="deliveries"/>.
     /// </summary>
-    Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken);
+    Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, TimeSpan park, CancellationToken cancellationToken);
     /// <summary>Counts the queue (pending and sending deliveries), finds the oldest due one and counts open breakers; read by metrics.</summary>
     Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>

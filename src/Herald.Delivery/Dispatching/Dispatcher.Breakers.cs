@@ -34,7 +34,7 @@ public sealed partial class Dispatcher
         var ready = due.Where(d => !d.BreakerOpen || d.EndpointDisabled).ToList();
         try
         {
-            var passes = await _store.PassBreakersAsync(held, _time.GetUtcNow(), _options.Lease, cancellationToken);
+            var passes = await _store.PassBreakersAsync(held, _time.GetUtcNow(), _options.Lease, _breaker.MaxOpenInterval, cancellationToken);
             for (int i = 0; i < held.Count; i++)
             {
                 if (Passed(held[i], passes[i]) is { } pass)
@@ -63,7 +63,7 @@ public sealed partial class Dispatcher
         }
         try
         {
-            var passes = await _store.PassBreakersAsync([delivery], _time.GetUtcNow(), _options.Lease, CancellationToken.None);
+            var passes = await _store.PassBreakersAsync([delivery], _time.GetUtcNow(), _options.Lease, _breaker.MaxOpenInterval, CancellationToken.None);
             return Passed(delivery, passes[0]);
         }
         catch (Exception ex)
@@ -128,7 +128,7 @@ public sealed partial class Dispatcher
         List<DueDelivery>? ready = null;
         try
         {
-            var passes = await _store.PassBreakersAsync(waiting, _time.GetUtcNow(), _options.Lease, CancellationToken.None);
+            var passes = await _store.PassBreakersAsync(waiting, _time.GetUtcNow(), _options.Lease, _breaker?.MaxOpenInterval ?? _options.Lease, CancellationToken.None);
             for (int i = 0; i < waiting.Count; i++)
             {
                 if (Passed(waiting[i], passes[i]) is { } pass)

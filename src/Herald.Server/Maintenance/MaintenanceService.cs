@@ -57,8 +57,10 @@ internal sealed partial class MaintenanceService(
     }
 
     /// <summary>
-    /// Deletes in small transactions, so that ingest and result writes get their turn between batches, until nothing
-    /// old is left or half the interval is spent (the rest waits for the next round).
+    /// Deletes in small transactions until nothing old is left or an interval is spent (the rest waits for the next
+    /// round). The deletes share the store's writer with ingest and result writes (on SQLite it is the only
+    /// writer), so each batch is sized to hold it for about <see cref="BatchTime"/>, and the next one waits twice
+    /// as long as the last one took: retention gets at most a third of the writer's time and never holds it long.
     /// </summary>
     private async Task DeleteOldMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -68,21 +70,29 @@ internal sealed partial class MaintenanceService(
             return;
         }
         var cutoff = now - settings.Period;
-        var budget = maintenance.Value.Interval / 2;
+        var budget = maintenance.Value.Interval;
         long started = time.GetTimestamp();
         int messages = 0, deliveries = 0, attempts = 0, undelivered = 0;
+        int size = Math.Min(settings.BatchSize, FirstBatch);
         bool done;
         try
         {
             while (true)
             {
-                var batch = await store.DeleteMessagesBeforeAsync(cutoff, settings.BatchSize, cancellationToken);
+                long batchStarted = time.GetTimestamp();
+                var batch = await store.DeleteMessagesBeforeAsync(cutoff, size, cancellationToken);
+                var took = time.GetElapsedTime(batchStarted);
                 (messages, deliveries, attempts, undelivered) =
                     (messages + batch.Messages, deliveries + batch.Deliveries, attempts + batch.Attempts, undelivered + batch.Undelivered);
-                done = batch.Messages < settings.BatchSize;
+                done = batch.Messages < size;
                 if (done || time.GetElapsedTime(started) >= budget)
                 {
                     break;
+                }
+                size = NextBatchSize(size, took, settings.BatchSize);
+                if (took > TimeSpan.Zero)
+                {
+                    await Task.Delay(took * 2, time, cancellationToken);
                 }
             }
         }
@@ -102,6 +112,25 @@ internal sealed partial class MaintenanceService(
         {
             LogBehind(logger, budget);
         }
+    }
+
+    /// <summary>How long one delete batch should hold the writer.</summary>
+    internal static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(5);
+
+    private const int FirstBatch = 100;
+
+    /// <summary>
+    /// The next batch's size: moved halfway towards the size that would have taken <see cref="BatchTime"/>, between
+    /// 1 and the configured maximum.
+    /// </summary>
+    internal static int NextBatchSize(int size, TimeSpan took, int max)
+    {
+        if (took <= TimeSpan.Zero)
+        {
+            return Math.Min(max, size * 2);
+        }
+        double ideal = size * (BatchTime / took);
+        return (int)Math.Clamp(Math.Round((size + ideal) / 2), 1, max);
     }
 
     [LoggerMessage(1, LogLevel.Information, "Maintenance expired {Count} payloads and idempotency records")]

@@ -64,6 +64,20 @@ public sealed class RetentionTests
         await Eventually.WaitAsync(() => host.GetAsync($"/api/v1/app/{app}/msg/{id}"), m => m["payload"]!.AsObject().Count == 0);
     }
 
+    [Fact]
+    public void Delete_batches_are_sized_towards_the_time_they_may_hold_the_writer()
+    {
+        var target = Herald.Server.Maintenance.MaintenanceService.BatchTime;
+        // A batch of 100 that took four times too long halves and more; one that was quick grows, up to the maximum.
+        Assert.Equal(62, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target * 4, 1000));
+        Assert.Equal(300, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target / 5, 1000));
+        Assert.Equal(1000, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(900, target / 5, 1000));
+        Assert.Equal(100, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target, 1000));
+        // Never below one message, and a clock that did not move (a fake one) doubles the size.
+        Assert.Equal(1, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(1, target * 1000, 1000));
+        Assert.Equal(4, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(2, TimeSpan.Zero, 1000));
+    }
+
     [Theory]
     [InlineData("00:00:30")]
     [InlineData("-1.00:00:00")]
