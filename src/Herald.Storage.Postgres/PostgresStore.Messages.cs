@@ -12,6 +12,12 @@ public sealed partial class PostgresStore
     /// and returns them with what sending needs (a delivery to an endpoint whose breaker is open is pending, due at its
     /// next probe, whatever <paramref name="lease"/> says). Every message costs the same two round trips (the statement, with
     /// BEGIN in front, and COMMIT) however many endpoints it fans out to.
+    /// <para>
+    /// The row of an endpoint read with an open breaker is locked (FOR SHARE) and read again: a result write closing
+    /// that breaker at this moment holds it, so the message waits for the close and then sees it, and is due now.
+    /// Without the lock it would be inserted held until the old probe time, after the close had already made the
+    /// endpoint's held deliveries due. Closed endpoints are not locked, so ingest and result writes do not wait for each other.
+    /// </para>
     /// </summary>
     protected override async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
         DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
@@ -31,13 +37,20 @@ public sealed partial class PostgresStore
                   AND (CASE WHEN @only::text IS NOT NULL THEN e.id = @only
                             ELSE (e.event_types IS NULL OR jsonb_array_length(e.event_types::jsonb) = 0 OR e.event_types::jsonb ? @type)
                              AND (e.channels IS NULL OR jsonb_array_length(e.channels::jsonb) = 0 OR e.channels::jsonb ?| @messageChannels) END)),
+            h AS (
+                SELECT x.id, x.breaker_state, x.breaker_probe_at FROM endpoints x
+                WHERE x.id IN (SELECT id FROM e WHERE e.breaker_state = 1) FOR SHARE),
+            f AS (
+                SELECT e.id, e.app_id, e.url, e.secret, e.retired_secrets, e.headers, e.event_types, e.channels, e.disabled, e.throttle_rate,
+                       COALESCE(h.breaker_state, e.breaker_state) AS breaker_state, COALESCE(h.breaker_probe_at, e.breaker_probe_at) AS breaker_probe_at
+                FROM e LEFT JOIN h ON h.id = e.id),
             d AS (
                 INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at, lease_owner)
-                SELECT @id, @app, e.id, CASE WHEN e.breaker_state = 1 THEN 1 ELSE @status END, 0, 0,
-                       CASE WHEN e.breaker_state = 1 THEN GREATEST(e.breaker_probe_at, @now) ELSE @next END, @now, @now,
-                       CASE WHEN e.breaker_state = 1 THEN NULL ELSE @owner END FROM e
+                SELECT @id, @app, f.id, CASE WHEN f.breaker_state = 1 THEN 1 ELSE @status END, 0, 0,
+                       CASE WHEN f.breaker_state = 1 THEN GREATEST(f.breaker_probe_at, @now) ELSE @next END, @now, @now,
+                       CASE WHEN f.breaker_state = 1 THEN NULL ELSE @owner END FROM f
                 RETURNING id, endpoint_id)
-            SELECT d.id AS delivery_id, e.* FROM d JOIN e ON e.id = d.endpoint_id ORDER BY d.id
+            SELECT d.id AS delivery_id, f.* FROM d JOIN f ON f.id = d.endpoint_id ORDER BY d.id
             """,
             new
             {
