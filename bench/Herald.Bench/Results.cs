@@ -16,6 +16,12 @@ internal sealed record DrainResult(
     string System, string Store, string Label, int Endpoints, long Expected, long Delivered, double Seconds, double SteadySeconds,
     double PeakRssMb, long[] Buckets, List<(double Seconds, double Mb)> Memory, long Verified, long BadSignatures)
 {
+    /// <summary>Herald's CPU time (all nodes) during the drain, per delivery, in µs.</summary>
+    public double? ServerCpuUs { get; init; }
+
+    /// <summary>PostgreSQL's CPU time (all its processes) during the drain, per delivery, in µs.</summary>
+    public double? DatabaseCpuUs { get; init; }
+
     public double Rate => Delivered / Seconds;
     public double SteadyRate => SteadySeconds > 0 ? Delivered / SteadySeconds : 0;
     public bool Complete => Delivered >= Expected;
@@ -59,8 +65,12 @@ internal sealed record RecoveryResult(
     public bool AllDelivered => Delivered >= Accepted;
 }
 
+/// <summary>One PostgreSQL database shared by <see cref="Nodes"/> Herald nodes: ingest through all of them, then their drain.</summary>
+internal sealed record ScaleOutResult(int Nodes, IngestResult Ingest, DrainResult Drain);
+
 internal sealed class Results
 {
+    public List<ScaleOutResult> ScaleOut { get; } = [];
     public List<IngestResult> Ingest { get; } = [];
     public List<DrainResult> Drains { get; } = [];
     public List<LatencyResult> Latency { get; } = [];

@@ -73,6 +73,22 @@ internal static class ReportWriter
             md.AppendLine("Seconds run from the (re)start of the server with the dispatcher on (Herald), the first request (raw) or the start of the job server (Hangfire) to the sink's last receipt; steady/s counts from the first receipt to the last.");
             md.AppendLine();
 
+            if (results.ScaleOut.Count > 0)
+            {
+                md.AppendLine("## Scale-out (PostgreSQL; every node, PostgreSQL, the sink and the clients share this machine's cores)");
+                md.AppendLine();
+                md.AppendLine("| nodes | ingest msg/s (10 deliveries each) | ingest p99 ms | Herald CPU µs/msg (all nodes) | PostgreSQL CPU µs/msg | deliveries/s | steady/s | Herald CPU µs/delivery | PostgreSQL CPU µs/delivery |");
+                md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+                foreach (var x in results.ScaleOut)
+                {
+                    md.AppendLine(CultureInfo.InvariantCulture,
+                        $"| {x.Nodes} | {F(x.Ingest.Rate)} | {x.Ingest.P99Ms:0.0} | {x.Ingest.ServerCpuUs:0} | {x.Ingest.DatabaseCpuUs:0} | {F(x.Drain.Rate)}{(x.Drain.Complete ? "" : " (incomplete)")} | {F(x.Drain.SteadyRate)} | {x.Drain.ServerCpuUs:0} | {x.Drain.DatabaseCpuUs:0} |");
+                }
+                md.AppendLine();
+                md.AppendLine("Ingest goes through that many API nodes (the clients spread over them); the drain restarts them as dispatcher nodes. docs/deployment.md turns the CPU figures into a projection.");
+                md.AppendLine();
+            }
+
             md.AppendLine("## Latency (open model, API request start to sink receipt)");
             md.AppendLine();
             md.AppendLine("| store | target msg/s | seconds | accepted/s | delivered/s in window | backlog at end | kept up | p50 ms | p95 ms | p99 ms | p99.9 ms | max ms | API p99 ms | errors |");

@@ -11,28 +11,40 @@ internal sealed record Backlog(string AppId, IReadOnlyList<(string Path, string 
 /// <summary>Builds a backlog through the HTTP API with the dispatcher off (roles = api); that is also the ingest measurement.</summary>
 internal static class HeraldBacklog
 {
-    public static async Task<Backlog> BuildAsync(BenchContext ctx, HeraldStore store, IReadOnlyList<string> paths, int messages, string label, CancellationToken cancellationToken, bool separateReceivers = false)
+    /// <param name="nodes">API nodes sharing the database (PostgreSQL); the clients are spread over them.</param>
+    public static async Task<Backlog> BuildAsync(BenchContext ctx, HeraldStore store, IReadOnlyList<string> paths, int messages, string label, CancellationToken cancellationToken, bool separateReceivers = false, int nodes = 1)
     {
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken);
-        using var api = new HeraldApi(server.BaseUrl, ctx.Options.IngestConcurrency);
-        var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
-        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
-            ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "ingest-postgres" : "ingest")
-            : null;
-        int? postmaster = store.IsPostgres ? await ProcessCpu.PostmasterOfAsync(store.ConnectionString, cancellationToken) : null;
-        var serverCpu = server.Process.CpuTime();
-        var databaseCpu = postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
-        var ingest = await Ui.TrackAsync($"{store.Name}: ingest {messages:N0} messages ({label})", messages,
-            progress => IngestAsync(api, appId, store.Name, messages, ctx.Options.IngestConcurrency, progress, cancellationToken));
-        double perMessage = Math.Max(1, ingest.Accepted);
-        ingest = ingest with
+        await using var others = new ServerGroup();
+        for (int i = 1; i < nodes; i++)
         {
-            ServerCpuUs = (server.Process.CpuTime() - serverCpu).TotalMicroseconds / perMessage,
-            DatabaseCpuUs = postmaster is { } p ? (ProcessCpu.OfTree(p) - databaseCpu).TotalMicroseconds / perMessage : null,
-        };
-        Ui.Info($"{store.Name} ingest ({label}): {ingest.Rate:N0} msg/s, p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, {ingest.Errors} errors, " +
-                $"CPU per message: Herald {ingest.ServerCpuUs:0} µs" + (ingest.DatabaseCpuUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
-        return new Backlog(appId, endpoints, ingest.Accepted, ingest);
+            others.Add(await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken));
+        }
+        var servers = others.Servers.Prepend(server).ToList();
+        var apis = servers.Select(s => new HeraldApi(s.BaseUrl, ctx.Options.IngestConcurrency)).ToList();
+        try
+        {
+            var api = apis[0];
+            var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
+            await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
+                ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "ingest-postgres" : "ingest")
+                : null;
+            var cpu = await CpuMeter.StartAsync(store, servers, cancellationToken);
+            var ingest = await Ui.TrackAsync($"{store.Name}: ingest {messages:N0} messages ({label})", messages,
+                progress => IngestAsync(apis, appId, store.Name, messages, ctx.Options.IngestConcurrency, progress, cancellationToken));
+            var (serverUs, databaseUs) = cpu.PerItem(ingest.Accepted);
+            ingest = ingest with { ServerCpuUs = serverUs, DatabaseCpuUs = databaseUs };
+            Ui.Info($"{store.Name} ingest ({label}): {ingest.Rate:N0} msg/s, p50 {ingest.P50Ms:0.0} ms, p99 {ingest.P99Ms:0.0} ms, {ingest.Errors} errors, " +
+                    $"CPU per message: Herald {ingest.ServerCpuUs:0} µs" + (ingest.DatabaseCpuUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
+            return new Backlog(appId, endpoints, ingest.Accepted, ingest);
+        }
+        finally
+        {
+            foreach (var a in apis)
+            {
+                a.Dispose();
+            }
+        }
     }
 
     /// <summary>
@@ -57,7 +69,11 @@ internal static class HeraldBacklog
     }
 
     /// <summary>Closed-loop ingest: <paramref name="concurrency"/> clients each posting one message per request.</summary>
-    public static async Task<IngestResult> IngestAsync(HeraldApi api, string appId, string store, int messages, int concurrency, Action<double> progress, CancellationToken cancellationToken)
+    public static Task<IngestResult> IngestAsync(HeraldApi api, string appId, string store, int messages, int concurrency, Action<double> progress, CancellationToken cancellationToken) =>
+        IngestAsync([api], appId, store, messages, concurrency, progress, cancellationToken);
+
+    /// <summary>Closed-loop ingest spread over several nodes: client <c>w</c> posts to node <c>w mod n</c>.</summary>
+    public static async Task<IngestResult> IngestAsync(IReadOnlyList<HeraldApi> apis, string appId, string store, int messages, int concurrency, Action<double> progress, CancellationToken cancellationToken)
     {
         long next = 0, accepted = 0, errors = 0;
         var histograms = new LongHistogram[concurrency];
@@ -65,6 +81,7 @@ internal static class HeraldBacklog
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
             var h = histograms[w] = new LongHistogram(60_000_000, 3);
+            var api = apis[w % apis.Count];
             long seq;
             while ((seq = Interlocked.Increment(ref next)) <= messages)
             {

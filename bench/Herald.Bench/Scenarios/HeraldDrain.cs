@@ -13,11 +13,12 @@ internal static class HeraldDrain
         long restart = Stopwatch.GetTimestamp();
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api,dispatcher", cancellationToken);
         // Further nodes only deliver; they share the database and its leases with the first.
-        var others = new List<HeraldServerProcess>();
+        var others = new ServerGroup();
         for (int i = 1; i < nodes; i++)
         {
             others.Add(await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "dispatcher", cancellationToken));
         }
+        var cpu = await CpuMeter.StartAsync(store, others.Servers.Prepend(server).ToList(), cancellationToken);
         await using var memory = new MemorySampler(server.Process);
         await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
             ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "drain-postgres" : "drain")
@@ -25,12 +26,10 @@ internal static class HeraldDrain
         long delivered = await Ui.TrackAsync($"{store.Name}: drain {expected:N0} deliveries ({label})", expected,
             progress => ctx.Sink.WaitForAsync(counted, expected, ctx.Options.Stall, limit ?? TimeSpan.FromHours(2), n => progress(n), cancellationToken));
         long gaveUp = Stopwatch.GetTimestamp();
+        var (serverUs, databaseUs) = cpu.PerItem(delivered);
         var stats = await ctx.Sink.StatsAsync(cancellationToken);
         await memory.DisposeAsync();
-        foreach (var other in others)
-        {
-            await other.DisposeAsync();
-        }
+        await others.DisposeAsync();
         if (delivered < expected)
         {
             ctx.Results.Notes.Add($"{store.Name} {label}: only {delivered:N0} of {expected:N0} deliveries arrived before progress stopped for {ctx.Options.Stall.TotalSeconds:0} s or the time limit.");
@@ -47,7 +46,10 @@ internal static class HeraldDrain
         double seconds = (end - restart) / (double)Stopwatch.Frequency;
         double steady = (stats.LastTimestamp - stats.FirstTimestamp) / (double)Stopwatch.Frequency;
         var result = new DrainResult("Herald", store.Name, label, backlog.Endpoints.Count(e => counted(e.Path)), expected, delivered, seconds, steady,
-            memory.PeakRss / 1024.0 / 1024.0, stats.Buckets, memory.Samples, stats.Verified, stats.BadSignatures);
+            memory.PeakRss / 1024.0 / 1024.0, stats.Buckets, memory.Samples, stats.Verified, stats.BadSignatures)
+        {
+            ServerCpuUs = serverUs, DatabaseCpuUs = databaseUs,
+        };
         Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s from restart ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad");
         return result;
     }

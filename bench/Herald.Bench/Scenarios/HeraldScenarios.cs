@@ -15,16 +15,23 @@ internal static class HeraldScenarios
         ctx.Results.Drains.Add(drain);
     }
 
-    /// <summary>The 1-endpoint drain on PostgreSQL with 1, 2 and 3 nodes sharing the database.</summary>
+    /// <summary>
+    /// 1, 2 and 3 nodes sharing one PostgreSQL database: ingest through that many API nodes (the clients spread over
+    /// them), then the backlog (to 10 endpoints, so that the nodes' lanes are not one endpoint's) drained by that many
+    /// dispatcher nodes, each with Herald's and PostgreSQL's CPU per message.
+    /// </summary>
     public static async Task ScaleOutAsync(BenchContext ctx, CancellationToken cancellationToken)
     {
         int n = ctx.Options.Messages;
+        var paths = Enumerable.Range(0, 10).Select(i => $"/ok/scale-{i}").ToList();
+        static bool Counted(string p) => p.StartsWith("/ok/scale-", StringComparison.Ordinal);
         foreach (int nodes in ctx.Options.Nodes)
         {
             var store = await ctx.NewStoreAsync("postgres", $"nodes{nodes}", cancellationToken);
-            var backlog = await HeraldBacklog.BuildAsync(ctx, store, ["/ok/one"], n, $"{nodes} node(s)", cancellationToken);
-            var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p == "/ok/one", backlog.Accepted, $"1 endpoint, {nodes} node(s)", cancellationToken, nodes: nodes);
+            var backlog = await HeraldBacklog.BuildAsync(ctx, store, paths, n / 10, $"{nodes} node(s)", cancellationToken, nodes: nodes);
+            var drain = await HeraldDrain.RunAsync(ctx, store, backlog, Counted, backlog.Accepted * 10, $"10 endpoints, {nodes} node(s)", cancellationToken, nodes: nodes);
             ctx.Results.Drains.Add(drain);
+            ctx.Results.ScaleOut.Add(new ScaleOutResult(nodes, backlog.Ingest, drain));
         }
     }
 
