@@ -3,35 +3,39 @@ using Herald.Bench.Targets;
 namespace Herald.Bench.Infrastructure;
 
 /// <summary>
-/// CPU spent by Herald's nodes and by PostgreSQL (its whole process tree) from <see cref="StartAsync"/> on, for
-/// CPU-per-message figures.
+/// CPU spent by Herald's nodes and by PostgreSQL (its whole process tree), for CPU-per-message figures. PostgreSQL
+/// counts from <see cref="StartAsync"/>; a node counts from when it is added, or from its own start.
 /// </summary>
 internal sealed class CpuMeter
 {
-    private readonly IReadOnlyList<HeraldServerProcess> _servers;
-    private readonly TimeSpan[] _serverStart;
+    private readonly List<(HeraldServerProcess Server, TimeSpan Start)> _servers = [];
     private readonly int? _postmaster;
     private readonly TimeSpan _databaseStart;
 
-    private CpuMeter(IReadOnlyList<HeraldServerProcess> servers, int? postmaster)
+    private CpuMeter(int? postmaster)
     {
-        _servers = servers;
-        _serverStart = servers.Select(s => s.Process.CpuTime()).ToArray();
         _postmaster = postmaster;
         _databaseStart = postmaster is { } pm ? ProcessCpu.OfTree(pm) : TimeSpan.Zero;
     }
 
-    public static async Task<CpuMeter> StartAsync(HeraldStore store, IReadOnlyList<HeraldServerProcess> servers, CancellationToken cancellationToken) =>
-        new(servers, store.IsPostgres ? await ProcessCpu.PostmasterOfAsync(store.ConnectionString, cancellationToken) : null);
+    public static async Task<CpuMeter> StartAsync(HeraldStore store, CancellationToken cancellationToken) =>
+        new(store.IsPostgres ? await ProcessCpu.PostmasterOfAsync(store.ConnectionString, cancellationToken) : null);
 
-    /// <summary>Herald's CPU (all nodes) and PostgreSQL's (null for SQLite) since the start, per item, in µs.</summary>
+    /// <param name="fromItsStart">Count the node's CPU from its own start (start-up included), not from now.</param>
+    public CpuMeter Add(HeraldServerProcess server, bool fromItsStart = false)
+    {
+        _servers.Add((server, fromItsStart ? TimeSpan.Zero : server.Process.CpuTime()));
+        return this;
+    }
+
+    /// <summary>Herald's CPU (all nodes) and PostgreSQL's (null for SQLite), per item, in µs.</summary>
     public (double Server, double? Database) PerItem(long items)
     {
         double n = Math.Max(1, items);
         var server = TimeSpan.Zero;
-        for (int i = 0; i < _servers.Count; i++)
+        foreach (var (s, start) in _servers)
         {
-            server += _servers[i].Process.CpuTime() - _serverStart[i];
+            server += s.Process.CpuTime() - start;
         }
         return (server.TotalMicroseconds / n, _postmaster is { } pm ? (ProcessCpu.OfTree(pm) - _databaseStart).TotalMicroseconds / n : null);
     }

@@ -85,7 +85,7 @@ internal static class ReportWriter
                         $"| {x.Nodes} | {F(x.Ingest.Rate)} | {x.Ingest.P99Ms:0.0} | {x.Ingest.ServerCpuUs:0} | {x.Ingest.DatabaseCpuUs:0} | {F(x.Drain.Rate)}{(x.Drain.Complete ? "" : " (incomplete)")} | {F(x.Drain.SteadyRate)} | {x.Drain.ServerCpuUs:0} | {x.Drain.DatabaseCpuUs:0} |");
                 }
                 md.AppendLine();
-                md.AppendLine("Ingest goes through that many API nodes (the clients spread over them); the drain restarts them as dispatcher nodes. docs/deployment.md turns the CPU figures into a projection.");
+                md.AppendLine("Ingest goes through that many API nodes (the clients spread over them); the drain restarts them as dispatcher nodes, and their CPU per delivery counts from each node's start (start-up included, so use a large backlog). docs/deployment.md turns the CPU figures into a projection.");
                 md.AppendLine();
             }
 

@@ -29,7 +29,8 @@ internal static class HeraldBacklog
             await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
                 ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "ingest-postgres" : "ingest")
                 : null;
-            var cpu = await CpuMeter.StartAsync(store, servers, cancellationToken);
+            var cpu = await CpuMeter.StartAsync(store, cancellationToken);
+            servers.ForEach(s => cpu.Add(s));
             var ingest = await Ui.TrackAsync($"{store.Name}: ingest {messages:N0} messages ({label})", messages,
                 progress => IngestAsync(apis, appId, store.Name, messages, ctx.Options.IngestConcurrency, progress, cancellationToken));
             var (serverUs, databaseUs) = cpu.PerItem(ingest.Accepted);

@@ -10,6 +10,9 @@ internal static class HeraldDrain
     public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null, int nodes = 1)
     {
         await ctx.Sink.ResetAsync(cancellationToken);
+        // The dispatcher starts sending as soon as a node is up: each node's CPU counts from its own start (start-up
+        // included), PostgreSQL's from before the first one.
+        var cpu = await CpuMeter.StartAsync(store, cancellationToken);
         long restart = Stopwatch.GetTimestamp();
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api,dispatcher", cancellationToken);
         // Further nodes only deliver; they share the database and its leases with the first.
@@ -18,7 +21,10 @@ internal static class HeraldDrain
         {
             others.Add(await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "dispatcher", cancellationToken));
         }
-        var cpu = await CpuMeter.StartAsync(store, others.Servers.Prepend(server).ToList(), cancellationToken);
+        foreach (var node in others.Servers.Prepend(server))
+        {
+            cpu.Add(node, fromItsStart: true);
+        }
         await using var memory = new MemorySampler(server.Process);
         await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
             ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "drain-postgres" : "drain")
@@ -50,7 +56,8 @@ internal static class HeraldDrain
         {
             ServerCpuUs = serverUs, DatabaseCpuUs = databaseUs,
         };
-        Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s from restart ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad");
+        Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s from restart ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad, " +
+                $"CPU per delivery: Herald {serverUs:0} µs" + (databaseUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
         return result;
     }
 }
