@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -21,6 +23,10 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
     private readonly HttpMessageInvoker _client;
     private readonly DeliveryOptions _options;
     private readonly TimeProvider _time;
+    private const int MaxKeptSecrets = 10_000;
+    // Endpoints' secrets as parsed signing keys, so that an attempt does not decode its endpoint's secret (base64,
+    // or an ed25519 key pair) again. Keyed by the stored text: a rotated secret is a new entry.
+    private readonly ConcurrentDictionary<string, SigningSecret> _secrets = new(StringComparer.Ordinal);
 
     public HttpDeliverySender(DeliveryOptions options, GuardedConnector connector, TimeProvider time)
     {
@@ -88,7 +94,19 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
     {
         var body = Encoding.UTF8.GetBytes(delivery.Payload);
         long timestamp = now.ToUnixTimeSeconds();
-        var secrets = delivery.Secrets.Select(SigningSecret.Parse).ToList();
+        var secrets = new List<SigningSecret>(delivery.Secrets.Count);
+        foreach (string secret in delivery.Secrets)
+        {
+            if (!_secrets.TryGetValue(secret, out var parsed))
+            {
+                if (_secrets.Count >= MaxKeptSecrets)
+                {
+                    _secrets.Clear();
+                }
+                parsed = _secrets.GetOrAdd(secret, SigningSecret.Parse);
+            }
+            secrets.Add(parsed);
+        }
         string signature = WebhookSigner.SignAll(secrets, delivery.MsgId, timestamp, body);
         string ts = timestamp.ToString(CultureInfo.InvariantCulture);
 
@@ -134,18 +152,25 @@ public sealed class HttpDeliverySender : IDeliverySender, IDisposable
             return "";
         }
         await using var stream = await content.ReadAsStreamAsync(cancellationToken);
-        var buffer = new byte[limit];
-        int total = 0;
-        while (total < limit)
+        var buffer = ArrayPool<byte>.Shared.Rent(limit);
+        try
         {
-            int read = await stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken);
-            if (read == 0)
+            int total = 0;
+            while (total < limit)
             {
-                break;
+                int read = await stream.ReadAsync(buffer.AsMemory(total, limit - total), cancellationToken);
+                if (read == 0)
+                {
+                    break;
+                }
+                total += read;
             }
-            total += read;
+            return ResponseText.FromUtf8(buffer.AsSpan(0, total), truncated: total == limit);
         }
-        return ResponseText.FromUtf8(buffer.AsSpan(0, total), truncated: total == limit);
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     private static string Describe(HttpRequestException ex)
