@@ -36,7 +36,6 @@ internal sealed class ReceiverApp : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Herald:Receiver:Inbox:Provider"] = "Sqlite",
             ["Herald:Receiver:Inbox:ConnectionString"] = connectionString,
             ["Herald:Receiver:Handlers:InitialRetryDelay"] = "00:00:01",
             ["Herald:Receiver:Handlers:MaxRetryDelay"] = "00:01:00",
@@ -49,10 +48,13 @@ internal sealed class ReceiverApp : IAsyncDisposable
         return settings;
     }
 
+    /// <param name="configureReceiver">Handlers and the like, on the receiver's builder.</param>
+    /// <param name="useInbox">The inbox; the SQLite one when null.</param>
     public static async Task<ReceiverApp> StartAsync(
         Dictionary<string, string?> settings,
         TimeProvider? time = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IHeraldReceiverBuilder>? configureReceiver = null,
+        Action<IHeraldReceiverBuilder>? useInbox = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -61,12 +63,13 @@ internal sealed class ReceiverApp : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
 
-        builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
+        var receiver = builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
+        (useInbox ?? (static r => r.UseSqliteInbox()))(receiver);
         if (time is not null)
         {
             builder.Services.AddSingleton(time);
         }
-        configureServices?.Invoke(builder.Services);
+        configureReceiver?.Invoke(receiver);
 
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
