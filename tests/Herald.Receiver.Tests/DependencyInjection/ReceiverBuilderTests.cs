@@ -115,6 +115,30 @@ public sealed class ReceiverBuilderTests : IDisposable
     }
 
     [Fact]
+    public async Task The_unnamed_receivers_inbox_is_also_the_plain_IWebhookInbox_and_a_named_ones_is_not()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHeraldReceiver(options =>
+        {
+            options.Secrets.Add(WebhookSecret.Generate());
+            options.Inbox.ConnectionString = _dir.SqliteConnectionString();
+        }).UseSqliteInbox();
+        services.AddHeraldReceiver("shop", options =>
+        {
+            options.Secrets.Add(WebhookSecret.Generate());
+            options.Inbox.ConnectionString = _dir.SqliteConnectionString();
+        }).UseSqliteInbox();
+        await using var provider = services.BuildServiceProvider();
+
+        var plain = provider.GetRequiredService<IWebhookInbox>();
+        Assert.Same(provider.GetRequiredKeyedService<IWebhookInbox>(""), plain);
+        Assert.NotSame(provider.GetRequiredKeyedService<IWebhookInbox>("shop"), plain);
+        Assert.True(await plain.TryAddAsync(new InboxMessage("msg_1", null, DateTimeOffset.UtcNow, new byte[] { 1 }), CancellationToken.None));
+        Assert.Null(await provider.GetRequiredKeyedService<IWebhookInbox>("shop").GetAsync("msg_1", CancellationToken.None));
+    }
+
+    [Fact]
     public void The_same_handler_type_may_serve_two_receivers()
     {
         var services = new ServiceCollection();
