@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Receiver;
@@ -7,6 +8,11 @@ namespace Herald.Receiver;
 /// <summary>How receivers are told apart: the unnamed one has <see cref="Options.DefaultName"/>, the others their name.</summary>
 internal static class ReceiverNames
 {
+    private static readonly Func<ILogger, string, IDisposable?> Scope = LoggerMessage.DefineScope<string>("Herald receiver {HeraldReceiver}");
+
+    /// <summary>A logging scope naming a named receiver, so that the logs of two senders' receivers can be told apart.</summary>
+    public static IDisposable? BeginScope(ILogger logger, string name) => name.Length == 0 ? null : Scope(logger, name);
+
     /// <summary>" of receiver 'x'" for a named receiver, nothing for the unnamed one; for error messages.</summary>
     public static string Describe(string name) => name.Length == 0 ? "" : $" of receiver '{name}'";
 

@@ -38,8 +38,8 @@ internal static class ReceiverServices
         services.AddKeyedSingleton(name, static (sp, key) =>
             ActivatorUtilities.CreateInstance<MessageRunner>(sp, Inbox(sp, key), sp.GetRequiredKeyedService<HandlerRegistry>(key), Settings(sp, key)));
         services.AddKeyedSingleton(name, static (sp, key) =>
-            ActivatorUtilities.CreateInstance<WebhookEndpoint>(sp, sp.GetRequiredKeyedService<ReceiverVerifier>(key), Inbox(sp, key), Settings(sp, key)));
-        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<InboxProcessor>(sp,
+            ActivatorUtilities.CreateInstance<WebhookEndpoint>(sp, (string)key!, sp.GetRequiredKeyedService<ReceiverVerifier>(key), Inbox(sp, key), Settings(sp, key)));
+        services.AddSingleton<IHostedService>(sp => ActivatorUtilities.CreateInstance<InboxProcessor>(sp, name,
             Inbox(sp, name), sp.GetRequiredKeyedService<InboxSignal>(name), sp.GetRequiredKeyedService<MessageRunner>(name), Settings(sp, name)));
 
         if (name == Options.DefaultName)

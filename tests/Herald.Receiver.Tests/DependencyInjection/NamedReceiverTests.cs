@@ -82,6 +82,22 @@ public sealed class NamedReceiverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_receivers_logs_name_it()
+    {
+        using var refused = await _app.PostAsync(SignedWebhook.ForEvent(_shopSecret, "payment.succeeded", new { payment = "pay_1" }, "msg_wrong"), "/webhooks/payer");
+        using var accepted = await _app.PostAsync(SignedWebhook.ForEvent(_shopSecret, "order.paid", new { order = "ord_1" }, "msg_shop"), "/webhooks/shop");
+        await Eventually.UntilAsync(() => Task.FromResult(ReceiverLogs(2001).Any()), "the shop's message to be processed");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("Herald receiver payer", Assert.Single(ReceiverLogs(1001)).Scopes);
+        Assert.Contains("Herald receiver shop", Assert.Single(ReceiverLogs(2001)).Scopes);
+        Assert.DoesNotContain(ReceiverLogs(2001).Single().Scopes, s => s.Contains("payer", StringComparison.Ordinal));
+    }
+
+    private IEnumerable<LogLine> ReceiverLogs(int eventId) =>
+        _app.Logs.Lines.Where(l => l.EventId.Id == eventId && l.Category.StartsWith("Herald.Receiver", StringComparison.Ordinal));
+
+    [Fact]
     public async Task A_reloaded_secret_changes_only_its_own_receiver()
     {
         string newShopSecret = WebhookSecret.Generate();
