@@ -12,8 +12,9 @@ namespace Herald.Packages.Tests;
 /// <summary>
 /// The packages install and work outside the repository: a new ASP.NET Core app restores Herald.Receiver.Sqlite (and
 /// with it Herald.Receiver) from the packed feed (and their other dependencies from nuget.org) and verifies a webhook
-/// that a console app signs with Herald.Receiver.Testing, an app with Herald.Receiver.Postgres builds without SQLite,
-/// and Herald.Cli installs as the <c>herald</c> tool.
+/// that a console app signs with Herald.Receiver.Testing, an app with Herald.Receiver.Postgres (and no SQLite) does the
+/// same with its inbox on its own data source in the test PostgreSQL (HERALD_TEST_POSTGRES), and Herald.Cli installs
+/// as the <c>herald</c> tool.
 /// </summary>
 public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<PackedFeed>
 {
@@ -133,13 +134,50 @@ public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<Packe
     }
 
     [Fact]
-    public async Task A_new_app_with_Herald_Receiver_Postgres_from_the_feed_builds_with_Npgsql_and_without_SQLite()
+    public async Task A_new_app_with_Herald_Receiver_Postgres_from_the_feed_keeps_its_inbox_on_the_apps_data_source_without_SQLite()
     {
-        string output = await BuildAppAsync("PostgresReceiverApp", packed.NewFolder("postgres-app"));
-
+        string connectionString = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES")
+            ?? throw new InvalidOperationException(
+                "HERALD_TEST_POSTGRES is not set. Start a private PostgreSQL with "
+                + "`eval \"$(HERALD_PG_DIR=/tmp/herald-pg bash scripts/postgres.sh start)\"`, which sets it (scripts/test.sh does).");
+        string folder = packed.NewFolder("postgres-app");
+        string output = await BuildAppAsync("PostgresReceiverApp", folder);
         Assert.True(File.Exists(Path.Combine(output, "Herald.Receiver.Postgres.dll")), "The app's output has no Herald.Receiver.Postgres.dll.");
         Assert.True(File.Exists(Path.Combine(output, "Npgsql.dll")), "The app's output has no Npgsql.dll.");
         Assert.False(File.Exists(Path.Combine(output, "Microsoft.Data.Sqlite.dll")), "An app with the PostgreSQL inbox got Microsoft.Data.Sqlite.");
+        string sender = await BuildAppAsync("SenderApp", packed.NewFolder("postgres-sender-app"));
+
+        string table = "herald_inbox_pkg_" + Guid.NewGuid().ToString("N")[..12];
+        string secret = WebhookSecret.Generate();
+        int port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(output, "PostgresReceiverApp.dll"), "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = folder,
+        };
+        info.Environment["ConnectionStrings__App"] = connectionString;
+        info.Environment["Herald__Receivers__Payments__Secrets__0"] = secret;
+        info.Environment["Herald__Receivers__Payments__Inbox__TableName"] = table;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        try
+        {
+            await using var app = AppProcess.Start(info);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await WaitUntilAnsweringAsync(app, http);
+
+            Assert.Equal("401", await SendAsync(sender, $"http://127.0.0.1:{port}/webhooks/payments", WebhookSecret.Generate(), "msg_forged"));
+            Assert.Equal("200", await SendAsync(sender, $"http://127.0.0.1:{port}/webhooks/payments", secret, "msg_pg_genuine"));
+            string received = await Eventually.WaitAsync(() => http.GetStringAsync("/received"),
+                r => r.Contains("msg_pg_genuine", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the handler to process the webhook");
+            Assert.Contains("msg_pg_genuine payment.succeeded 12345", received, StringComparison.Ordinal);
+            Assert.DoesNotContain("msg_forged", received, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+            await using var drop = dataSource.CreateCommand($"DROP TABLE IF EXISTS {table};");
+            await drop.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>Copies the app <paramref name="name"/> into <paramref name="folder"/>, builds it against the feed, and returns its output folder.</summary>
