@@ -18,11 +18,11 @@ internal sealed partial class HeraldReceiverOptionsValidator : IValidateOptions<
                 errors.Add($"Secrets[{i}] {problem}");
             }
         }
-        if (string.IsNullOrWhiteSpace(options.Inbox.ConnectionString))
+        if (options.Inbox.ConnectionString is { } connectionString && string.IsNullOrWhiteSpace(connectionString))
         {
-            errors.Add("Inbox:ConnectionString is required.");
+            errors.Add("Inbox:ConnectionString is empty; leave it out for the default or set a connection string.");
         }
-        if (!TableName().IsMatch(options.Inbox.TableName))
+        if (!IsTableName(options.Inbox.TableName))
         {
             errors.Add("Inbox:TableName must be a plain identifier (letters, digits, underscores).");
         }
@@ -65,6 +65,9 @@ internal sealed partial class HeraldReceiverOptionsValidator : IValidateOptions<
             ? null
             : "is empty or not a valid key (expected a whsec_ secret followed by base64, or a whpk_ ed25519 public key).";
     }
+
+    /// <summary>A plain SQL identifier, safe to put into statements as is.</summary>
+    public static bool IsTableName(string? name) => name is not null && TableName().IsMatch(name);
 
     [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,62}$")]
     private static partial Regex TableName();

@@ -12,21 +12,25 @@ namespace Herald.Receiver;
 /// </summary>
 internal sealed class ReceiverSettings : IDisposable
 {
+    private readonly string _name;
     private readonly IOptionsFactory<HeraldReceiverOptions> _factory;
     private readonly ILogger<ReceiverSettings> _logger;
     private readonly List<IDisposable> _subscriptions = [];
     private volatile HeraldReceiverOptions _current;
 
+    /// <param name="name">The receiver's name, which is the name of its options (<see cref="Options.DefaultName"/> for the unnamed one).</param>
     public ReceiverSettings(
-        IOptions<HeraldReceiverOptions> options,
+        string name,
+        IOptionsMonitor<HeraldReceiverOptions> options,
         IOptionsFactory<HeraldReceiverOptions> factory,
         IEnumerable<IOptionsChangeTokenSource<HeraldReceiverOptions>> sources,
         ILogger<ReceiverSettings> logger)
     {
+        _name = name;
         _factory = factory;
         _logger = logger;
-        _current = options.Value;
-        foreach (var source in sources.Where(s => (s.Name ?? Options.DefaultName) == Options.DefaultName))
+        _current = options.Get(name);
+        foreach (var source in sources.Where(s => (s.Name ?? Options.DefaultName) == name))
         {
             _subscriptions.Add(ChangeToken.OnChange(source.GetChangeToken, Reload));
         }
@@ -42,7 +46,7 @@ internal sealed class ReceiverSettings : IDisposable
         HeraldReceiverOptions updated;
         try
         {
-            updated = _factory.Create(Options.DefaultName);
+            updated = _factory.Create(_name);
         }
         catch (OptionsValidationException ex)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -11,8 +10,10 @@ using Herald.Testing;
 namespace Herald.Packages.Tests;
 
 /// <summary>
-/// The packages install and work outside the repository: a new ASP.NET Core app restores Herald.Receiver from the
-/// packed feed (and its other dependencies from nuget.org) and verifies a signed webhook, and Herald.Cli installs
+/// The packages install and work outside the repository: a new ASP.NET Core app restores Herald.Receiver.Sqlite (and
+/// with it Herald.Receiver) from the packed feed (and their other dependencies from nuget.org) and verifies a webhook
+/// that a console app signs with Herald.Receiver.Testing, an app with Herald.Receiver.Postgres (and no SQLite) does the
+/// same with its inbox on its own data source in the test PostgreSQL (HERALD_TEST_POSTGRES), and Herald.Cli installs
 /// as the <c>herald</c> tool.
 /// </summary>
 public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<PackedFeed>
@@ -75,24 +76,118 @@ public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<Packe
             Assert.Contains(symbols.Entries, e => e.FullName.EndsWith(".pdb", StringComparison.Ordinal));
         }
 
-        // Project references became package dependencies on the same version.
-        using (var receiver = ZipFile.OpenRead(Path.Combine(packed.Feed, $"Herald.Receiver.{packed.Version}.nupkg")))
+        // Project references became package dependencies on the same version, and each package brings only what it uses:
+        // the receiver no database driver, each inbox its own, the testing package only the signing.
+        Assert.Equal(["Herald.Core"], Dependencies("Herald.Receiver"));
+        Assert.Equal(["Herald.Receiver", "Microsoft.Data.Sqlite"], Dependencies("Herald.Receiver.Sqlite"));
+        Assert.Equal(["Herald.Receiver", "Npgsql"], Dependencies("Herald.Receiver.Postgres"));
+        Assert.Equal(["Herald.Core"], Dependencies("Herald.Receiver.Testing"));
+        foreach (var (id, on) in new[] { ("Herald.Receiver", "Herald.Core"), ("Herald.Receiver.Sqlite", "Herald.Receiver"),
+            ("Herald.Receiver.Postgres", "Herald.Receiver"), ("Herald.Receiver.Testing", "Herald.Core") })
         {
-            var nuspec = ReadNuspec(receiver, "Herald.Receiver");
-            var core = nuspec.Descendants().Single(e => e.Name.LocalName == "dependency" && e.Attribute("id")?.Value == "Herald.Core");
-            Assert.Equal(packed.Version, core.Attribute("version")!.Value);
+            Assert.Equal(packed.Version, DependencyElements(id).Single(e => e.Attribute("id")?.Value == on).Attribute("version")!.Value);
         }
     }
 
+    private string[] Dependencies(string id) =>
+        [.. DependencyElements(id).Select(e => e.Attribute("id")!.Value).Order(StringComparer.Ordinal)];
+
+    private List<XElement> DependencyElements(string id)
+    {
+        using var package = ZipFile.OpenRead(Path.Combine(packed.Feed, $"{id}.{packed.Version}.nupkg"));
+        return [.. ReadNuspec(package, id).Descendants().Where(e => e.Name.LocalName == "dependency")];
+    }
+
     [Fact]
-    public async Task A_new_app_with_Herald_Receiver_from_the_feed_processes_a_signed_webhook_and_refuses_a_forged_one()
+    public async Task A_new_app_with_Herald_Receiver_Sqlite_from_the_feed_processes_a_webhook_signed_with_Herald_Receiver_Testing_and_refuses_a_forged_one()
     {
         string folder = packed.NewFolder("receiver-app");
+        string output = await BuildAppAsync("ReceiverApp", folder);
+        Assert.True(File.Exists(Path.Combine(output, "Herald.Receiver.dll")), "The app's output has no Herald.Receiver.dll.");
+        Assert.True(File.Exists(Path.Combine(output, "Herald.Receiver.Sqlite.dll")), "The app's output has no Herald.Receiver.Sqlite.dll.");
+        Assert.False(File.Exists(Path.Combine(output, "Npgsql.dll")), "An app with the SQLite inbox got Npgsql.");
+        string sender = await BuildAppAsync("SenderApp", packed.NewFolder("sender-app"));
+        Assert.False(File.Exists(Path.Combine(sender, "Herald.Receiver.dll")), "Herald.Receiver.Testing brought Herald.Receiver.");
+
+        string secret = WebhookSecret.Generate();
+        int port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(output, "ReceiverApp.dll"), "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = folder,
+        };
+        info.Environment["Herald__Receiver__Secrets__0"] = secret;
+        info.Environment["Herald__Receiver__Inbox__ConnectionString"] = $"Data Source={Path.Combine(folder, "inbox.db")}";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        await using var app = AppProcess.Start(info);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        await WaitUntilAnsweringAsync(app, http);
+
+        // Signed with another secret: refused before anything is stored.
+        Assert.Equal("401", await SendAsync(sender, $"http://127.0.0.1:{port}/webhooks", WebhookSecret.Generate(), "msg_forged"));
+        Assert.Equal("200", await SendAsync(sender, $"http://127.0.0.1:{port}/webhooks", secret, "msg_genuine"));
+
+        string received = await Eventually.WaitAsync(() => http.GetStringAsync("/received"),
+            r => r.Contains("msg_genuine", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the handler to process the webhook");
+        Assert.Contains("msg_genuine payment.succeeded 12345", received, StringComparison.Ordinal);
+        Assert.DoesNotContain("msg_forged", received, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_new_app_with_Herald_Receiver_Postgres_from_the_feed_keeps_its_inbox_on_the_apps_data_source_without_SQLite()
+    {
+        string connectionString = Environment.GetEnvironmentVariable("HERALD_TEST_POSTGRES")
+            ?? throw new InvalidOperationException(
+                "HERALD_TEST_POSTGRES is not set. Start a private PostgreSQL with "
+                + "`eval \"$(HERALD_PG_DIR=/tmp/herald-pg bash scripts/postgres.sh start)\"`, which sets it (scripts/test.sh does).");
+        string folder = packed.NewFolder("postgres-app");
+        string output = await BuildAppAsync("PostgresReceiverApp", folder);
+        Assert.True(File.Exists(Path.Combine(output, "Herald.Receiver.Postgres.dll")), "The app's output has no Herald.Receiver.Postgres.dll.");
+        Assert.True(File.Exists(Path.Combine(output, "Npgsql.dll")), "The app's output has no Npgsql.dll.");
+        Assert.False(File.Exists(Path.Combine(output, "Microsoft.Data.Sqlite.dll")), "An app with the PostgreSQL inbox got Microsoft.Data.Sqlite.");
+        string sender = await BuildAppAsync("SenderApp", packed.NewFolder("postgres-sender-app"));
+
+        string table = "herald_inbox_pkg_" + Guid.NewGuid().ToString("N")[..12];
+        string secret = WebhookSecret.Generate();
+        int port = FreePort();
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(output, "PostgresReceiverApp.dll"), "--urls", $"http://127.0.0.1:{port}" },
+            WorkingDirectory = folder,
+        };
+        info.Environment["ConnectionStrings__App"] = connectionString;
+        info.Environment["Herald__Receivers__Payments__Secrets__0"] = secret;
+        info.Environment["Herald__Receivers__Payments__Inbox__TableName"] = table;
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        try
+        {
+            await using var app = AppProcess.Start(info);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            await WaitUntilAnsweringAsync(app, http);
+
+            Assert.Equal("401", await SendAsync(sender, $"http://127.0.0.1:{port}/webhooks/payments", WebhookSecret.Generate(), "msg_forged"));
+            Assert.Equal("200", await SendAsync(sender, $"http://127.0.0.1:{port}/webhooks/payments", secret, "msg_pg_genuine"));
+            string received = await Eventually.WaitAsync(() => http.GetStringAsync("/received"),
+                r => r.Contains("msg_pg_genuine", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the handler to process the webhook");
+            Assert.Contains("msg_pg_genuine payment.succeeded 12345", received, StringComparison.Ordinal);
+            Assert.DoesNotContain("msg_forged", received, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(connectionString);
+            await using var drop = dataSource.CreateCommand($"DROP TABLE IF EXISTS {table};");
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>Copies the app <paramref name="name"/> into <paramref name="folder"/>, builds it against the feed, and returns its output folder.</summary>
+    private async Task<string> BuildAppAsync(string name, string folder)
+    {
         string project = Path.Combine(folder, "app");
         Directory.CreateDirectory(project);
-        foreach (var file in new[] { "ReceiverApp.csproj", "Program.cs" })
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, name)))
         {
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "ReceiverApp", file), Path.Combine(project, file));
+            File.Copy(file, Path.Combine(project, Path.GetFileName(file)));
         }
         // Herald's packages come from the feed only, everything else from nuget.org.
         File.WriteAllText(Path.Combine(project, "NuGet.config"), $"""
@@ -113,21 +208,21 @@ public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<Packe
         string output = Path.Combine(folder, "out");
         var build = await PackedFeed.DotnetAsync(project, BuildLimit,
             "build", "-c", "Release", "-o", output, $"-p:HeraldVersion={packed.Version}");
-        Assert.True(build.Exit == 0, $"dotnet build of the app exited with {build.Exit}:\n{build.Output}");
-        Assert.True(File.Exists(Path.Combine(output, "Herald.Receiver.dll")), "The app's output has no Herald.Receiver.dll.");
+        Assert.True(build.Exit == 0, $"dotnet build of {name} exited with {build.Exit}:\n{build.Output}");
+        return output;
+    }
 
-        string secret = WebhookSecret.Generate();
-        int port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
-        {
-            ArgumentList = { Path.Combine(output, "ReceiverApp.dll"), "--urls", $"http://127.0.0.1:{port}" },
-            WorkingDirectory = folder,
-        };
-        info.Environment["Herald__Receiver__Secrets__0"] = secret;
-        info.Environment["Herald__Receiver__Inbox__ConnectionString"] = $"Data Source={Path.Combine(folder, "inbox.db")}";
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
-        await using var app = AppProcess.Start(info);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>Runs the sender app: it signs with <paramref name="secret"/>, posts to <paramref name="url"/> and prints the status.</summary>
+    private static async Task<string> SendAsync(string senderOutput, string url, string secret, string messageId)
+    {
+        var info = new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(senderOutput, "SenderApp.dll"), url, secret, messageId } };
+        PackedFeed.Isolate(info);
+        var run = await ChildProcess.RunAsync(info, TimeSpan.FromMinutes(1));
+        Assert.True(run.Exit == 0, $"The sender exited with {run.Exit}:\n{run.Output}");
+        return run.Output.Trim();
+    }
+
+    private static async Task WaitUntilAnsweringAsync(AppProcess app, HttpClient http) =>
         await Eventually.WaitAsync(async () =>
         {
             if (app.HasExited)
@@ -143,24 +238,6 @@ public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<Packe
                 return false;
             }
         }, ok => ok, TimeSpan.FromSeconds(60), "the app to answer GET /received");
-
-        const string body = """{"type":"payment.succeeded","data":{"orderId":"12345"}}""";
-        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
-        // Signed with another secret: refused before anything is stored.
-        using var forged = Webhook("msg_forged", now, body, WebhookSigner.Sign(WebhookSecret.Parse(WebhookSecret.Generate()), "msg_forged", now, body));
-        using var refused = await http.SendAsync(forged);
-        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-
-        using var genuine = Webhook("msg_genuine", now, body, WebhookSigner.Sign(WebhookSecret.Parse(secret), "msg_genuine", now, body));
-        using var accepted = await http.SendAsync(genuine);
-        Assert.True(accepted.IsSuccessStatusCode, $"The signed webhook got {(int)accepted.StatusCode}: {await accepted.Content.ReadAsStringAsync()}\n{app.Output}");
-
-        string received = await Eventually.WaitAsync(() => http.GetStringAsync("/received"),
-            r => r.Contains("msg_genuine", StringComparison.Ordinal), TimeSpan.FromSeconds(30), "the handler to process the webhook");
-        Assert.Contains("msg_genuine payment.succeeded 12345", received, StringComparison.Ordinal);
-        Assert.DoesNotContain("msg_forged", received, StringComparison.Ordinal);
-    }
 
     [Fact]
     public async Task Herald_Cli_installs_from_the_feed_as_the_herald_tool_and_prints_its_usage()
@@ -184,15 +261,6 @@ public sealed class PackageInstallTests(PackedFeed packed) : IClassFixture<Packe
     {
         using var stream = package.GetEntry($"{id}.nuspec")!.Open();
         return XDocument.Load(stream);
-    }
-
-    private static HttpRequestMessage Webhook(string id, long timestamp, string body, string signature)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        request.Headers.Add("webhook-id", id);
-        request.Headers.Add("webhook-timestamp", timestamp.ToString(CultureInfo.InvariantCulture));
-        request.Headers.Add("webhook-signature", signature);
-        return request;
     }
 
     private static int FreePort()

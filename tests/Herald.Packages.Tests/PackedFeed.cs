@@ -13,7 +13,11 @@ namespace Herald.Packages.Tests;
 public sealed class PackedFeed : IAsyncLifetime
 {
     /// <summary>Every package Herald.Packages.slnf is expected to produce.</summary>
-    public static readonly string[] PackageIds = ["Herald.Core", "Herald.Receiver", "Herald.Client", "Herald.Outbox", "Herald.Cli"];
+    public static readonly string[] PackageIds =
+    [
+        "Herald.Core", "Herald.Receiver", "Herald.Receiver.Sqlite", "Herald.Receiver.Postgres", "Herald.Receiver.Testing",
+        "Herald.Client", "Herald.Outbox", "Herald.Cli",
+    ];
 
     private readonly TempDirectory _root = new();
 

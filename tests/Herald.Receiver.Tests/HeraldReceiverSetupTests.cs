@@ -26,7 +26,7 @@ public sealed class HeraldReceiverSetupTests : IDisposable
         Assert.Equal(2, options.Secrets.Count);
         Assert.Equal(TimeSpan.FromMinutes(2), options.Tolerance);
         Assert.Equal(1024 * 1024, options.MaxBodyBytes);
-        Assert.Equal(InboxProvider.Sqlite, options.Inbox.Provider);
+        Assert.Equal("herald_inbox", options.Inbox.TableName);
         Assert.Equal(3, options.Handlers.MaxAttempts);
         Assert.Equal(TimeSpan.FromSeconds(30), options.Handlers.PollInterval);
     }
@@ -108,13 +108,16 @@ public sealed class HeraldReceiverSetupTests : IDisposable
     [Fact]
     public void TwoHandlersForOneEventType_AreRejected()
     {
-        var services = Services(ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate()));
+        var services = new ServiceCollection();
+        services.AddLogging();
         services.AddSingleton(new HandlerProbe());
-        services.AddWebhookHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
-        services.AddWebhookHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
+        var receiver = services.AddHeraldReceiver(Configuration(ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate())))
+            .UseSqliteInbox();
+        receiver.AddHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
+        receiver.AddHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
         using var provider = services.BuildServiceProvider();
 
-        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<Receiver.Handlers.HandlerRegistry>());
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredKeyedService<Receiver.Handlers.HandlerRegistry>(""));
 
         Assert.Contains("payment.succeeded", error.Message, StringComparison.Ordinal);
     }
@@ -132,10 +135,12 @@ public sealed class HeraldReceiverSetupTests : IDisposable
 
     private static ServiceCollection Services(Dictionary<string, string?> settings)
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddHeraldReceiver(configuration.GetSection("Herald:Receiver"));
+        services.AddHeraldReceiver(Configuration(settings)).UseSqliteInbox();
         return services;
     }
+
+    private static IConfiguration Configuration(Dictionary<string, string?> settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings).Build().GetSection("Herald:Receiver");
 }

@@ -6,7 +6,6 @@ using Checkout.Store.Orders;
 using Checkout.Store.Payments;
 using Checkout.Store.Polling;
 using Checkout.Store.Webhooks;
-using Herald.Receiver;
 
 namespace Checkout.Store;
 
@@ -51,9 +50,10 @@ internal static class StoreBackendApp
 
         // Herald.Receiver: verify the signature, keep the message in the inbox (deduplicated by webhook-id),
         // acknowledge, then run the typed handler in the background.
-        services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
-        services.AddWebhookHandler<PaymentEvent, PaymentSucceededHandler>("payment.succeeded");
-        services.AddWebhookHandler<PaymentEvent, PaymentFailedHandler>("payment.failed");
+        services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"))
+            .UseSqliteInbox()
+            .AddHandler<PaymentEvent, PaymentSucceededHandler>("payment.succeeded")
+            .AddHandler<PaymentEvent, PaymentFailedHandler>("payment.failed");
 
         var app = builder.Build();
         app.UseCors();

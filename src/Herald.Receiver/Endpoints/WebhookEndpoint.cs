@@ -13,6 +13,7 @@ namespace Herald.Receiver.Endpoints;
 /// The answer is 2xx as soon as the message is durable; handlers run later.
 /// </summary>
 internal sealed class WebhookEndpoint(
+    string receiverName,
     ReceiverVerifier verifier,
     IWebhookInbox inbox,
     ReceiverSettings settings,
@@ -20,6 +21,7 @@ internal sealed class WebhookEndpoint(
 {
     public async Task HandleAsync(HttpContext context)
     {
+        using var scope = ReceiverNames.BeginScope(logger, receiverName);
         var result = await ReceiveAsync(context.Request, context.RequestAborted);
         await result.ExecuteAsync(context);
     }

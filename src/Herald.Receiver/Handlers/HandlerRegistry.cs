@@ -2,12 +2,12 @@ using System.Collections.Frozen;
 
 namespace Herald.Receiver.Handlers;
 
-/// <summary>Event type to handler, fixed at startup.</summary>
+/// <summary>Event type to handler of one receiver, fixed at startup.</summary>
 internal sealed class HandlerRegistry
 {
     private readonly FrozenDictionary<string, IWebhookHandlerInvoker> _byEventType;
 
-    public HandlerRegistry(IEnumerable<IWebhookHandlerInvoker> invokers)
+    public HandlerRegistry(string receiverName, IEnumerable<IWebhookHandlerInvoker> invokers)
     {
         var map = new Dictionary<string, IWebhookHandlerInvoker>(StringComparer.Ordinal);
         foreach (var invoker in invokers)
@@ -15,7 +15,7 @@ internal sealed class HandlerRegistry
             if (!map.TryAdd(invoker.EventType, invoker))
             {
                 throw new InvalidOperationException(
-                    $"More than one webhook handler is registered for event type '{invoker.EventType}'; register one handler per event type.");
+                    $"More than one webhook handler is registered for event type '{invoker.EventType}'{ReceiverNames.Describe(receiverName)}; register one handler per event type.");
             }
         }
         _byEventType = map.ToFrozenDictionary(StringComparer.Ordinal);

@@ -10,6 +10,7 @@ namespace Herald.Receiver.Handlers;
 /// Woken on insert, retry and requeue; a slow poll picks up work left by an earlier run or another instance.
 /// </summary>
 internal sealed class InboxProcessor(
+    string receiverName,
     IWebhookInbox inbox,
     InboxSignal signal,
     MessageRunner runner,
@@ -20,6 +21,8 @@ internal sealed class InboxProcessor(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        // Workers start inside the scope, so the runner's and handlers' logs carry it too.
+        using var scope = ReceiverNames.BeginScope(logger, receiverName);
         int concurrency = settings.Current.Handlers.MaxConcurrency;
         var work = Channel.CreateBounded<InboxEntry>(new BoundedChannelOptions(concurrency)
         {

@@ -3,6 +3,9 @@ namespace Herald.Receiver.Inbox;
 /// <summary>The inbox handed out by DI: the provider's store, plus a wake-up for the processor on insert and requeue.</summary>
 internal sealed class SignalingWebhookInbox(IWebhookInbox inner, InboxSignal signal) : IWebhookInbox, IAsyncDisposable, IDisposable
 {
+    // The unnamed receiver's inbox is registered twice (keyed and plain), so the container disposes it twice.
+    private int _disposed;
+
     public async Task<bool> TryAddAsync(InboxMessage message, CancellationToken cancellationToken)
     {
         bool added = await inner.TryAddAsync(message, cancellationToken);
@@ -47,6 +50,10 @@ internal sealed class SignalingWebhookInbox(IWebhookInbox inner, InboxSignal sig
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         switch (inner)
         {
             case IAsyncDisposable asyncDisposable:
@@ -60,6 +67,10 @@ internal sealed class SignalingWebhookInbox(IWebhookInbox inner, InboxSignal sig
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         if (inner is IDisposable disposable)
         {
             disposable.Dispose();

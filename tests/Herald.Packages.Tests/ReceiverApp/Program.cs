@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using Herald.Receiver;
 
-// The Herald.Receiver README's setup; a GET of /received lists what the handler has processed.
+// The Herald.Receiver README's setup, with the SQLite inbox; a GET of /received lists what the handler has processed.
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
-builder.Services.AddWebhookHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
+builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"))
+    .UseSqliteInbox()
+    .AddHandler<PaymentSucceeded, PaymentSucceededHandler>("payment.succeeded");
 builder.Services.AddSingleton<ConcurrentQueue<string>>();
 
 var app = builder.Build();

@@ -19,7 +19,7 @@ public sealed class AsymmetricVerificationTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _app = await ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString(), _pair.PublicKey.ToString()),
-            configureServices: PaymentHandlerRegistration.With(_probe));
+            configureReceiver: PaymentHandlerRegistration.With(_probe));
 
     public async Task DisposeAsync()
     {

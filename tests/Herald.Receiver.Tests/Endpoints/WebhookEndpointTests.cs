@@ -17,7 +17,7 @@ public sealed class WebhookEndpointTests : IAsyncLifetime
 
     public async Task InitializeAsync() =>
         _app = await ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString(), _secret),
-            configureServices: PaymentHandlerRegistration.With(_probe));
+            configureReceiver: PaymentHandlerRegistration.With(_probe));
 
     public async Task DisposeAsync()
     {

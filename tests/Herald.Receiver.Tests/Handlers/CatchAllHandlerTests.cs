@@ -27,11 +27,11 @@ public sealed class CatchAllHandlerTests : IAsyncLifetime
     }
 
     public async Task InitializeAsync() =>
-        _app = await ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString(), _secret), configureServices: services =>
+        _app = await ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString(), _secret), configureReceiver: receiver =>
         {
-            PaymentHandlerRegistration.With(_probe)(services);
-            services.AddSingleton(_caught);
-            services.AddWebhookHandler<JsonElement, CatchAll>("*");
+            PaymentHandlerRegistration.With(_probe)(receiver);
+            receiver.Services.AddSingleton(_caught);
+            receiver.AddHandler<JsonElement, CatchAll>("*");
         });
 
     public async Task DisposeAsync()

@@ -1,8 +1,9 @@
 using System.Net;
-using Herald.Receiver.Inbox;
+using Herald.Receiver.Postgres;
 using Herald.Receiver.Testing;
 using Herald.Receiver.Tests.Support;
 using Herald.Signing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Herald.Receiver.Tests.Inbox;
@@ -30,10 +31,10 @@ public sealed class PostgresInboxTests : InboxComplianceTests
     {
         string secret = WebhookSecret.Generate();
         var settings = ReceiverApp.Settings(_connectionString, secret);
-        settings["Herald:Receiver:Inbox:Provider"] = "Postgres";
         settings["Herald:Receiver:Inbox:TableName"] = _table;
         var probe = new HandlerProbe();
-        await using var app = await ReceiverApp.StartAsync(settings, configureServices: PaymentHandlerRegistration.With(probe));
+        await using var app = await ReceiverApp.StartAsync(settings, configureReceiver: PaymentHandlerRegistration.With(probe),
+            useInbox: static receiver => receiver.UsePostgresInbox());
         var webhook = SignedWebhook.ForEvent(secret, PaymentHandlerRegistration.EventType, new PaymentSucceeded("pay_pg", 27m, "USD"), "msg_pg");
 
         using var first = await app.PostAsync(webhook);

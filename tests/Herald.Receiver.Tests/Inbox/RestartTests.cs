@@ -1,5 +1,5 @@
 using System.Net;
-using Herald.Receiver.Inbox;
+using Herald.Receiver.Sqlite;
 using Herald.Receiver.Testing;
 using Herald.Receiver.Tests.Support;
 using Herald.Signing;
@@ -20,7 +20,7 @@ public sealed class RestartTests : IDisposable
         string connectionString = _dir.SqliteConnectionString();
         var settings = ReceiverApp.Settings(connectionString, _secret);
         var firstProbe = new HandlerProbe();
-        await using (var first = await ReceiverApp.StartAsync(settings, configureServices: PaymentHandlerRegistration.With(firstProbe)))
+        await using (var first = await ReceiverApp.StartAsync(settings, configureReceiver: PaymentHandlerRegistration.With(firstProbe)))
         {
             using var response = await first.PostAsync(Payment("msg_done"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -39,7 +39,7 @@ public sealed class RestartTests : IDisposable
         }
 
         var secondProbe = new HandlerProbe();
-        await using var second = await ReceiverApp.StartAsync(settings, configureServices: PaymentHandlerRegistration.With(secondProbe));
+        await using var second = await ReceiverApp.StartAsync(settings, configureReceiver: PaymentHandlerRegistration.With(secondProbe));
         await Eventually.UntilAsync(async () => (await second.Inbox.GetAsync("msg_left", CancellationToken.None))?.Status == InboxStatus.Processed,
             "the leftover pending message is processed by the new instance");
         using var redelivered = await second.PostAsync(Payment("msg_done"));
@@ -57,7 +57,7 @@ public sealed class RestartTests : IDisposable
         string connectionString = _dir.SqliteConnectionString();
         var settings = ReceiverApp.Settings(connectionString, _secret);
         var firstProbe = new HandlerProbe { WaitForCancellation = true };
-        await using (var first = await ReceiverApp.StartAsync(settings, configureServices: PaymentHandlerRegistration.With(firstProbe)))
+        await using (var first = await ReceiverApp.StartAsync(settings, configureReceiver: PaymentHandlerRegistration.With(firstProbe)))
         {
             using var response = await first.PostAsync(Payment("msg_long"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -72,7 +72,7 @@ public sealed class RestartTests : IDisposable
         }
 
         var secondProbe = new HandlerProbe();
-        await using var second = await ReceiverApp.StartAsync(settings, configureServices: PaymentHandlerRegistration.With(secondProbe));
+        await using var second = await ReceiverApp.StartAsync(settings, configureReceiver: PaymentHandlerRegistration.With(secondProbe));
         await Eventually.UntilAsync(async () => (await second.Inbox.GetAsync("msg_long", CancellationToken.None))?.Status == InboxStatus.Processed,
             "the interrupted message is processed by the new instance");
         Assert.Equal(1, secondProbe.CallsFor("msg_long"));

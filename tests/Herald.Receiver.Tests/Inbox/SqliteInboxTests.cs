@@ -1,4 +1,4 @@
-using Herald.Receiver.Inbox;
+using Herald.Receiver.Sqlite;
 using Herald.Receiver.Tests.Support;
 using Microsoft.Data.Sqlite;
 

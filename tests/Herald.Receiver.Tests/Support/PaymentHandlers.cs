@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Herald.Receiver.Tests.Support;
 
@@ -49,9 +50,9 @@ internal static class PaymentHandlerRegistration
 {
     public const string EventType = "payment.succeeded";
 
-    public static Action<Microsoft.Extensions.DependencyInjection.IServiceCollection> With(HandlerProbe probe) => services =>
+    public static Action<IHeraldReceiverBuilder> With(HandlerProbe probe) => receiver =>
     {
-        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton(services, probe);
-        services.AddWebhookHandler<PaymentSucceeded, PaymentSucceededHandler>(EventType);
+        receiver.Services.AddSingleton(probe);
+        receiver.AddHandler<PaymentSucceeded, PaymentSucceededHandler>(EventType);
     };
 }

@@ -36,7 +36,6 @@ internal sealed class ReceiverApp : IAsyncDisposable
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Herald:Receiver:Inbox:Provider"] = "Sqlite",
             ["Herald:Receiver:Inbox:ConnectionString"] = connectionString,
             ["Herald:Receiver:Handlers:InitialRetryDelay"] = "00:00:01",
             ["Herald:Receiver:Handlers:MaxRetryDelay"] = "00:01:00",
@@ -49,10 +48,29 @@ internal sealed class ReceiverApp : IAsyncDisposable
         return settings;
     }
 
-    public static async Task<ReceiverApp> StartAsync(
+    /// <param name="configureReceiver">Handlers and the like, on the receiver's builder.</param>
+    /// <param name="useInbox">The inbox; the SQLite one when null.</param>
+    public static Task<ReceiverApp> StartAsync(
         Dictionary<string, string?> settings,
         TimeProvider? time = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IHeraldReceiverBuilder>? configureReceiver = null,
+        Action<IHeraldReceiverBuilder>? useInbox = null) =>
+        StartAsync(settings, builder =>
+        {
+            var receiver = builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
+            (useInbox ?? (static r => r.UseSqliteInbox()))(receiver);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+            configureReceiver?.Invoke(receiver);
+        }, static app => app.MapHeraldWebhooks("/webhooks"));
+
+    /// <summary>An app whose receivers <paramref name="configure"/> adds and <paramref name="map"/> maps.</summary>
+    public static async Task<ReceiverApp> StartAsync(
+        Dictionary<string, string?> settings,
+        Action<WebApplicationBuilder> configure,
+        Action<WebApplication> map)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], EnvironmentName = "Testing" });
         builder.Configuration.AddInMemoryCollection(settings);
@@ -60,19 +78,13 @@ internal sealed class ReceiverApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
-
-        builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
-        if (time is not null)
-        {
-            builder.Services.AddSingleton(time);
-        }
-        configureServices?.Invoke(builder.Services);
+        configure(builder);
 
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
-        app.MapHeraldWebhooks("/webhooks");
         try
         {
+            map(app);
             await app.StartAsync();
         }
         catch
@@ -82,6 +94,16 @@ internal sealed class ReceiverApp : IAsyncDisposable
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new ReceiverApp(app, new Uri(address), logs);
+    }
+
+    /// <summary>The inbox of the receiver named <paramref name="name"/>.</summary>
+    public IWebhookInbox InboxOf(string name) => _app.Services.GetRequiredKeyedService<IWebhookInbox>(name);
+
+    /// <summary>Posts <paramref name="webhook"/> to <paramref name="path"/> of this app.</summary>
+    public async Task<HttpResponseMessage> PostAsync(SignedWebhook webhook, string path)
+    {
+        using var request = webhook.ToHttpRequest(new Uri(WebhookUri, path));
+        return await Client.SendAsync(request);
     }
 
     public async Task<HttpResponseMessage> PostAsync(SignedWebhook webhook, bool svixNames = false)

@@ -58,8 +58,9 @@ public sealed class ReceiverHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         var arrivals = new Arrivals();
         builder.Services.AddSingleton(arrivals);
-        builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"));
-        builder.Services.AddWebhookHandler<JsonElement, RecordingHandler>("*");
+        builder.Services.AddHeraldReceiver(builder.Configuration.GetSection("Herald:Receiver"))
+            .UseSqliteInbox()
+            .AddHandler<JsonElement, RecordingHandler>("*");
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.Use(async (context, next) =>
