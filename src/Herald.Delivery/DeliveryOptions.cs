@@ -17,6 +17,7 @@ public sealed class DeliveryOptions : IValidatableObject
 
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>The longest wait for a TCP connection. <see cref="RequestTimeout"/> runs from before it and bounds it too.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
