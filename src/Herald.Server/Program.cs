@@ -1,4 +1,3 @@
 using Herald.Server.Hosting;
 
-var app = HeraldServer.Build(args);
-await app.RunAsync();
+return await StartupFailure.RunAsync(() => HeraldServer.Build(args), Console.Error);

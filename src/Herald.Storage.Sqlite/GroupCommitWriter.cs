@@ -40,8 +40,9 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _afterCommit = afterCommit;
         _durable = durable;
         _walPath = connection.DataSource + "-wal";
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
-        _syncLoop = Task.Factory.StartNew(SyncLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        // Plain thread-pool loops: a dedicated (LongRunning) thread would be given up at the first await anyway.
+        _loop = Task.Run(RunAsync, CancellationToken.None);
+        _syncLoop = Task.Run(SyncLoopAsync, CancellationToken.None);
     }
 
     public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)

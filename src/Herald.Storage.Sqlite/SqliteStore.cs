@@ -12,7 +12,6 @@ public sealed class SqliteStore : RelationalStore
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
-    private SqliteConnection _writerConnection = null!;
     private readonly Dictionary<string, IReadOnlyList<Endpoint>> _fanOut = new(StringComparer.Ordinal);
     private readonly ApplicationCache _applications = new();
     private int _applicationsChangedInBatch;
@@ -178,7 +177,7 @@ public sealed class SqliteStore : RelationalStore
     public override async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
-        ReleasePreparedStatements(_writerConnection);
+        ReleasePreparedStatements();
     }
 
     /// <summary>Readers need no set-up: WAL is a property of the file, and busy waits follow DefaultTimeout.</summary>
@@ -215,7 +214,6 @@ public sealed class SqliteStore : RelationalStore
             pragma.ExecuteNonQuery();
         }
         KeepStatementsPrepared(connection);
-        _writerConnection = connection;
         return new GroupCommitWriter(connection, durable: synchronousFull && wal, AfterCommit);
     }
 }

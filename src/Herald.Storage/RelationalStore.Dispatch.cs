@@ -41,7 +41,7 @@ public abstract partial class RelationalStore
         DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, bool retries, CancellationToken ct)
     {
         var ids = new List<long>();
-        using var select = Reusable.Create(c, t,
+        using var select = _statements.Create(c, t,
             $"""
             SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at <= @now
             ORDER BY next_attempt_at LIMIT @take{ClaimLockClause}
@@ -89,7 +89,7 @@ public abstract partial class RelationalStore
     protected virtual async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
     {
         // Two statements per result, prepared once and re-run with new values.
-        using (var update = Reusable.Create(c, t,
+        using (var update = _statements.Create(c, t,
             """
             UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now
             WHERE id = @id AND lease_token = @token AND status = 3
@@ -100,7 +100,7 @@ public abstract partial class RelationalStore
                 await update.RunAsync(ct, (int)r.NewStatus, r.AttemptsMade, Time.Ms(r.NextAttemptAt), Time.Ms(r.Now), r.DeliveryId, r.LeaseToken);
             }
         }
-        using var insert = Reusable.Create(c, t,
+        using var insert = _statements.Create(c, t,
             """
             INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
             SELECT @id, @delivery, @msg, @app, @endpoint, @url, @status, @code, @response, @duration, @trigger, @headers, @created
@@ -130,7 +130,7 @@ public abstract partial class RelationalStore
     /// <summary>Makes the deliveries pending and due at <paramref name="dueAt"/> where each is still held under its lease token.</summary>
     protected virtual async Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct)
     {
-        using var release = Reusable.Create(c, t,
+        using var release = _statements.Create(c, t,
             "UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE id = @id AND lease_token = @token AND status = 3", "due", "id", "token");
         int released = 0;
         foreach (var d in deliveries)

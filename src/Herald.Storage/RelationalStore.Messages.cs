@@ -68,7 +68,7 @@ public abstract partial class RelationalStore
         DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
     {
         long now = Time.Ms(message.CreatedAt);
-        using (var insertMessage = Reusable.Create(c, t,
+        using (var insertMessage = _statements.Create(c, t,
             "INSERT INTO messages (id, app_id, event_type, event_id, channels, payload, payload_expires_at, created_at) VALUES (@id, @app, @type, @eventId, @channels, @payload, @expires, @now)",
             "id", "app", "type", "eventId", "channels", "payload", "expires", "now"))
         {
@@ -90,7 +90,7 @@ public abstract partial class RelationalStore
                 {
                     continue;
                 }
-                insert ??= Reusable.Create(c, t,
+                insert ??= _statements.Create(c, t,
                     "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, @status, 0, 0, @next, @now, @now) RETURNING id",
                     "msg", "app", "ep", "status", "next", "now");
                 bool held = endpoint.Breaker.Open;

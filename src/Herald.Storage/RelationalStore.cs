@@ -10,6 +10,9 @@ namespace Herald.Storage;
 /// </summary>
 public abstract partial class RelationalStore : IHeraldStore
 {
+    /// <summary>This store's statements, kept prepared on the connection <see cref="KeepStatementsPrepared"/> names.</summary>
+    private readonly PreparedStatements _statements = new();
+
     /// <summary>This node's identity, recorded with every claim so that a restarted node can find its own leases; null records none.</summary>
     protected string? NodeId { get; init; }
 
@@ -89,10 +92,10 @@ public abstract partial class RelationalStore : IHeraldStore
     /// Keeps the statements this store prepares on <paramref name="connection"/> (inserts of messages, deliveries
     /// and attempts) prepared between writes. Only for a long-lived connection that runs one write at a time.
     /// </summary>
-    protected static void KeepStatementsPrepared(DbConnection connection) => Reusable.KeepOn(connection);
+    protected void KeepStatementsPrepared(DbConnection connection) => _statements.KeepOn(connection);
 
     /// <summary>Releases what <see cref="KeepStatementsPrepared"/> kept, before the connection closes.</summary>
-    protected static void ReleasePreparedStatements(DbConnection connection) => Reusable.Forget(connection);
+    protected void ReleasePreparedStatements() => _statements.Dispose();
 
     protected static CommandDefinition Cmd(string sql, object? args, DbTransaction? t, CancellationToken ct) =>
         new(sql, args, t, cancellationToken: ct);

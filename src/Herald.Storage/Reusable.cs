@@ -1,17 +1,14 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 
 namespace Herald.Storage;
 
 /// <summary>
 /// A command created once and executed many times with new values, so a batch pays for one statement
-/// preparation instead of one per row. On a connection registered with <see cref="KeepOn"/> (a long-lived
-/// connection used by one caller at a time, such as SQLite's writer) the command outlives the batch and stays
-/// prepared for the next one; the same SQL must then not be in use twice at once.
+/// preparation instead of one per row. Commands made by a <see cref="PreparedStatements"/> on the connection it
+/// keeps outlive the batch and stay prepared for the next one.
 /// </summary>
 internal sealed class Reusable : IDisposable
 {
-    private static readonly ConditionalWeakTable<DbConnection, Dictionary<string, Reusable>> Kept = new();
     private readonly DbCommand _command;
     private readonly bool _kept;
 
@@ -21,39 +18,27 @@ internal sealed class Reusable : IDisposable
         _kept = kept;
     }
 
-    /// <summary>Keeps the commands created on <paramref name="connection"/> prepared until it is disposed.</summary>
-    public static void KeepOn(DbConnection connection) => Kept.AddOrUpdate(connection, new Dictionary<string, Reusable>(StringComparer.Ordinal));
-
-    /// <summary>Disposes the commands kept for <paramref name="connection"/>.</summary>
-    public static void Forget(DbConnection connection)
+    /// <summary>A command for this batch only: disposed with the <see cref="Reusable"/>.</summary>
+    public static Reusable ForBatch(DbConnection connection, DbTransaction transaction, string sql, string[] parameterNames)
     {
-        if (Kept.TryGetValue(connection, out var commands))
-        {
-            foreach (var reusable in commands.Values)
-            {
-                reusable._command.Dispose();
-            }
-            Kept.Remove(connection);
-        }
-    }
-
-    /// <param name="parameterNames">The names used in <paramref name="sql"/> after their <c>@</c>, in the order values are given.</param>
-    public static Reusable Create(DbConnection connection, DbTransaction transaction, string sql, params string[] parameterNames)
-    {
-        if (Kept.TryGetValue(connection, out var commands))
-        {
-            if (!commands.TryGetValue(sql, out var kept))
-            {
-                kept = new Reusable(NewCommand(connection, sql, parameterNames), kept: true);
-                commands[sql] = kept;
-            }
-            kept._command.Transaction = transaction;
-            return kept;
-        }
         var command = NewCommand(connection, sql, parameterNames);
         command.Transaction = transaction;
         return new Reusable(command, kept: false);
     }
+
+    /// <summary>A command kept by its owner beyond the batch: disposing the <see cref="Reusable"/> leaves it prepared.</summary>
+    public static Reusable Kept(DbConnection connection, string sql, string[] parameterNames) =>
+        new(NewCommand(connection, sql, parameterNames), kept: true);
+
+    /// <summary>Enlists a kept command in the batch's transaction.</summary>
+    public Reusable In(DbTransaction transaction)
+    {
+        _command.Transaction = transaction;
+        return this;
+    }
+
+    /// <summary>Disposes a kept command; its owner does, when the connection closes.</summary>
+    public void Release() => _command.Dispose();
 
     private static DbCommand NewCommand(DbConnection connection, string sql, string[] parameterNames)
     {

@@ -31,18 +31,24 @@ public sealed class OutboundAddressPolicy
         return cls == AddressClass.Public ? null : $"address {normalized} is {Describe(cls)} and not in Herald:Delivery:AllowedSubnets";
     }
 
-    private static IPNetwork ParseSubnet(string text)
+    private static IPNetwork ParseSubnet(string text) => TryParseSubnet(text, out var network)
+        ? network
+        : throw new FormatException($"'{text.Trim()}' in Herald:Delivery:AllowedSubnets is not a subnet in CIDR form (e.g. 10.0.0.0/8).");
+
+    /// <summary>A subnet in CIDR form, or a single address (a /32 or /128).</summary>
+    public static bool TryParseSubnet(string text, out IPNetwork network)
     {
         text = text.Trim();
-        if (IPNetwork.TryParse(text, out var network))
+        if (IPNetwork.TryParse(text, out network))
         {
-            return network;
+            return true;
         }
         if (IPAddress.TryParse(text, out var single))
         {
-            return new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            network = new IPNetwork(single, single.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+            return true;
         }
-        throw new FormatException($"'{text}' in Herald:Delivery:AllowedSubnets is not a subnet in CIDR form (e.g. 10.0.0.0/8).");
+        return false;
     }
 
     private static string Describe(AddressClass cls) => cls switch

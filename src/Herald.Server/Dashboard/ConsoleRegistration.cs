@@ -1,5 +1,6 @@
 using Herald.Delivery.Dispatching;
 using Herald.Server.Auth;
+using Herald.Server.Hosting;
 using Herald.Server.Portal;
 using Herald.Server.Streaming;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -11,12 +12,12 @@ internal static class ConsoleRegistration
     /// <summary>The dashboard, the consumer portal and the streams they and <c>herald listen</c> read.</summary>
     public static IServiceCollection AddHeraldConsoles(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PortalOptions>().Bind(configuration.GetSection("Herald:Portal"));
+        services.AddHeraldOptions<PortalOptions, PortalOptionsValidator>(configuration, "Herald:Portal");
         services.TryAddSingleton<PortalAuth>();
         services.TryAddSingleton<DashboardSession>();
         services.TryAddSingleton<DeliveryFeed>();
         services.TryAddSingleton<AppMessageFeeds>();
-        services.AddOptions<Hosting.LimitsOptions>().Bind(configuration.GetSection("Herald:Limits")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHeraldOptions<LimitsOptions, LimitsOptionsValidator>(configuration, "Herald:Limits");
         services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
         services.AddHostedService<ClusterTail>();
         return services;

@@ -20,9 +20,8 @@ public static class ServiceRegistration
     /// <summary>Registers the store, the admin auth, the dispatcher and its HTTP sender from the <c>Herald</c> section.</summary>
     public static IServiceCollection AddHerald(this IServiceCollection services, IConfiguration configuration)
     {
-        var section = configuration.GetSection("Herald");
-        services.AddOptions<HeraldOptions>().Bind(section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<DeliveryOptions>().Bind(section.GetSection("Delivery")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHeraldOptions<HeraldOptions, HeraldOptionsValidator>(configuration, "Herald");
+        services.AddHeraldOptions<DeliveryOptions, DeliveryOptionsValidator>(configuration, "Herald:Delivery");
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DispatchSignal>();
 
@@ -33,11 +32,11 @@ public static class ServiceRegistration
         });
         services.TryAddSingleton<AdminAuth>();
         services.TryAddSingleton<Idempotency.IdempotencyGates>();
-        services.AddOptions<Health.HealthOptions>().Bind(section.GetSection("Health")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHeraldOptions<Health.HealthOptions, Health.HealthOptionsValidator>(configuration, "Herald:Health");
         services.TryAddSingleton<Health.ReadinessCheck>();
         services.AddHostedService<StartupInitializer>();
-        services.AddOptions<Maintenance.MaintenanceOptions>().Bind(section.GetSection("Maintenance")).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<Maintenance.RetentionOptions>().Bind(section.GetSection("Retention")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHeraldOptions<Maintenance.MaintenanceOptions, Maintenance.MaintenanceOptionsValidator>(configuration, "Herald:Maintenance");
+        services.AddHeraldOptions<Maintenance.RetentionOptions, Maintenance.RetentionOptionsValidator>(configuration, "Herald:Retention");
         services.AddHostedService<Maintenance.MaintenanceService>();
 
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value);
@@ -53,13 +52,12 @@ public static class ServiceRegistration
         services.TryAddSingleton<Changes.EndpointChanges>();
         services.TryAddSingleton<Changes.ApplicationChanges>();
 
-        var roles = configuration["Herald:Roles"] ?? "api,dispatcher";
-        if (roles.Contains("dispatcher", StringComparison.OrdinalIgnoreCase))
-        {
-            services.AddSingleton<Dispatcher>();
-            services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
-            services.AddHostedService<StoreNotificationListener>();
-        }
+        // Registered on every node, started only where Herald:Roles includes the dispatcher. A dispatcher that never
+        // started accepts nothing: the API then queues the deliveries for the nodes that dispatch.
+        services.TryAddSingleton<Dispatcher>();
+        services.TryAddSingleton<StoreNotificationListener>();
+        services.AddHostedServiceFor<Dispatcher>(NodeRoles.Dispatcher);
+        services.AddHostedServiceFor<StoreNotificationListener>(NodeRoles.Dispatcher);
 
         services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<HeraldOptions>>((kestrel, herald) =>
@@ -68,14 +66,11 @@ public static class ServiceRegistration
     }
 
     /// <param name="nodeId">The identity this node claims deliveries under (PostgreSQL; one process owns an SQLite file).</param>
-    public static IHeraldStore CreateStore(StorageOptions options, TimeProvider time, string nodeId) => options.Provider.ToLowerInvariant() switch
+    public static IHeraldStore CreateStore(StorageOptions options, TimeProvider time, string nodeId) => options.Provider switch
     {
-        "sqlite" when options.SqliteMaxSizeBytes is < 1024 * 1024 => throw new OptionsValidationException("Herald:Storage:SqliteMaxSizeBytes", typeof(StorageOptions),
-            ["Herald:Storage:SqliteMaxSizeBytes must be at least 1048576 (1 MiB)."]),
-        "sqlite" => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull, time, options.SqliteMaxSizeBytes),
-        "postgres" or "postgresql" => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString, time, nodeId),
-        _ => throw new OptionsValidationException("Herald:Storage:Provider", typeof(StorageOptions),
-            [$"Herald:Storage:Provider '{options.Provider}' is not known; use 'sqlite' or 'postgres'."]),
+        StorageProvider.Sqlite => new SqliteStore(options.ConnectionString, options.SqliteSynchronousFull, time, options.SqliteMaxSizeBytes),
+        StorageProvider.Postgres => new Herald.Storage.Postgres.PostgresStore(options.ConnectionString, time, nodeId),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Provider, "Herald:Storage:Provider is validated at start."),
     };
 }
 

@@ -1,4 +1,5 @@
 using Herald.Delivery.Dispatching;
+using Herald.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Herald.Server.Operational;
@@ -7,7 +8,7 @@ internal static class OperationalRegistration
 {
     public static IServiceCollection AddHeraldOperationalWebhooks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<OperationalOptions>().Bind(configuration.GetSection("Herald:Operational")).ValidateDataAnnotations().ValidateOnStart();
+        services.AddHeraldOptions<OperationalOptions, OperationalOptionsValidator>(configuration, "Herald:Operational");
         services.TryAddSingleton<OperationalPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<OperationalPublisher>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IDeliveryObserver, OperationalObserver>());

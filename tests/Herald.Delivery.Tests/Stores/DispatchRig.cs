@@ -53,7 +53,8 @@ public sealed class DispatchRig(IHeraldStore store, TimeProvider time) : IAsyncD
 
     public async Task<Dispatcher> StartAsync(DeliveryOptions? options = null)
     {
-        options = (options ?? new DeliveryOptions()) with { AllowedSubnets = ["127.0.0.0/8"] };
+        options ??= new DeliveryOptions();
+        options.AllowedSubnets = ["127.0.0.0/8"];
         var sender = new HttpDeliverySender(options,
             new GuardedConnector(new OutboundAddressPolicy(options.AllowedSubnets), new SystemHostResolver(), new SocketAddressConnector()), time);
         var dispatcher = new Dispatcher(Store, sender, Signal, options, time, NullLogger<Dispatcher>.Instance, []);

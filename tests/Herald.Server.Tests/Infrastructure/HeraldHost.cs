@@ -54,16 +54,30 @@ public sealed class HeraldHost : IAsyncDisposable
         {
             config[k] = v;
         }
-        var app = HeraldServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
+        WebApplication? app = null;
+        try
         {
-            builder.Configuration.AddInMemoryCollection(config);
-            if (time is not null)
+            app = HeraldServer.Build(["--urls", "http://127.0.0.1:0"], builder =>
             {
-                builder.Services.AddSingleton<TimeProvider>(time);
+                builder.Configuration.AddInMemoryCollection(config);
+                if (time is not null)
+                {
+                    builder.Services.AddSingleton<TimeProvider>(time);
+                }
+                services?.Invoke(builder.Services);
+            });
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A start refused (a test of bad settings) leaves nothing behind: the store it opened, the folder.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
             }
-            services?.Invoke(builder.Services);
-        });
-        await app.StartAsync();
+            dir?.Dispose();
+            throw;
+        }
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         return new HeraldHost(app, dir, address, time);
     }

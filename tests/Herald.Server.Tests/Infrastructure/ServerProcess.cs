@@ -37,6 +37,41 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs the server process, expected to exit by itself (a start that is refused), for at most
+    /// <paramref name="limit"/>; past that it is killed and the test fails.
+    /// </summary>
+    public static async Task<(int Exit, string Output, string Error)> RunToExitAsync(IDictionary<string, string> environment, TimeSpan limit)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { typeof(HeraldServer).Assembly.Location, "--urls", $"http://127.0.0.1:{FreePort()}" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (k, v) in environment)
+        {
+            info.Environment[k] = v;
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"The Herald server did not exit within {limit}. stderr: {await error}");
+        }
+        return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>
     /// The README's command, <c>dotnet run --project src/Herald.Server -- --urls …</c>, typed in
     /// <paramref name="workingDirectory"/> (with <c>--no-build</c>: the test build has built the server already).
     /// </summary>
