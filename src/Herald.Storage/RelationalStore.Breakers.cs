@@ -130,7 +130,7 @@ public abstract partial class RelationalStore
         await c.ExecuteAsync(Cmd(
             $"""
             UPDATE deliveries SET next_attempt_at = @probeAt
-            WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = 1 ORDER BY {EndpointDueOrder} LIMIT 1)
+            WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = 1 AND next_attempt_at IS NOT NULL ORDER BY {EndpointDueOrder} LIMIT 1)
               AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = @endpointId AND status IN (1, 3) AND {EndpointDueOrder} <= @probeAt)
             """, args, t, ct));
     }
