@@ -143,6 +143,25 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task OrderedEndpoint_ALaterMessageResent_StillWaitsForTheEarlierOneOfItsKey()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateOrderedEndpointAsync(app.Id, OrderingMode.Endpoint);
+        var first = await SendKeyedAsync(app.Id, null);
+        var second = await SendKeyedAsync(app.Id, null, T0.AddMilliseconds(1));
+        var head = await ClaimOneAsync(T0);
+        await RecordAsync(Retry(head, T0.AddSeconds(1), T0.AddMinutes(10)));
+
+        Assert.True(await Store.ResendAsync(app.Id, second.Id, endpoint.Id, T0.AddMinutes(1), Ct)); // due now, but not its turn
+
+        Assert.Empty(await ClaimAsync(T0.AddMinutes(1)));
+        var retried = await ClaimOneAsync(T0.AddMinutes(10));
+        Assert.Equal(first.Id, retried.MsgId);
+        await RecordAsync(Done(retried, T0.AddMinutes(10)));
+        Assert.Equal(second.Id, (await ClaimOneAsync(T0.AddMinutes(10))).MsgId);
+    }
+
+    [Fact]
     public async Task OrderedEndpoint_AnExpiredLease_IsClaimedAgainBeforeAnySuccessor()
     {
         var app = await CreateAppAsync();
