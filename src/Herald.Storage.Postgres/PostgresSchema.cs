@@ -86,6 +86,7 @@ internal static class PostgresSchema
         ALTER TABLE deliveries ADD COLUMN ordering_key TEXT COLLATE "C", ADD COLUMN ordering_seq BIGINT, ADD COLUMN ordering_held INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX ix_deliveries_ordered ON deliveries (endpoint_id, ordering_key, ordering_seq)
             WHERE ordering_key IS NOT NULL AND (status IN (1, 3) OR ordering_held = 1);
+        CREATE INDEX ix_deliveries_ordered_sending ON deliveries (endpoint_id, ordering_key) WHERE ordering_key IS NOT NULL AND status = 3;
         """,
     ];
 }

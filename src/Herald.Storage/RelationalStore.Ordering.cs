@@ -15,7 +15,7 @@ namespace Herald.Storage;
 public abstract partial class RelationalStore
 {
     /// <summary>How often a claim also sweeps for sequences whose next delivery was left without a due time.</summary>
-    private static readonly TimeSpan OrderingSweepEvery = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan OrderingSweepEvery = TimeSpan.FromSeconds(10);
 
     private long _nextOrderingSweep;
 
@@ -34,7 +34,7 @@ public abstract partial class RelationalStore
             NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = {alias}.endpoint_id AND p.ordering_key = {alias}.ordering_key
                         AND {UnfinishedOf("p")} AND p.ordering_seq < {alias}.ordering_seq)
             AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = {alias}.endpoint_id AND p.ordering_key = {alias}.ordering_key
-                        AND {UnfinishedOf("p")} AND p.status = 3 AND p.id <> {alias}.id AND p.next_attempt_at > @now)))
+                        AND p.ordering_key IS NOT NULL AND p.status = 3 AND p.id <> {alias}.id AND p.next_attempt_at > @now)))
         """;
 
     /// <summary>SQL true when an unfinished delivery of endpoint <paramref name="endpoint"/> and key <paramref name="key"/> exists (a new one must queue behind it).</summary>
@@ -58,19 +58,20 @@ public abstract partial class RelationalStore
             """, new { finished, now }, t, ct));
 
     /// <summary>
-    /// Makes due every queued ordered delivery that no unfinished delivery precedes any more: a safety net for
-    /// sequences whose predecessor finished by a path that does not promote (a concurrent message write, a
-    /// deleted message, an operator's skip). Bounded by the number of unfinished ordered deliveries.
+    /// Makes due the head of every sequence whose head waits without a due time: a safety net for sequences whose
+    /// predecessor finished by a path that does not promote (a concurrent message write, a deleted message, an
+    /// operator's skip). One scan of ix_deliveries_ordered (the unfinished ordered deliveries), then one probe per key.
     /// </summary>
     private async Task<int> PromoteStalledAsync(DbConnection c, DbTransaction t, string? endpointId, long now, CancellationToken ct) =>
         await c.ExecuteAsync(Cmd(
             $"""
             UPDATE deliveries SET next_attempt_at = @now
             WHERE id IN (
-                SELECT w.id FROM deliveries w
-                WHERE {UnfinishedOf("w")} AND w.status = 1 AND w.next_attempt_at IS NULL AND (@endpointId IS NULL OR w.endpoint_id = @endpointId)
-                  AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = w.endpoint_id AND p.ordering_key = w.ordering_key
-                                  AND {UnfinishedOf("p")} AND p.ordering_seq < w.ordering_seq))
+                SELECT d.id FROM (SELECT h.endpoint_id, h.ordering_key, MIN(h.ordering_seq) AS seq FROM deliveries h
+                                  WHERE {UnfinishedOf("h")} AND (@endpointId IS NULL OR h.endpoint_id = @endpointId)
+                                  GROUP BY h.endpoint_id, h.ordering_key) heads
+                JOIN deliveries d ON d.endpoint_id = heads.endpoint_id AND d.ordering_key = heads.ordering_key AND d.ordering_seq = heads.seq
+                WHERE {UnfinishedOf("d")} AND d.status = 1 AND d.next_attempt_at IS NULL)
             """, new { endpointId, now }, t, ct));
 
     /// <summary>Runs <see cref="PromoteStalledAsync"/> inside a claim when it is due (at the first claim, then every few seconds).</summary>

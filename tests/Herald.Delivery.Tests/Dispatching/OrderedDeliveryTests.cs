@@ -72,23 +72,33 @@ public abstract class OrderedDeliveryTests : IAsyncLifetime
     public async Task The_first_message_failing_three_times_holds_back_the_later_ones_of_its_key_which_arrive_in_order_while_other_keys_do_not_wait()
     {
         await using var receiver = await TestReceiver.StartAsync();
-        int failuresLeft = 3;
+        int attemptsOfA1 = 0;
         int inFlightA = 0, maxInFlightA = 0;
+        // order-a's first message succeeds at its fourth attempt, and only once order-b's last message has arrived:
+        // were order-b waiting for order-a, neither would move and the test would time out.
+        var lastOfB = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         receiver.Respond = async (ctx, request) =>
         {
             var (key, n) = Parse(request);
+            if (key == "order-b" && n == 3)
+            {
+                lastOfB.TrySetResult();
+            }
             if (key == "order-a")
             {
-                int now = Interlocked.Increment(ref inFlightA);
-                InterlockedMax(ref maxInFlightA, now);
+                InterlockedMax(ref maxInFlightA, Interlocked.Increment(ref inFlightA));
                 await Task.Delay(2, ctx.RequestAborted);
                 Interlocked.Decrement(ref inFlightA);
             }
-            if (key == "order-a" && n == 1 && Interlocked.Decrement(ref failuresLeft) >= 0)
+            if (key == "order-a" && n == 1)
             {
-                ctx.Response.StatusCode = StatusCodes.Status500InternalServerError;
-                await ctx.Response.WriteAsync("not yet", ctx.RequestAborted);
-                return;
+                if (Interlocked.Increment(ref attemptsOfA1) <= 3)
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    await ctx.Response.WriteAsync("not yet", ctx.RequestAborted);
+                    return;
+                }
+                await lastOfB.Task.WaitAsync(Generous, ctx.RequestAborted);
             }
             await ctx.Response.WriteAsync("ok", ctx.RequestAborted);
         };
@@ -96,7 +106,8 @@ public abstract class OrderedDeliveryTests : IAsyncLifetime
         await CreateOrderedEndpointAsync(app, receiver.Url(), OrderingMode.Key);
         await _rig.StartAsync(new DeliveryOptions
         {
-            RetrySchedule = [TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300), TimeSpan.FromMilliseconds(300)],
+            RetrySchedule = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100)],
+            RequestTimeout = TimeSpan.FromSeconds(40), Lease = TimeSpan.FromSeconds(90),
             PollInterval = TimeSpan.FromMilliseconds(200), Breaker = new BreakerOptions { Enabled = false },
         });
         var sentA = new List<string>();
