@@ -162,6 +162,22 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task OrderedEndpoint_AHeadDeletedByRetention_LetsTheNextMessageGo_AtTheNextSweep()
+    {
+        var app = await CreateAppAsync();
+        await CreateOrderedEndpointAsync(app.Id, OrderingMode.Endpoint);
+        await SendKeyedAsync(app.Id, null);
+        var later = await SendKeyedAsync(app.Id, null, T0.AddHours(1));
+        await RecordAsync(Retry(await ClaimOneAsync(T0), T0.AddSeconds(1), T0.AddDays(1)));
+
+        var deleted = await Store.DeleteMessagesBeforeAsync(T0.AddMinutes(30), 100, Ct); // the head, not the later message
+        Assert.Equal(1, deleted.Messages);
+
+        // Nothing made the later message due when its predecessor vanished; the claim's sweep does.
+        Assert.Equal(later.Id, (await ClaimOneAsync(T0.AddHours(1).AddSeconds(1))).MsgId);
+    }
+
+    [Fact]
     public async Task OrderedEndpoint_AnExpiredLease_IsClaimedAgainBeforeAnySuccessor()
     {
         var app = await CreateAppAsync();
