@@ -45,7 +45,12 @@ public sealed class OrderedClusterTests(ITestOutputHelper output) : IAsyncLifeti
             string key = $"order-{k}";
             await Eventually.WaitAsync(() => ordered.Arrivals(key).LastOrDefault() == perKey, TimeSpan.FromSeconds(120), $"message {perKey} of {key}");
         }
-        output.WriteLine($"requests {receiver.Count}, overlaps {ordered.Overlaps}");
+        // Both nodes claimed the endpoint's work (each claim records its node in lease_owner).
+        await using var dataSource = Npgsql.NpgsqlDataSource.Create(_database);
+        await using var count = dataSource.CreateCommand("SELECT COUNT(DISTINCT lease_owner) FROM deliveries WHERE ordering_key IS NOT NULL");
+        long claimingNodes = (long)(await count.ExecuteScalarAsync())!;
+        output.WriteLine($"requests {receiver.Count}, overlaps {ordered.Overlaps}, nodes that claimed {claimingNodes}");
+        Assert.Equal(2, claimingNodes);
         Assert.Equal(0, ordered.Overlaps);
         for (int k = 0; k < keys; k++)
         {
