@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text.Json.Nodes;
 using Herald.Server.Tests.Infrastructure;
+using Herald.Server.Tests.Scale;
 using Herald.Testing;
 using Xunit.Abstractions;
 
@@ -12,8 +12,40 @@ public sealed class OrderedCrashTests(ITestOutputHelper output)
     [Fact]
     public async Task A_server_killed_mid_sequence_neither_reorders_nor_skips_after_its_restart()
     {
-        const int count = 30;
         using var dir = new TempDirectory();
+        await OrderedCrash.RunAsync(output, new Dictionary<string, string>
+        {
+            ["Herald__Storage__ConnectionString"] = "Data Source=" + dir.File("ordered.db"),
+        });
+    }
+}
+
+/// <summary>The same on PostgreSQL: the restarted node takes its held delivery back (or, under another name, after the lease).</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class OrderedPostgresCrashTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private string _database = "";
+
+    public async Task InitializeAsync() => _database = await PostgresServer.CreateDatabaseAsync("orderedcrash");
+
+    public Task DisposeAsync() => PostgresServer.DropDatabaseAsync(_database);
+
+    [Fact]
+    public Task A_postgres_node_killed_mid_sequence_neither_reorders_nor_skips_after_its_restart() =>
+        OrderedCrash.RunAsync(output, new Dictionary<string, string>
+        {
+            ["Herald__Storage__Provider"] = "postgres",
+            ["Herald__Storage__ConnectionString"] = _database,
+            ["Herald__Delivery__Lease"] = "00:00:10",
+            ["Herald__Delivery__RequestTimeout"] = "00:00:05",
+        });
+}
+
+internal static class OrderedCrash
+{
+    public static async Task RunAsync(ITestOutputHelper output, Dictionary<string, string> settings)
+    {
+        const int count = 30;
         await using var receiver = await TestReceiver.StartAsync();
         var ordered = new OrderedReceiver();
         var inFlight = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -33,10 +65,13 @@ public sealed class OrderedCrashTests(ITestOutputHelper output)
         var environment = new Dictionary<string, string>
         {
             ["Herald__AdminToken"] = HeraldHost.Token,
-            ["Herald__Storage__ConnectionString"] = "Data Source=" + dir.File("ordered.db"),
             ["Herald__Delivery__AllowedSubnets__0"] = "127.0.0.0/8",
             ["Herald__Delivery__PollInterval"] = "00:00:00.200",
         };
+        foreach (var (k, v) in settings)
+        {
+            environment[k] = v;
+        }
         var server = await ServerProcess.StartAsync(port, environment);
         using var client = new HttpClient { BaseAddress = new Uri(server.BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HeraldHost.Token);
