@@ -20,6 +20,8 @@ internal sealed record BenchOptions
     public TimeSpan IsolationDrainLimit { get; init; } = TimeSpan.FromSeconds(300);
     /// <summary>Messages the noisy tenant posts first, each to its 64 endpoints that never answer.</summary>
     public int NoisyMessages { get; init; } = 128;
+    /// <summary>Messages in each drain of the ordered-endpoint scenario (unordered, 1 key, 1,000 keys).</summary>
+    public int OrderedMessages { get; init; } = 5_000;
     /// <summary>The other tenant's steady rate (msg/s) while the noisy tenant's deliveries hang.</summary>
     public int NoisyRate { get; init; } = 100;
     public TimeSpan NoisyDuration { get; init; } = TimeSpan.FromSeconds(60);
@@ -56,7 +58,7 @@ internal sealed record BenchOptions
             {
                 Quick = true, Messages = 20_000, LatencyDuration = TimeSpan.FromSeconds(10), LatencyWarmup = TimeSpan.FromSeconds(1),
                 LatencyGrace = TimeSpan.FromSeconds(10), IsolationMessages = 500, IsolationDrainLimit = TimeSpan.FromSeconds(15),
-                NoisyMessages = 32, NoisyDuration = TimeSpan.FromSeconds(20), Outage = TimeSpan.FromSeconds(20),
+                NoisyMessages = 32, OrderedMessages = 2_000, NoisyDuration = TimeSpan.FromSeconds(20), Outage = TimeSpan.FromSeconds(20),
                 HangfireJobs = 2_000, HangfireEnqueueLimit = TimeSpan.FromSeconds(4), HangfireDrainLimit = TimeSpan.FromSeconds(8), Stall = TimeSpan.FromSeconds(10),
             };
         }
@@ -71,6 +73,7 @@ internal sealed record BenchOptions
                 "--nodes" => o with { Nodes = Next().Split(',').Select(r => int.Parse(r, CultureInfo.InvariantCulture)).ToArray() },
                 "--duration" => o with { LatencyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--isolation-messages" => o with { IsolationMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--ordered-messages" => o with { OrderedMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--noisy-messages" => o with { NoisyMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--noisy-rate" => o with { NoisyRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--noisy-duration" => o with { NoisyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
@@ -102,6 +105,7 @@ internal sealed record BenchOptions
           --nodes 1,2,3            also drain on PostgreSQL with this many nodes sharing the database
           --duration S             seconds per latency rate (default 60; quick 10)
           --isolation-messages N   messages in each isolation run (default 20,000; quick 500)
+          --ordered-messages N     ordered endpoints: messages per drain, unordered / 1 key / 1,000 keys (default 5,000; quick 2,000)
           --noisy-messages N       noisy neighbour: messages the noisy tenant posts to its 64 hanging endpoints (default 128; quick 32)
           --noisy-rate R           noisy neighbour: the other tenant's rate in msg/s (default 100)
           --noisy-duration S       noisy neighbour: seconds the other tenant sends (default 60; quick 20)

@@ -120,6 +120,7 @@ await Step("SQLite: latency", () => HeraldLatency.RunAsync(ctx, "sqlite", ct));
 await Step("SQLite: isolation", () => HeraldScenarios.IsolationAsync(ctx, "sqlite", ct));
 await Step("SQLite: noisy neighbour", () => HeraldNoisyNeighbour.RunAsync(ctx, "sqlite", ct));
 await Step("SQLite: recovery after an outage", () => HeraldRecovery.RunAsync(ctx, "sqlite", ct));
+await Step("SQLite: ordered endpoint", () => HeraldOrdered.RunAsync(ctx, "sqlite", ct));
 if (!options.SkipHangfire)
 {
     await Step("Hangfire on SQLite", () => HangfireBaseline.RunAsync(ctx, "sqlite", ct));
@@ -164,6 +165,7 @@ if (postgres is not null)
         await Step("PostgreSQL: isolation", () => HeraldScenarios.IsolationAsync(ctx, "postgres", ct));
         await Step("PostgreSQL: noisy neighbour", () => HeraldNoisyNeighbour.RunAsync(ctx, "postgres", ct));
         await Step("PostgreSQL: recovery after an outage", () => HeraldRecovery.RunAsync(ctx, "postgres", ct));
+        await Step("PostgreSQL: ordered endpoint", () => HeraldOrdered.RunAsync(ctx, "postgres", ct));
     }
     else if (heraldOnPg)
     {

@@ -77,5 +77,16 @@ internal static class PostgresSchema
         ALTER TABLE idempotency ADD COLUMN owner TEXT COLLATE "C";
         CREATE INDEX ix_idempotency_owner ON idempotency (owner) WHERE status_code = 0;
         """,
+        // Ordered endpoints (docs/ordering.md), as in SQLite. The counter is raised by an UPDATE of the endpoint's
+        // row, whose lock is held until the message's transaction commits: the deliveries of one ordered endpoint are
+        // numbered in commit order, so a claim that sees a delivery also sees every earlier one of its key.
+        """
+        ALTER TABLE endpoints ADD COLUMN ordering INTEGER NOT NULL DEFAULT 0, ADD COLUMN ordering_on_exhaustion INTEGER NOT NULL DEFAULT 0,
+            ADD COLUMN ordering_seq BIGINT NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN ordering_key TEXT COLLATE "C", ADD COLUMN ordering_seq BIGINT, ADD COLUMN ordering_held INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_deliveries_ordered ON deliveries (endpoint_id, ordering_key, ordering_seq)
+            WHERE ordering_key IS NOT NULL AND (status IN (1, 3) OR ordering_held = 1);
+        CREATE INDEX ix_deliveries_ordered_sending ON deliveries (endpoint_id, ordering_key) WHERE ordering_key IS NOT NULL AND status = 3;
+        """,
     ];
 }

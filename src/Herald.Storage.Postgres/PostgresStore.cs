@@ -113,6 +113,7 @@ public sealed partial class PostgresStore : RelationalStore
             $"""
             SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
                 SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
+                  AND {OrderedHeadCheck("deliveries")}
                 ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
 
@@ -125,7 +126,9 @@ public sealed partial class PostgresStore : RelationalStore
     {
         await c.ExecuteAsync(new CommandDefinition(
             """
-            UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now
+            UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now,
+                ordering_held = CASE WHEN v.status = 2 AND d.ordering_key IS NOT NULL
+                                      AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.ordering_on_exhaustion = 1) THEN 1 ELSE 0 END
             FROM unnest(@ids::bigint[], @tokens::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[])
                  AS v(id, token, status, attempts, next, now)
             WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3

@@ -70,5 +70,22 @@ internal static class SqliteSchema
         """
         ALTER TABLE idempotency ADD COLUMN owner TEXT;
         """,
+        // Ordered endpoints (docs/ordering.md): the endpoint's mode (0 none, 1 endpoint, 2 channel, 3 key), what a
+        // sequence does after its head's last retry (0 skip, 1 hold) and the counter that numbers its deliveries in
+        // acceptance order. A delivery to an ordered endpoint carries its key and number; ordering_held marks a failed
+        // head that holds its key. The partial index holds every unfinished ordered delivery: the claim's
+        // predecessor check and the promotion of the next one read it, and unordered deliveries never enter it; the
+        // second holds the ordered deliveries out now, for the check that no other one of the key is being sent.
+        """
+        ALTER TABLE endpoints ADD COLUMN ordering INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE endpoints ADD COLUMN ordering_on_exhaustion INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE endpoints ADD COLUMN ordering_seq INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN ordering_key TEXT;
+        ALTER TABLE deliveries ADD COLUMN ordering_seq INTEGER;
+        ALTER TABLE deliveries ADD COLUMN ordering_held INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX ix_deliveries_ordered ON deliveries (endpoint_id, ordering_key, ordering_seq)
+            WHERE ordering_key IS NOT NULL AND (status IN (1, 3) OR ordering_held = 1);
+        CREATE INDEX ix_deliveries_ordered_sending ON deliveries (endpoint_id, ordering_key) WHERE ordering_key IS NOT NULL AND status = 3;
+        """,
     ];
 }

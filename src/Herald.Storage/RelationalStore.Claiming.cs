@@ -102,7 +102,8 @@ public abstract partial class RelationalStore
         await c.QueryAsync<long>(Cmd(
             $"""
             UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
-            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN (1, 3) AND next_attempt_at <= @now{ClaimLockClause})
+            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN (1, 3) AND next_attempt_at <= @now
+                         AND {OrderedHeadCheck("deliveries")}{ClaimLockClause})
             RETURNING id
             """, new { ids = candidates.ToArray(), now = Time.Ms(now), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));
 
@@ -117,6 +118,7 @@ public abstract partial class RelationalStore
             $"""
             SELECT id, endpoint_id FROM deliveries
             WHERE app_id = @appId AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
+              AND {OrderedHeadCheck("deliveries")}
             ORDER BY {AppDueOrder} LIMIT @scan
             """, new { appId, now, scan }, t, ct))).ToList();
 

@@ -15,6 +15,7 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, ClaimLimits limits, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
+            await SweepOrderingIfDueAsync(c, t, now, cancellationToken);
             var ids = await ClaimFairlyAsync(c, t, now, now + lease, max, limits, cancellationToken);
             if (ids.Count == 0)
             {
@@ -24,7 +25,7 @@ public abstract partial class RelationalStore
                 $"""
                 SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.lease_token, d.trigger_type, m.event_type, m.payload,
                        e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate,
-                       e.breaker_state
+                       e.breaker_state, d.ordering_key
                 FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
                      LEFT JOIN applications a ON a.id = d.app_id
                 WHERE {InList("d.id", "@ids")}
@@ -44,6 +45,7 @@ public abstract partial class RelationalStore
         using var select = _statements.Create(c, t,
             $"""
             SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at <= @now
+              AND {OrderedHeadCheck("deliveries")}
             ORDER BY next_attempt_at LIMIT @take{ClaimLockClause}
             """, "endpoint", "now", "take");
         foreach (var endpoint in endpoints)
@@ -61,6 +63,10 @@ public abstract partial class RelationalStore
         WriteBookkeepingAsync(async (c, t) =>
         {
             await WriteResultRowsAsync(c, t, results, cancellationToken);
+            if (await AfterOrderedResultsAsync(c, t, results, cancellationToken))
+            {
+                await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
+            }
             List<string>? disabled = null;
             List<Breakers.BreakerUpdate>? breakers = null;
             foreach (var group in results.Where(r => r.Attempt is not null && r.Health != EndpointHealth.Untouched).GroupBy(r => r.Attempt!.EndpointId)
@@ -91,7 +97,9 @@ public abstract partial class RelationalStore
         // Two statements per result, prepared once and re-run with new values.
         using (var update = _statements.Create(c, t,
             """
-            UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now
+            UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now,
+                ordering_held = CASE WHEN @status = 2 AND ordering_key IS NOT NULL
+                                      AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id AND e.ordering_on_exhaustion = 1) THEN 1 ELSE 0 END
             WHERE id = @id AND lease_token = @token AND status = 3
             """, "status", "attempts", "next", "now", "id", "token"))
         {
@@ -150,7 +158,7 @@ public abstract partial class RelationalStore
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
             Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
             EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil, LeaseToken = r.lease_token,
-            ThrottleRate = (int?)r.throttle_rate, BreakerOpen = r.breaker_state != 0,
+            ThrottleRate = (int?)r.throttle_rate, BreakerOpen = r.breaker_state != 0, OrderingKey = r.ordering_key,
         };
     }
 }

@@ -7,14 +7,14 @@ namespace Herald.Storage;
 public abstract partial class RelationalStore
 {
     private const string EndpointColumns =
-        "id, app_id, uid, url, description, disabled, disabled_reason, event_types, channels, throttle_rate, metadata, headers, secret, retired_secrets, failing_since, created_at, updated_at";
+        "id, app_id, uid, url, description, disabled, disabled_reason, event_types, channels, throttle_rate, metadata, headers, secret, retired_secrets, failing_since, created_at, updated_at, ordering, ordering_on_exhaustion";
 
     // Read with the endpoint; written only by the dispatcher's result writes (see RelationalStore.Breakers).
     private const string BreakerColumns = "breaker_state, breaker_failures, breaker_opened_at, breaker_probe_at, breaker_probes";
 
     public Task CreateEndpointAsync(Endpoint endpoint, CancellationToken cancellationToken) =>
         WriteUniqueAsync($"An endpoint with uid '{endpoint.Uid}' already exists in this application.", (c, t) => Changing(c).ExecuteAsync(Cmd(
-            $"INSERT INTO endpoints ({EndpointColumns}) VALUES (@id, @app_id, @uid, @url, @description, @disabled, @disabled_reason, @event_types, @channels, @throttle_rate, @metadata, @headers, @secret, @retired_secrets, @failing_since, @created_at, @updated_at)",
+            $"INSERT INTO endpoints ({EndpointColumns}) VALUES (@id, @app_id, @uid, @url, @description, @disabled, @disabled_reason, @event_types, @channels, @throttle_rate, @metadata, @headers, @secret, @retired_secrets, @failing_since, @created_at, @updated_at, @ordering, @ordering_on_exhaustion)",
             EndpointArgs(endpoint), t, cancellationToken)), cancellationToken);
 
     public Task<Endpoint?> GetEndpointAsync(string appId, string idOrUid, CancellationToken cancellationToken) =>
@@ -31,7 +31,8 @@ public abstract partial class RelationalStore
             """
             UPDATE endpoints SET uid = @uid, url = @url, description = @description, disabled = @disabled, disabled_reason = @disabled_reason,
               event_types = @event_types, channels = @channels, throttle_rate = @throttle_rate, metadata = @metadata, headers = @headers,
-              secret = @secret, retired_secrets = @retired_secrets, failing_since = @failing_since, updated_at = @updated_at
+              secret = @secret, retired_secrets = @retired_secrets, failing_since = @failing_since, updated_at = @updated_at,
+              ordering = @ordering, ordering_on_exhaustion = @ordering_on_exhaustion
             WHERE id = @id AND app_id = @app_id
             """, EndpointArgs(endpoint), t, cancellationToken)), cancellationToken);
 
@@ -88,6 +89,6 @@ public abstract partial class RelationalStore
         disabled_reason = e.DisabledReason, event_types = StoreJson.List(e.EventTypes), channels = StoreJson.List(e.Channels),
         throttle_rate = e.ThrottleRate, metadata = StoreJson.Map(e.Metadata), headers = StoreJson.Map(e.Headers), secret = e.Secret,
         retired_secrets = StoreJson.Secrets(e.RetiredSecrets), failing_since = Time.Ms(e.FailingSince),
-        created_at = Time.Ms(e.CreatedAt), updated_at = Time.Ms(e.UpdatedAt),
+        created_at = Time.Ms(e.CreatedAt), updated_at = Time.Ms(e.UpdatedAt), ordering = (int)e.Ordering, ordering_on_exhaustion = (int)e.OrderingOnExhaustion,
     };
 }

@@ -23,7 +23,8 @@ public abstract partial class RelationalStore
 
     public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
         WriteMessageUniqueAsync(message,
-            async (c, t, ct) => (IReadOnlyList<DueDelivery>)(await InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, null, lease, idempotency, ct)).Where(d => !d.BreakerOpen).ToList(), cancellationToken);
+            async (c, t, ct) => (IReadOnlyList<DueDelivery>)(await InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, null, lease, idempotency, ct))
+                .Where(d => !d.BreakerOpen || d.OrderingKey is not null).ToList(), cancellationToken);
 
     /// <summary>
     /// Runs the write of one new message (the hot path of the API): by default a transaction of its own; a store may
@@ -90,6 +91,13 @@ public abstract partial class RelationalStore
                 {
                     continue;
                 }
+                if (Ordering.KeyOf(endpoint.Ordering, message) is { } key)
+                {
+                    long orderedId = await InsertOrderedDeliveryAsync(c, t, message, endpoint, key, now, cancellationToken);
+                    created.Add(NewDelivery(message, endpoint, orderedId, message.CreatedAt) with { OrderingKey = key });
+                    queued = true;
+                    continue;
+                }
                 insert ??= _statements.Create(c, t,
                     "INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at) VALUES (@msg, @app, @ep, @status, 0, 0, @next, @now, @now) RETURNING id",
                     "msg", "app", "ep", "status", "next", "now");
@@ -110,6 +118,23 @@ public abstract partial class RelationalStore
             await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
         }
         return created;
+    }
+
+    /// <summary>
+    /// A delivery to an ordered endpoint: numbered by the endpoint's counter (in commit order: the counter's row stays
+    /// locked until the transaction ends), pending, and due now only when no unfinished delivery of its key precedes
+    /// it; otherwise it waits without a due time until its predecessor finishes. Never born claimed.
+    /// </summary>
+    private async Task<long> InsertOrderedDeliveryAsync(DbConnection c, DbTransaction t, Message message, Endpoint endpoint, string key, long now, CancellationToken ct)
+    {
+        long seq = await c.ExecuteScalarAsync<long>(Cmd(
+            "UPDATE endpoints SET ordering_seq = ordering_seq + 1 WHERE id = @ep RETURNING ordering_seq", new { ep = endpoint.Id }, t, ct));
+        long due = endpoint.Breaker.Open ? Math.Max(Time.Ms(endpoint.Breaker.NextProbeAt) ?? now, now) : now;
+        return await c.ExecuteScalarAsync<long>(Cmd(
+            $"""
+            INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at, ordering_key, ordering_seq)
+            VALUES (@msg, @app, @ep, 1, 0, 0, CASE WHEN {KeyBusy("@ep", "@key")} THEN NULL ELSE @due END, @now, @now, @key, @seq) RETURNING id
+            """, new { msg = message.Id, app = message.AppId, ep = endpoint.Id, key, due, now, seq }, t, ct));
     }
 
     /// <summary>A delivery just created for <paramref name="message"/>, as the dispatcher gets it when it is handed over.</summary>
@@ -138,7 +163,7 @@ public abstract partial class RelationalStore
         (await c.QueryAsync<EndpointRow>(Cmd(
             """
             SELECT e.id, e.app_id, e.url, e.secret, e.retired_secrets, e.headers, e.event_types, e.channels, e.disabled,
-                   COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate, e.breaker_state, e.breaker_probe_at
+                   COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate, e.breaker_state, e.breaker_probe_at, e.ordering, e.ordering_on_exhaustion
             FROM endpoints e LEFT JOIN applications a ON a.id = e.app_id
             WHERE e.app_id = @app AND e.disabled = 0 AND (@only IS NULL OR e.id = @only)
             """,

@@ -72,10 +72,13 @@ internal sealed class EndpointRow
     public long? breaker_opened_at { get; set; }
     public long? breaker_probe_at { get; set; }
     public long breaker_probes { get; set; }
+    public long ordering { get; set; }
+    public long ordering_on_exhaustion { get; set; }
     // Present when listing a message's destinations, or creating a message's deliveries.
     public long delivery_id { get; set; }
     public long delivery_status { get; set; }
     public long? next_attempt_at { get; set; }
+    public string? delivery_ordering_key { get; set; }
 
     public Endpoint ToModel() => new()
     {
@@ -84,6 +87,7 @@ internal sealed class EndpointRow
         ThrottleRate = (int?)throttle_rate, Metadata = StoreJson.ReadMap(metadata), Headers = StoreJson.ReadMap(headers),
         Secret = secret, RetiredSecrets = StoreJson.ReadSecrets(retired_secrets), FailingSince = Time.At(failing_since),
         CreatedAt = Time.At(created_at), UpdatedAt = Time.At(updated_at), Breaker = Breaker(),
+        Ordering = (OrderingMode)ordering, OrderingOnExhaustion = (OrderingOnExhaustion)ordering_on_exhaustion,
     };
 
     private EndpointBreaker Breaker() => breaker_state == 0 && breaker_failures == 0
@@ -156,6 +160,7 @@ internal sealed class DueRow
     public string headers { get; set; } = "{}";
     public long? throttle_rate { get; set; }
     public long breaker_state { get; set; }
+    public string? ordering_key { get; set; }
 }
 
 /// <summary>An endpoint's health and breaker columns, read and rewritten together when results are stored.</summary>

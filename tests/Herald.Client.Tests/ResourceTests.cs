@@ -27,6 +27,23 @@ public sealed class ResourceTests
     }
 
     [Fact]
+    public async Task Ordered_endpoints_and_ordering_keys()
+    {
+        await using var host = await ClientHost.StartAsync();
+        var c = host.Client;
+        var app = await c.Applications.CreateAsync(new ApplicationIn { Name = "Shop" });
+        var ordered = await c.Endpoints.CreateAsync(app.Id, new EndpointIn { Url = "http://127.0.0.1:9/ordered", Ordering = "key", OrderingOnExhaustion = "hold" });
+        Assert.Equal(("key", "hold"), (ordered.Ordering, ordered.OrderingOnExhaustion));
+        Assert.Equal("key", (await c.Endpoints.UpdateAsync(app.Id, ordered.Id, new EndpointIn { Url = "http://127.0.0.1:9/ordered" })).Ordering);
+        var plain = await c.Endpoints.CreateAsync(app.Id, new EndpointIn { Url = "http://127.0.0.1:9/plain" });
+        Assert.Null(plain.Ordering);
+        var message = await c.Messages.CreateAsync(app.Id, new MessageIn { EventType = "payment.refunded", OrderingKey = "order-12345", Payload = Payload("pay_2") });
+        Assert.StartsWith("msg_", message.Id);
+        var bad = await Assert.ThrowsAsync<HeraldApiException>(() => c.Endpoints.CreateAsync(app.Id, new EndpointIn { Url = "http://127.0.0.1:9/x", Ordering = "fifo" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.Status);
+    }
+
+    [Fact]
     public async Task EventTypes_endpoints_messages_attempts_and_portal()
     {
         await using var host = await ClientHost.StartAsync();

@@ -32,8 +32,10 @@ internal sealed class HeraldApi : IDisposable
     public async Task<string> CreateAppAsync(string name, CancellationToken cancellationToken) =>
         await PostForIdAsync("/api/v1/app", $$"""{"name":"{{name}}"}""", cancellationToken);
 
-    public async Task<string> CreateEndpointAsync(string appId, string url, CancellationToken cancellationToken) =>
-        await PostForIdAsync($"/api/v1/app/{appId}/endpoint", $$"""{"url":"{{url}}"}""", cancellationToken);
+    /// <param name="ordering">The endpoint's <c>ordering</c> (docs/ordering.md); unordered when null.</param>
+    public async Task<string> CreateEndpointAsync(string appId, string url, CancellationToken cancellationToken, string? ordering = null) =>
+        await PostForIdAsync($"/api/v1/app/{appId}/endpoint",
+            ordering is null ? $$"""{"url":"{{url}}"}""" : $$"""{"url":"{{url}}","ordering":"{{ordering}}"}""", cancellationToken);
 
     public async Task<string> GetSecretAsync(string appId, string endpointId, CancellationToken cancellationToken)
     {

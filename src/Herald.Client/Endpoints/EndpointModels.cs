@@ -21,6 +21,15 @@ public sealed record EndpointIn
 
     /// <summary>Headers sent with every delivery (Herald extension at creation; use <see cref="EndpointsClient.UpdateHeadersAsync"/> later).</summary>
     public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>
+    /// Herald extension: <c>none</c>, or deliver one message at a time in acceptance order per <c>endpoint</c>, per first
+    /// <c>channel</c> or per message <c>key</c> (<see cref="MessageIn.OrderingKey"/>). Left as it is when null.
+    /// </summary>
+    public string? Ordering { get; init; }
+
+    /// <summary>Herald extension: when an ordered key's head used up its retries, <c>skip</c> it or <c>hold</c> the key. Left as it is when null.</summary>
+    public string? OrderingOnExhaustion { get; init; }
 }
 
 public sealed record EndpointOut
@@ -40,6 +49,12 @@ public sealed record EndpointOut
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>Herald extension: how the endpoint is ordered; null when it is not.</summary>
+    public string? Ordering { get; init; }
+
+    /// <summary>Herald extension: skip or hold; null when the endpoint is not ordered.</summary>
+    public string? OrderingOnExhaustion { get; init; }
 }
 
 public sealed record EndpointSecretOut(string Key);

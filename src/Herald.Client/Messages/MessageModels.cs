@@ -20,6 +20,9 @@ public sealed record MessageIn
 
     /// <summary>Creates the application with these settings when the <c>appId</c> given does not exist yet.</summary>
     public ApplicationIn? Application { get; init; }
+
+    /// <summary>Herald extension: the sequence this message joins at endpoints ordered by key (1-256 characters).</summary>
+    public string? OrderingKey { get; init; }
 }
 
 public sealed record MessageOut

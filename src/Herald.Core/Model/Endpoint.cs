@@ -24,6 +24,10 @@ public sealed record Endpoint
     public DateTimeOffset? FailingSince { get; init; }
     /// <summary>The circuit breaker, kept by the dispatcher's result writes; endpoint updates leave it alone.</summary>
     public EndpointBreaker Breaker { get; init; } = EndpointBreaker.Closed;
+    /// <summary>Herald extension: whether (and per what key) messages are delivered one at a time in acceptance order.</summary>
+    public OrderingMode Ordering { get; init; }
+    /// <summary>Herald extension: what an ordered sequence does when its head has used up the retry schedule.</summary>
+    public OrderingOnExhaustion OrderingOnExhaustion { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 

@@ -10,4 +10,6 @@ public sealed record Message
     /// <summary>The payload exactly as accepted (raw JSON text); null once expunged.</summary>
     public string? Payload { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
+    /// <summary>Herald extension: the sequence this message joins at endpoints ordered by key (not stored with the message).</summary>
+    public string? OrderingKey { get; init; }
 }

@@ -66,7 +66,9 @@ public interface IHeraldStore : IAsyncDisposable
     /// <summary>
     /// Like <see cref="CreateMessageAsync"/>, but the deliveries are created already claimed by the caller until
     /// <c>message.CreatedAt + lease</c> and returned ready to send: the accepting node hands them straight to its
-    /// dispatcher. Should it die first, the lease expires and any node claims them.
+    /// dispatcher. Should it die first, the lease expires and any node claims them. Deliveries to ordered endpoints
+    /// are never born claimed: they are queued behind their key and returned unclaimed, marked by their
+    /// <see cref="DueDelivery.OrderingKey"/>, so that the caller knows to wake its claimer.
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken);
     /// <summary>
@@ -83,6 +85,16 @@ public interface IHeraldStore : IAsyncDisposable
     Task<bool> ExpungeMessageContentAsync(string appId, string msgId, CancellationToken cancellationToken);
     Task<Page<MessageDestination>> ListMessageDestinationsAsync(string appId, string msgId, PageRequest page, CancellationToken cancellationToken);
     Task<Page<EndpointMessage>> ListEndpointMessagesAsync(string appId, string endpointId, MessageQuery query, CancellationToken cancellationToken);
+    /// <summary>
+    /// The sequences of an ordered endpoint that are not moving (their head failed at least once, or holds its key
+    /// after its last retry), oldest first, at most <paramref name="limit"/>.
+    /// </summary>
+    Task<IReadOnlyList<OrderingBlock>> ListOrderingBlocksAsync(string appId, string endpointId, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Gives up on the held heads of an ordered endpoint (of one key, or all when <paramref name="key"/> is null):
+    /// they stay failed and the next message of each key becomes due. Returns how many were released.
+    /// </summary>
+    Task<int> SkipHeldAsync(string appId, string endpointId, string? key, DateTimeOffset now, CancellationToken cancellationToken);
     /// <summary>Queues a manual attempt of the message to the endpoint now; false when either is unknown.</summary>
     Task<bool> ResendAsync(string appId, string msgId, string endpointId, DateTimeOffset now, CancellationToken cancellationToken);
 

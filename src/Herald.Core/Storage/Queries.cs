@@ -66,6 +66,11 @@ public sealed record DueDelivery
     public bool BreakerOpen { get; init; }
     /// <summary>Set by the dispatcher on the one delivery that probes an open breaker.</summary>
     public bool Probe { get; init; }
+    /// <summary>
+    /// The sequence of an ordered endpoint the delivery belongs to; null when the endpoint is unordered. A delivery
+    /// with a key is never born claimed: it waits in the queue until every earlier one of its key has finished.
+    /// </summary>
+    public string? OrderingKey { get; init; }
 }
 
 public enum EndpointHealth
@@ -102,6 +107,8 @@ public sealed record DeliveryResult
     public BreakerPolicy? Breaker { get; init; }
     /// <summary>Whether the attempt was the probe of an open breaker (its failure lengthens the wait for the next).</summary>
     public bool Probe { get; init; }
+    /// <summary>Whether the delivery belongs to an ordered sequence: when it finishes, the next of its key becomes due.</summary>
+    public bool Ordered { get; init; }
 }
 
 /// <summary>

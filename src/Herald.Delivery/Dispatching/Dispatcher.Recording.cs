@@ -23,6 +23,7 @@ public sealed partial class Dispatcher
                 RecordingSucceeded();
                 SawBreakers(recorded.Breakers);
                 Notify(batch, recorded);
+                WakeForSuccessors(batch);
                 return;
             }
             catch (StoreUnavailableException ex)
@@ -82,6 +83,22 @@ public sealed partial class Dispatcher
             }
         }
         Log.ResultDropped(_logger, delivery.DeliveryId, delivery.EndpointId, reason);
+    }
+
+    /// <summary>
+    /// When an ordered delivery finished (sent, or given up on), the store made the next of its key due: claim it
+    /// now rather than at the next poll, so that one key's throughput is not bounded by the poll interval.
+    /// </summary>
+    private void WakeForSuccessors(List<(DueDelivery Delivery, DeliveryResult Result)> batch)
+    {
+        foreach (var (_, result) in batch)
+        {
+            if (result.Ordered && result.NewStatus != Model.DeliveryStatus.Pending)
+            {
+                _signal.Notify();
+                return;
+            }
+        }
     }
 
     /// <summary>Waits before the store is tried again; false when a forced shutdown cut the wait short.</summary>

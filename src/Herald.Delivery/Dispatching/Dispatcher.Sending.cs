@@ -154,6 +154,7 @@ public sealed partial class Dispatcher
             DisableIfFailingSince = now - _options.DisableAfterFailingFor,
             Breaker = _breaker,
             Probe = delivery.Probe,
+            Ordered = delivery.OrderingKey is not null,
         };
         if (sent is null)
         {

@@ -63,10 +63,16 @@ public sealed partial class Dispatcher : BackgroundService
 
     /// <summary>
     /// Takes deliveries that were claimed when their message was accepted, sending them without a trip through
-    /// the queue. What does not fit is handed back to the queue.
+    /// the queue. What does not fit is handed back to the queue. Deliveries to ordered endpoints come unclaimed
+    /// (they wait for their key's turn in the queue): they only wake the claimer.
     /// </summary>
     public void Accept(IReadOnlyList<DueDelivery> deliveries)
     {
+        if (deliveries.Any(d => d.OrderingKey is not null))
+        {
+            _signal.Notify();
+            deliveries = deliveries.Where(d => d.OrderingKey is null).ToList();
+        }
         if (Admit(deliveries) is { } overflow)
         {
             _ = ReleaseAsync(overflow);

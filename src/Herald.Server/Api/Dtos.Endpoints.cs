@@ -21,6 +21,13 @@ public sealed record EndpointIn
     public string? KeyType { get; init; }
     /// <summary>Herald extension: custom headers at creation.</summary>
     public Dictionary<string, string>? Headers { get; init; }
+    /// <summary>
+    /// Herald extension: <c>none</c> (the default), or deliver one message at a time in acceptance order per
+    /// <c>endpoint</c>, per first <c>channel</c> or per message <c>key</c> (see docs/ordering.md). Left as it is when absent.
+    /// </summary>
+    public string? Ordering { get; init; }
+    /// <summary>Herald extension: when an ordered key's head has used up its retries, <c>skip</c> it (the default) or <c>hold</c> the key.</summary>
+    public string? OrderingOnExhaustion { get; init; }
     /// <summary>Legacy name of <see cref="EventTypes"/>, still sent by Svix SDKs of the 1.x line; eventTypes wins when both are given.</summary>
     public List<string>? FilterTypes { get; init; }
     /// <summary>Legacy name of <see cref="ThrottleRate"/>, still sent by Svix SDKs of the 1.x line; throttleRate wins when both are given.</summary>
@@ -40,7 +47,30 @@ public sealed record EndpointOut(
     /// <summary>Herald extension: the circuit breaker, present while it is open or counts failures.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public EndpointBreakerOut? Breaker { get; init; }
+    /// <summary>Herald extension: the ordering mode, present when the endpoint is ordered.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Ordering { get; init; }
+    /// <summary>Herald extension: skip or hold, present when the endpoint is ordered.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? OrderingOnExhaustion { get; init; }
 }
+
+/// <summary>Herald extension: an ordered endpoint's key that is not moving, and why (see docs/ordering.md).</summary>
+public sealed record OrderingBlockOut(
+    string Key, string MsgId, string Status, int Attempts,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DateTimeOffset? NextAttempt,
+    long Waiting,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? LastResponse);
+
+public sealed record OrderingSkipIn
+{
+    /// <summary>The key whose held head to give up on; every held key of the endpoint when absent.</summary>
+    public string? Key { get; init; }
+}
+
+public sealed record OrderingSkipOut(int Skipped);
+
+public sealed record OrderingBlocksOut(IReadOnlyList<OrderingBlockOut> Data);
 
 /// <summary>An endpoint's circuit breaker: "open" or "closed", failed attempts in a row, and while open since when and the next probe.</summary>
 public sealed record EndpointBreakerOut(

@@ -11,6 +11,8 @@ public sealed record MessageIn
     public List<string>? Channels { get; init; }
     public int? PayloadRetentionPeriod { get; init; }
     public ApplicationIn? Application { get; init; }
+    /// <summary>Herald extension: the sequence this message joins at endpoints ordered by key (see docs/ordering.md).</summary>
+    public string? OrderingKey { get; init; }
 }
 
 public sealed record MessageOut(

@@ -66,6 +66,8 @@ internal static partial class EndpointsApi
                 "channels" => e with { Channels = Patch.List(value, name) },
                 "throttleRate" => e with { ThrottleRate = Patch.Int(value, name) },
                 "metadata" => e with { Metadata = Patch.Map(value, name) ?? [] },
+                "ordering" => e with { Ordering = OrderingModeOf(Patch.String(value, name) ?? "none", name) },
+                "orderingOnExhaustion" => e with { OrderingOnExhaustion = OnExhaustionOf(Patch.String(value, name) ?? "skip", name) },
                 _ => e,
             }), http.RequestAborted);
             return Reply.Ok(ToOut(updated), ApiJsonContext.Default.EndpointOut);
@@ -108,6 +110,7 @@ internal static partial class EndpointsApi
 
         MapSecrets(api);
         MapHeaders(api);
+        MapOrdering(api);
     }
 
     public static async Task<(Application App, Endpoint Endpoint)> RequireAsync(IHeraldStore store, string appId, string endpointId, CancellationToken cancellationToken)
@@ -119,12 +122,14 @@ internal static partial class EndpointsApi
     /// <summary>The API's input as a draft for <see cref="EndpointChanges"/>.</summary>
     private static EndpointDraft Draft(EndpointIn input)
     {
-        new Validation().Required("url", input.Url).KeyType("keyType", input.KeyType, input.Secret).ThrowIfInvalid();
+        new Validation().Required("url", input.Url).KeyType("keyType", input.KeyType, input.Secret)
+            .OrderingMode("ordering", input.Ordering).OrderingOnExhaustion("orderingOnExhaustion", input.OrderingOnExhaustion).ThrowIfInvalid();
         return new EndpointDraft
         {
             Url = input.Url!, Uid = input.Uid, Description = input.Description, Disabled = input.Disabled, EventTypes = input.EventTypes,
             Channels = input.Channels, ThrottleRate = input.ThrottleRate, Metadata = input.Metadata, Headers = input.Headers, Secret = input.Secret,
             KeyType = SecretKinds.FromName(input.KeyType) ?? SecretKind.HmacSha256,
+            Ordering = Ordering.ParseMode(input.Ordering), OrderingOnExhaustion = Ordering.ParseOnExhaustion(input.OrderingOnExhaustion),
         };
     }
 
@@ -135,5 +140,19 @@ internal static partial class EndpointsApi
         Breaker = e.Breaker is { Open: false, ConsecutiveFailures: 0 } ? null
             : new EndpointBreakerOut(e.Breaker.Open ? "open" : "closed", e.Breaker.ConsecutiveFailures,
                 e.Breaker.Open ? e.Breaker.OpenedAt : null, e.Breaker.Open ? e.Breaker.NextProbeAt : null),
+        Ordering = e.Ordering == OrderingMode.None ? null : Ordering.Name(e.Ordering),
+        OrderingOnExhaustion = e.Ordering == OrderingMode.None ? null : Ordering.Name(e.OrderingOnExhaustion),
     };
+
+    private static OrderingMode OrderingModeOf(string value, string field)
+    {
+        new Validation().OrderingMode(field, value).ThrowIfInvalid();
+        return Ordering.ParseMode(value)!.Value;
+    }
+
+    private static OrderingOnExhaustion OnExhaustionOf(string value, string field)
+    {
+        new Validation().OrderingOnExhaustion(field, value).ThrowIfInvalid();
+        return Ordering.ParseOnExhaustion(value)!.Value;
+    }
 }

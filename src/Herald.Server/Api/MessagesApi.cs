@@ -138,7 +138,7 @@ internal static class MessagesApi
         return new Message
         {
             Id = HeraldId.New(HeraldId.Message, now), AppId = appId, EventType = input.EventType!, EventId = input.EventId,
-            Channels = input.Channels, Payload = payload, CreatedAt = now,
+            Channels = input.Channels, Payload = payload, CreatedAt = now, OrderingKey = input.OrderingKey,
         };
     }
 
@@ -150,7 +150,8 @@ internal static class MessagesApi
             .Name("eventType", input.EventType, 256, required: true)
             .Name("eventId", input.EventId, 256)
             .Names("channels", input.Channels, 5, 128)
-            .Range("payloadRetentionPeriod", input.PayloadRetentionPeriod, 1, 90);
+            .Range("payloadRetentionPeriod", input.PayloadRetentionPeriod, 1, 90)
+            .OrderingKey("orderingKey", input.OrderingKey);
         if (input.Payload.ValueKind != JsonValueKind.Object)
         {
             v.Fail("payload", input.Payload.ValueKind == JsonValueKind.Undefined ? "field required" : "must be a JSON object");

@@ -151,6 +151,20 @@ internal sealed partial class Validation
             : this;
     }
 
+    /// <summary>The <c>ordering</c> extension: none, endpoint, channel or key.</summary>
+    public Validation OrderingMode(string field, string? value) =>
+        value is not null && Model.Ordering.ParseMode(value) is null ? Fail(field, "must be none, endpoint, channel or key", "value_error.const") : this;
+
+    /// <summary>The <c>orderingOnExhaustion</c> extension: skip or hold.</summary>
+    public Validation OrderingOnExhaustion(string field, string? value) =>
+        value is not null && Model.Ordering.ParseOnExhaustion(value) is null ? Fail(field, "must be skip or hold", "value_error.const") : this;
+
+    /// <summary>A message's <c>orderingKey</c>: 1 to 256 characters without control characters.</summary>
+    public Validation OrderingKey(string field, string? value) =>
+        value is not null && (value.Length == 0 || value.Length > Model.Ordering.MaxKeyLength)
+            ? Fail(field, $"must be 1 to {Model.Ordering.MaxKeyLength} characters")
+            : Plain(field, value);
+
     public Validation Metadata(string field, IReadOnlyDictionary<string, string>? metadata)
     {
         if (metadata is null)

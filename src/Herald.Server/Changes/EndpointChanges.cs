@@ -29,6 +29,7 @@ internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, Ope
             Disabled = draft.Disabled, EventTypes = draft.EventTypes, Channels = draft.Channels, ThrottleRate = draft.ThrottleRate,
             Metadata = draft.Metadata ?? new Dictionary<string, string>(), Headers = draft.Headers ?? new Dictionary<string, string>(),
             Secret = NormalizeSecret(draft.Secret) ?? SecretKinds.Generate(draft.KeyType), CreatedAt = now, UpdatedAt = now,
+            Ordering = draft.Ordering ?? OrderingMode.None, OrderingOnExhaustion = draft.OrderingOnExhaustion ?? OrderingOnExhaustion.Skip,
         };
         ChangeRules.Check(endpoint, limits.Value.HeadersPerEndpoint);
         await EnsureRoomAsync(appId, cancellationToken);
@@ -53,6 +54,7 @@ internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, Ope
         {
             Url = draft.Url, Uid = draft.Uid ?? e.Uid, Description = draft.Description ?? "", EventTypes = draft.EventTypes,
             Channels = draft.Channels, ThrottleRate = draft.ThrottleRate, Metadata = draft.Metadata ?? new Dictionary<string, string>(),
+            Ordering = draft.Ordering ?? e.Ordering, OrderingOnExhaustion = draft.OrderingOnExhaustion ?? e.OrderingOnExhaustion,
         }, draft.Disabled), cancellationToken);
 
     /// <summary>Disabling keeps why Herald disabled it; enabling clears the reason and the failure run.</summary>

@@ -16,6 +16,9 @@ internal sealed record EndpointDraft
     public string? Secret { get; init; }
     /// <summary>The kind generated when <see cref="Secret"/> is null.</summary>
     public SecretKind KeyType { get; init; }
+    /// <summary>Null leaves an existing endpoint's ordering as it is (Svix clients do not send it); none at creation.</summary>
+    public Herald.Model.OrderingMode? Ordering { get; init; }
+    public Herald.Model.OrderingOnExhaustion? OrderingOnExhaustion { get; init; }
 }
 
 /// <summary>What a caller asks an application to be.</summary>

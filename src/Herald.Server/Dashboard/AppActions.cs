@@ -75,6 +75,15 @@ internal static class AppActions
                 return $"{count} failed deliveries queued again";
             }));
 
+        group.MapPost("/endpoint/{endpoint_id}/ordering/skip", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+            ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
+            {
+                string key = Forms.Value(form, "key") ?? "";
+                int skipped = await store.SkipHeldAsync(ctx.App.Id, e.Id, key, time.GetUtcNow(), http.RequestAborted);
+                signal.Notify();
+                return skipped == 0 ? "Nothing was held for that key" : "Skipped the held message; the key moves on";
+            }));
+
         group.MapPost("/msg/{msg_id}/resend", (string msg_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
             Act(http, resolve, async (ctx, form) =>
             {

@@ -35,6 +35,7 @@ internal static partial class AppPages
         {
             E(a.Id), Time(a.Timestamp), Link($"{ctx.Base}/msg/{a.MsgId}", a.MsgId), Code(a.ResponseStatusCode), $"{a.ResponseDurationMs} ms",
         }), "endpoint-attempts");
+        string ordering = await OrderingSectionAsync(store, ctx, e, at, ct);
         double maxLatency = buckets.Count == 0 ? 1000 : Math.Max(10, buckets.Max(b => b.AverageMs));
         string body = Notice(http) + $"""
             <div class="cards"><div class="card">URL <b>{E(e.Url)}</b></div><div class="card">State {state}</div>{failing}{breaker}
@@ -42,6 +43,7 @@ internal static partial class AppPages
             <h2>Health</h2><div class="cards">
             {Charts.Line("chart-success", "Success rate", buckets, b => b.SuccessRate * 100, 100, "%")}
             {Charts.Line("chart-latency", "Average latency", buckets, b => b.AverageMs, maxLatency, " ms")}</div>
+            {ordering}
             <h2>Settings</h2>
             {Form($"{at}/update", ctx.Csrf, $"""<label>URL <input name="url" type="url" size="40" value="{E(e.Url)}" required></label><label>Event types <input name="eventTypes" value="{E(string.Join(", ", e.EventTypes ?? []))}" placeholder="all"></label><label>Description <input name="description" value="{E(e.Description)}"></label>""", "Save", "block")}
             {Form($"{at}/state", ctx.Csrf, $"""<input type="hidden" name="disabled" value="{(e.Disabled ? "false" : "true")}">""", e.Disabled ? "Enable endpoint" : "Disable endpoint", "block")}

@@ -39,6 +39,8 @@ internal static class ApiCatalog
         new("get", Endpoint + "/stats", "Endpoint", "Count an endpoint's deliveries by status") { Query = ["since", "until"], Returns = "EndpointStatsOut" },
         new("post", Endpoint + "/recover", "Endpoint", "Resend the endpoint's failed messages since a time") { Body = "RecoverIn", Status = 202, Returns = "RecoverOut" },
         new("post", Endpoint + "/replay-missing", "Endpoint", "Resend every message since a time that never reached the endpoint") { Body = "ReplayIn", Status = 202, Returns = "ReplayOut" },
+        new("get", Endpoint + "/ordering/blocked", "Endpoint", "List the keys of an ordered endpoint that are not moving, and why") { Returns = "OrderingBlocksOut" },
+        new("post", Endpoint + "/ordering/skip", "Endpoint", "Give up on the held heads of an ordered endpoint (one key, or all) so that their keys move on") { Body = "OrderingSkipIn", Returns = "OrderingSkipOut" },
         new("get", Endpoint + "/secret", "Endpoint", "Get the endpoint's signing secret") { Returns = "EndpointSecretOut" },
         new("post", Endpoint + "/secret/rotate", "Endpoint", "Rotate the signing secret (the old one stays valid for a grace period)") { Body = "EndpointSecretRotateIn", Status = 204 },
         new("get", Endpoint + "/headers", "Endpoint", "Get the endpoint's custom headers (sensitive values hidden)") { Returns = "EndpointHeadersOut" },

@@ -30,6 +30,9 @@ internal static class ApiSchemas
         yield return ("EndpointHeadersPatchIn", api.EndpointHeadersPatchIn);
         yield return ("EndpointHeadersOut", api.EndpointHeadersOut);
         yield return ("EndpointStatsOut", api.EndpointStatsOut);
+        yield return ("OrderingBlocksOut", api.OrderingBlocksOut);
+        yield return ("OrderingSkipIn", api.OrderingSkipIn);
+        yield return ("OrderingSkipOut", api.OrderingSkipOut);
         yield return ("RecoverIn", api.RecoverIn);
         yield return ("RecoverOut", api.RecoverOut);
         yield return ("ReplayIn", api.ReplayIn);
