@@ -11,9 +11,8 @@ public sealed record HeraldReceiverOptions
     /// <summary>
     /// Every key currently accepted, told apart by prefix: <c>whsec_…</c> secrets verify <c>v1</c> (HMAC-SHA256)
     /// signatures, <c>whpk_…</c> ed25519 public keys verify <c>v1a</c>. List two while a sender rotates, of either kind.
-    /// A <c>whsk_…</c> secret key is refused: a receiver holds only the public key.
+    /// A <c>whsk_…</c> secret key is refused: a receiver holds only the public key. At least one is required.
     /// </summary>
-    [MinLength(1, ErrorMessage = "At least one webhook secret or public key is required (Herald:Receiver:Secrets: whsec_… or whpk_…).")]
     public IList<string> Secrets { get; set; } = new List<string>();
 
     /// <summary>How far <c>webhook-timestamp</c> may be from now, each way.</summary>
