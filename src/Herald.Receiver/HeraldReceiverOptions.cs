@@ -23,8 +23,10 @@ public sealed record HeraldReceiverOptions
     [Range(1, 64L * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The inbox table and its connection string (<c>Inbox:…</c>).</summary>
     public InboxOptions Inbox { get; set; } = new();
 
+    /// <summary>How handlers are run and retried (<c>Handlers:…</c>).</summary>
     public HandlerOptions Handlers { get; set; } = new();
 }
 
@@ -61,6 +63,7 @@ public sealed record HandlerOptions
     /// <summary>Delay before the second attempt; doubled for each further one.</summary>
     public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest delay between two attempts, however many came before.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Handlers running at once.</summary>
