@@ -229,7 +229,13 @@ public sealed class SvixWireCompatibilityTests : IAsyncLifetime
         await _host.PostAsync($"/api/v1/app/{_app}/endpoint/{early}/replay-missing", new { since = since.AddHours(-1) }, 202);
 
         await Eventually.WaitAsync(() => _receiver.Received.Count(r => r.Path == "/late") >= 2, what: "the replayed message");
-        await Task.Delay(300);
+        // Each replay stored its deliveries before answering 202: once every delivery to both endpoints has succeeded,
+        // nothing more is on its way to either.
+        foreach (string endpoint in new[] { early, late })
+        {
+            await Eventually.WaitAsync(() => _host.GetAsync($"/api/v1/app/{_app}/endpoint/{endpoint}/msg"),
+                m => m["data"]!.AsArray().All(x => x!["statusText"]!.GetValue<string>() == "success"), what: $"every delivery to {endpoint} to succeed");
+        }
         Assert.Equal([after, missed], _receiver.Received.Where(r => r.Path == "/late").Select(r => r.Header("webhook-id")));
         // The endpoint that had everything gets nothing again.
         Assert.Equal(new[] { old, missed, otherType, after }.Order(), _receiver.Received.Where(r => r.Path == "/early").Select(r => r.Header("webhook-id")!).Order());
