@@ -8,6 +8,7 @@ namespace Herald.Client;
 /// </summary>
 public sealed class HeraldApiException : Exception
 {
+    /// <summary>A refusal with the server's status, problem <c>code</c> and <c>detail</c>, and the field errors of a 422.</summary>
     public HeraldApiException(HttpStatusCode status, string? code, string detail, IReadOnlyList<HeraldFieldError>? errors = null, Exception? innerException = null)
         : base(Describe(status, code, detail), innerException)
     {
@@ -17,6 +18,7 @@ public sealed class HeraldApiException : Exception
         Errors = errors ?? [];
     }
 
+    /// <summary>The HTTP status of the answer.</summary>
     public HttpStatusCode Status { get; }
 
     /// <summary>The machine-readable reason, e.g. <c>not_found</c>, <c>conflict</c>, <c>validation_error</c>; null when the body was not a problem.</summary>

@@ -28,14 +28,19 @@ public sealed class HeraldClient
         Authentication = new AuthenticationClient(api);
     }
 
+    /// <summary>Applications, one per customer of yours (<c>/app</c>).</summary>
     public ApplicationsClient Applications { get; }
 
+    /// <summary>The event types messages are sent as (<c>/event-type</c>).</summary>
     public EventTypesClient EventTypes { get; }
 
+    /// <summary>The URLs an application's messages are delivered to (<c>/app/{app}/endpoint</c>).</summary>
     public EndpointsClient Endpoints { get; }
 
+    /// <summary>Sending messages and reading them back (<c>/app/{app}/msg</c>).</summary>
     public MessagesClient Messages { get; }
 
+    /// <summary>Delivery attempts and where each message's deliveries stand.</summary>
     public AttemptsClient Attempts { get; }
 
     /// <summary>Consumer portal links (<c>app-portal-access</c>).</summary>

@@ -33,6 +33,7 @@ public sealed class HeraldClientOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Checks what attributes cannot: an absolute http(s) base URL, a token without spaces or control characters, and timeouts and delays that agree.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(BaseUrl)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Adds <see cref="HeraldClient"/> to an app's services.</summary>
 public static class HeraldClientServiceCollectionExtensions
 {
     /// <summary>

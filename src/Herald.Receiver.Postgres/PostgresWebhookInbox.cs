@@ -13,6 +13,8 @@ internal sealed class PostgresWebhookInbox : RelationalWebhookInbox
 
     /// <param name="dataSource">Where the table is.</param>
     /// <param name="ownsDataSource">Whether the inbox disposes <paramref name="dataSource"/>: only when it made it itself; an app's is the app's.</param>
+    /// <param name="table">The inbox table's name, a plain identifier.</param>
+    /// <param name="time">The clock for received, due and lease times.</param>
     public PostgresWebhookInbox(NpgsqlDataSource dataSource, bool ownsDataSource, string table, TimeProvider time) : base(table, time)
     {
         ArgumentNullException.ThrowIfNull(dataSource);

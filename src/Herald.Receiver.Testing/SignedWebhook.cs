@@ -20,6 +20,7 @@ public sealed class SignedWebhook
         Body = body;
     }
 
+    /// <summary>The <c>webhook-id</c>, the receiver's idempotency key.</summary>
     public string MessageId { get; }
 
     /// <summary>The signed time, whole seconds.</summary>
@@ -48,6 +49,7 @@ public sealed class SignedWebhook
     /// One or more <c>whsec_…</c> secrets (signing <c>v1</c>) or <c>whsk_…</c> ed25519 secret keys (signing <c>v1a</c>,
     /// verified with their <c>whpk_…</c> public key); several produce several signatures, as during rotation.
     /// </param>
+    /// <param name="body">The request body, signed byte for byte.</param>
     /// <param name="messageId">The <c>webhook-id</c>; a random <c>msg_…</c> id when null.</param>
     /// <param name="timestamp">The signing time; now when null.</param>
     public static SignedWebhook Create(IEnumerable<string> secrets, ReadOnlySpan<byte> body, string? messageId = null, DateTimeOffset? timestamp = null)
@@ -70,6 +72,11 @@ public sealed class SignedWebhook
                 ? "A whpk_ public key only verifies; sign with its whsk_ secret key."
                 : "A signing secret is neither a whsec_ secret nor a whsk_ ed25519 secret key.");
 
+    /// <summary>Signs the UTF-8 bytes of <paramref name="body"/> with one <c>whsec_…</c> secret or <c>whsk_…</c> secret key.</summary>
+    /// <param name="secret">The sender's <c>whsec_…</c> secret or <c>whsk_…</c> ed25519 secret key.</param>
+    /// <param name="body">The request body.</param>
+    /// <param name="messageId">The <c>webhook-id</c>; a random <c>msg_…</c> id when null.</param>
+    /// <param name="timestamp">The signing time; now when null.</param>
     public static SignedWebhook Create(string secret, string body, string? messageId = null, DateTimeOffset? timestamp = null) =>
         Create([secret], Encoding.UTF8.GetBytes(body), messageId, timestamp);
 

@@ -11,9 +11,8 @@ public sealed record HeraldReceiverOptions
     /// <summary>
     /// Every key currently accepted, told apart by prefix: <c>whsec_…</c> secrets verify <c>v1</c> (HMAC-SHA256)
     /// signatures, <c>whpk_…</c> ed25519 public keys verify <c>v1a</c>. List two while a sender rotates, of either kind.
-    /// A <c>whsk_…</c> secret key is refused: a receiver holds only the public key.
+    /// A <c>whsk_…</c> secret key is refused: a receiver holds only the public key. At least one is required.
     /// </summary>
-    [MinLength(1, ErrorMessage = "At least one webhook secret or public key is required (Herald:Receiver:Secrets: whsec_… or whpk_…).")]
     public IList<string> Secrets { get; set; } = new List<string>();
 
     /// <summary>How far <c>webhook-timestamp</c> may be from now, each way.</summary>
@@ -24,8 +23,10 @@ public sealed record HeraldReceiverOptions
     [Range(1, 64L * 1024 * 1024)]
     public long MaxBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>The inbox table and its connection string (<c>Inbox:…</c>).</summary>
     public InboxOptions Inbox { get; set; } = new();
 
+    /// <summary>How handlers are run and retried (<c>Handlers:…</c>).</summary>
     public HandlerOptions Handlers { get; set; } = new();
 }
 
@@ -62,6 +63,7 @@ public sealed record HandlerOptions
     /// <summary>Delay before the second attempt; doubled for each further one.</summary>
     public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest delay between two attempts, however many came before.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>Handlers running at once.</summary>

@@ -1,15 +1,32 @@
 using System.Text.RegularExpressions;
+using Herald.Receiver.DependencyInjection;
 using Herald.Signing;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Receiver;
 
-/// <summary>Checks what data annotations cannot: keys that parse (and no whsk_ secret key), nested settings, a safe table name.</summary>
-internal sealed partial class HeraldReceiverOptionsValidator : IValidateOptions<HeraldReceiverOptions>
+/// <summary>
+/// Checks what data annotations cannot: at least one key, keys that parse (and no whsk_ secret key), nested settings,
+/// a safe table name, and no key left over from an older version. Messages name the receiver's own configuration keys.
+/// </summary>
+internal sealed partial class HeraldReceiverOptionsValidator(IEnumerable<ReceiverConfiguration> sections) : IValidateOptions<HeraldReceiverOptions>
 {
     public ValidateOptionsResult Validate(string? name, HeraldReceiverOptions options)
     {
+        name ??= Options.DefaultName;
+        var section = sections.LastOrDefault(s => s.Name == name);
         var errors = new List<string>();
+        if (section?.Configuration[ReceiverConfiguration.RemovedProviderKey] is { } provider)
+        {
+            errors.Add($"{section.Prefix}{ReceiverConfiguration.RemovedProviderKey} ('{provider}') is no longer read (removed in Herald.Receiver 0.2): "
+                + "choose the inbox in code with .UseSqliteInbox() (package Herald.Receiver.Sqlite) or .UsePostgresInbox() "
+                + "(package Herald.Receiver.Postgres) on what AddHeraldReceiver returns, and remove the key.");
+        }
+        if (options.Secrets.Count == 0)
+        {
+            string key = section is null ? $"{nameof(HeraldReceiverOptions)}.{nameof(HeraldReceiverOptions.Secrets)}" : section.Prefix + "Secrets";
+            errors.Add($"At least one webhook secret or public key is required{ReceiverNames.Describe(name)} ({key}: whsec_… or whpk_…).");
+        }
         for (int i = 0; i < options.Secrets.Count; i++)
         {
             if (CheckKey(options.Secrets[i]) is { } problem)

@@ -19,6 +19,10 @@ internal sealed class ReceiverSettings : IDisposable
     private volatile HeraldReceiverOptions _current;
 
     /// <param name="name">The receiver's name, which is the name of its options (<see cref="Options.DefaultName"/> for the unnamed one).</param>
+    /// <param name="options">Tells of configuration reloads.</param>
+    /// <param name="factory">Builds and validates the options anew on each reload.</param>
+    /// <param name="sources">The change tokens of the receiver's options, watched for reloads.</param>
+    /// <param name="logger">Where refused reloads are reported.</param>
     public ReceiverSettings(
         string name,
         IOptionsMonitor<HeraldReceiverOptions> options,

@@ -95,6 +95,70 @@ public sealed class HeraldReceiverSetupTests : IDisposable
     }
 
     [Fact]
+    public async Task NoSecrets_ForANamedReceiver_NamesItsOwnSection()
+    {
+        var settings = new Dictionary<string, string?> { ["Webhooks:Stripe:Inbox:ConnectionString"] = _dir.SqliteConnectionString() };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings,
+            builder => builder.Services.AddHeraldReceiver("stripe", builder.Configuration.GetSection("Webhooks:Stripe")).UseSqliteInbox(),
+            app => app.MapHeraldWebhooks("/webhooks/stripe", "stripe")));
+
+        Assert.Contains("of receiver 'stripe'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(Webhooks:Stripe:Secrets: whsec_… or whpk_…)", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Herald:Receiver:Secrets", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoSecrets_ForTheDefaultSection_NamesHeraldReceiverSecrets()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(ReceiverApp.Settings(_dir.SqliteConnectionString())));
+
+        Assert.Contains("(Herald:Receiver:Secrets: whsec_… or whpk_…)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NoSecrets_SetInCode_NamesTheOption()
+    {
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync([],
+            builder => builder.Services.AddHeraldReceiver(o => o.Inbox.ConnectionString = _dir.SqliteConnectionString()).UseSqliteInbox(),
+            app => app.MapHeraldWebhooks("/webhooks")));
+
+        Assert.Contains("(HeraldReceiverOptions.Secrets: whsec_… or whpk_…)", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Sqlite")]
+    [InlineData("Postgres")]
+    public async Task LeftoverInboxProvider_FailsAtStartup_PointingToTheInboxMethods(string provider)
+    {
+        var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate());
+        settings["Herald:Receiver:Inbox:Provider"] = provider;
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings));
+
+        Assert.Contains($"Herald:Receiver:Inbox:Provider ('{provider}') is no longer read", error.Message, StringComparison.Ordinal);
+        Assert.Contains(".UseSqliteInbox()", error.Message, StringComparison.Ordinal);
+        Assert.Contains(".UsePostgresInbox()", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LeftoverInboxProvider_OfANamedReceiver_NamesItsSection()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Webhooks:Stripe:Secrets:0"] = WebhookSecret.Generate(),
+            ["Webhooks:Stripe:Inbox:ConnectionString"] = _dir.SqliteConnectionString(),
+            ["Webhooks:Stripe:Inbox:Provider"] = "Sqlite",
+        };
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ReceiverApp.StartAsync(settings,
+            builder => builder.Services.AddHeraldReceiver("stripe", builder.Configuration.GetSection("Webhooks:Stripe")).UseSqliteInbox(),
+            app => app.MapHeraldWebhooks("/webhooks/stripe", "stripe")));
+
+        Assert.Contains("Webhooks:Stripe:Inbox:Provider ('Sqlite') is no longer read", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UnsafeTableName_FailsAtStartup()
     {
         var settings = ReceiverApp.Settings(_dir.SqliteConnectionString(), WebhookSecret.Generate());

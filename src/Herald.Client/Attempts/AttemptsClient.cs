@@ -20,6 +20,7 @@ public sealed class AttemptsClient
         _api.ListAsync($"{Root}app/{Id(appId)}/attempt/endpoint/{Id(endpointId)}", Filter(options),
             options, ClientJsonContext.Default.ListResponseMessageAttemptOut, cancellationToken);
 
+    /// <summary>One attempt of a message, by its <c>atmpt_…</c> id.</summary>
     public Task<MessageAttemptOut> GetAsync(string appId, string messageId, string attemptId, CancellationToken cancellationToken = default) =>
         _api.GetAsync($"{Root}app/{Id(appId)}/msg/{Id(messageId)}/attempt/{Id(attemptId)}", ClientJsonContext.Default.MessageAttemptOut, cancellationToken);
 

@@ -3,6 +3,7 @@ using static Herald.Client.Http.ApiPath;
 
 namespace Herald.Client;
 
+/// <summary>Consumer portal access: links that let your customers manage their own endpoints.</summary>
 public sealed class AuthenticationClient
 {
     private readonly ApiTransport _api;

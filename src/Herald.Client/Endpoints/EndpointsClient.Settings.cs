@@ -11,6 +11,7 @@ public sealed partial class EndpointsClient
         _api.SendAsync(HttpMethod.Post, Path(appId, endpointId) + "/secret/rotate", rotation ?? new EndpointSecretRotateIn(),
             ClientJsonContext.Default.EndpointSecretRotateIn, idempotencyKey, cancellationToken);
 
+    /// <summary>The custom headers sent with every delivery; sensitive values are withheld.</summary>
     public Task<EndpointHeadersOut> GetHeadersAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
         _api.GetAsync(Path(appId, endpointId) + "/headers", ClientJsonContext.Default.EndpointHeadersOut, cancellationToken);
 

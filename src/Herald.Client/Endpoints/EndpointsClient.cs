@@ -10,12 +10,15 @@ public sealed partial class EndpointsClient
 
     internal EndpointsClient(ApiTransport api) => _api = api;
 
+    /// <summary>The application's endpoints, fetched page by page as the enumeration goes on.</summary>
     public IAsyncEnumerable<EndpointOut> ListAsync(string appId, ListOptions? options = null, CancellationToken cancellationToken = default) =>
         _api.ListAsync(Path(appId), new QueryString(), options, ClientJsonContext.Default.ListResponseEndpointOut, cancellationToken);
 
+    /// <summary>Adds an endpoint to the application; with <paramref name="idempotencyKey"/>, a retried call returns the first answer instead of creating a second one.</summary>
     public Task<EndpointOut> CreateAsync(string appId, EndpointIn endpoint, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Post, Path(appId), endpoint, ClientJsonContext.Default.EndpointIn, ClientJsonContext.Default.EndpointOut, idempotencyKey, cancellationToken);
 
+    /// <summary>The endpoint, by Herald's id or your uid.</summary>
     public Task<EndpointOut> GetAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
         _api.GetAsync(Path(appId, endpointId), ClientJsonContext.Default.EndpointOut, cancellationToken);
 
@@ -23,6 +26,7 @@ public sealed partial class EndpointsClient
     public Task<EndpointOut> UpdateAsync(string appId, string endpointId, EndpointIn endpoint, CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Put, Path(appId, endpointId), endpoint, ClientJsonContext.Default.EndpointIn, ClientJsonContext.Default.EndpointOut, null, cancellationToken);
 
+    /// <summary>Deletes the endpoint; nothing more is sent to it.</summary>
     public Task DeleteAsync(string appId, string endpointId, CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Delete, Path(appId, endpointId), null, cancellationToken);
 

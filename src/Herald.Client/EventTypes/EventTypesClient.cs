@@ -10,14 +10,17 @@ public sealed class EventTypesClient
 
     internal EventTypesClient(ApiTransport api) => _api = api;
 
+    /// <summary>The event types, without archived ones or schemas unless <paramref name="options"/> asks for them.</summary>
     public IAsyncEnumerable<EventTypeOut> ListAsync(EventTypeListOptions? options = null, CancellationToken cancellationToken = default) =>
         _api.ListAsync(Root + "event-type",
             new QueryString().Add("include_archived", options?.IncludeArchived).Add("with_content", options?.WithContent),
             options, ClientJsonContext.Default.ListResponseEventTypeOut, cancellationToken);
 
+    /// <summary>Creates an event type; with <paramref name="idempotencyKey"/>, a retried call returns the first answer instead of creating a second one.</summary>
     public Task<EventTypeOut> CreateAsync(EventTypeIn eventType, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Post, Root + "event-type", eventType, ClientJsonContext.Default.EventTypeIn, ClientJsonContext.Default.EventTypeOut, idempotencyKey, cancellationToken);
 
+    /// <summary>The event type of this name.</summary>
     public Task<EventTypeOut> GetAsync(string name, CancellationToken cancellationToken = default) =>
         _api.GetAsync($"{Root}event-type/{Id(name)}", ClientJsonContext.Default.EventTypeOut, cancellationToken);
 

@@ -25,6 +25,7 @@ public sealed class MessagesClient
         return _api.SendAsync(HttpMethod.Post, Path(appId), message, ClientJsonContext.Default.MessageIn, ClientJsonContext.Default.MessageOut, idempotencyKey, cancellationToken);
     }
 
+    /// <summary>One message, with its payload unless <paramref name="withContent"/> is false.</summary>
     public Task<MessageOut> GetAsync(string appId, string messageId, bool withContent = true, CancellationToken cancellationToken = default) =>
         _api.GetAsync(Path(appId, messageId) + (withContent ? "" : "?with_content=false"), ClientJsonContext.Default.MessageOut, cancellationToken);
 

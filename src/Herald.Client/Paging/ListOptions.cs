@@ -1,8 +1,12 @@
 namespace Herald.Client;
 
+/// <summary>The order of a list, by creation.</summary>
 public enum ListOrder
 {
+    /// <summary>Oldest first.</summary>
     Ascending,
+
+    /// <summary>Newest first.</summary>
     Descending,
 }
 

@@ -15,6 +15,7 @@ public sealed class SigningSecret
         _keyPair = keyPair;
     }
 
+    /// <summary>True for an ed25519 <c>whsk_</c> key pair (signing <c>v1a</c>), false for a <c>whsec_</c> secret (<c>v1</c>).</summary>
     public bool IsAsymmetric => _keyPair is not null;
 
     /// <summary>
@@ -30,6 +31,7 @@ public sealed class SigningSecret
             ? parsed
             : throw new FormatException("The signing secret is neither a whsec_ secret nor a whsk_ ed25519 key pair.");
 
+    /// <summary>Parses as <see cref="Parse"/> does; false instead of throwing.</summary>
     public static bool TryParse(string? secret, out SigningSecret parsed)
     {
         parsed = null!;

@@ -10,8 +10,13 @@ namespace Herald.Signing;
 /// </summary>
 public sealed class WebhookKeyPair
 {
+    /// <summary>The prefix of an exported key pair, <c>whsk_</c>.</summary>
     public const string Prefix = "whsk_";
+
+    /// <summary>Bytes of the ed25519 seed (the private part).</summary>
     public const int SeedSize = 32;
+
+    /// <summary>Bytes of the exported key pair: the seed, then the public key.</summary>
     public const int Size = SeedSize + WebhookPublicKey.Size;
 
     private readonly byte[] _seed;
@@ -22,6 +27,7 @@ public sealed class WebhookKeyPair
         PublicKey = publicKey;
     }
 
+    /// <summary>The public half, which receivers verify <c>v1a</c> signatures with.</summary>
     public WebhookPublicKey PublicKey { get; }
 
     /// <summary>A new key pair from 32 random bytes, in the <c>whsk_…</c> form.</summary>

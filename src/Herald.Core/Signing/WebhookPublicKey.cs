@@ -8,8 +8,13 @@ namespace Herald.Signing;
 /// </summary>
 public sealed class WebhookPublicKey
 {
+    /// <summary>The prefix of a public key, <c>whpk_</c>.</summary>
     public const string Prefix = "whpk_";
+
+    /// <summary>Bytes of an ed25519 public key.</summary>
     public const int Size = 32;
+
+    /// <summary>Bytes of an ed25519 signature.</summary>
     public const int SignatureSize = 64;
 
     private readonly byte[] _key;

@@ -5,6 +5,7 @@ namespace Herald.Signing;
 /// <summary>A symmetric signing secret in the Standard Webhooks form <c>whsec_&lt;base64&gt;</c>.</summary>
 public sealed class WebhookSecret
 {
+    /// <summary>The prefix of a secret, <c>whsec_</c>.</summary>
     public const string Prefix = "whsec_";
 
     private WebhookSecret(byte[] key) => Key = key;
@@ -25,6 +26,7 @@ public sealed class WebhookSecret
         return parsed;
     }
 
+    /// <summary>Parses as <see cref="Parse"/> does; false instead of throwing.</summary>
     public static bool TryParse(string? secret, out WebhookSecret parsed)
     {
         parsed = null!;

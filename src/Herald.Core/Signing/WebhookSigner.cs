@@ -9,7 +9,10 @@ namespace Herald.Signing;
 /// </summary>
 public static class WebhookSigner
 {
+    /// <summary>The signature version of HMAC-SHA256 with a <c>whsec_</c> secret.</summary>
     public const string Version = "v1";
+
+    /// <summary>The signature version of ed25519 with a <c>whsk_</c> key pair.</summary>
     public const string AsymmetricVersion = "v1a";
 
     /// <summary>Returns <c>v1,&lt;base64&gt;</c> for one key.</summary>
@@ -20,6 +23,7 @@ public static class WebhookSigner
         return "v1," + Convert.ToBase64String(mac);
     }
 
+    /// <summary>Returns <c>v1,&lt;base64&gt;</c> for <paramref name="secret"/> over the UTF-8 bytes of <paramref name="body"/>.</summary>
     public static string Sign(WebhookSecret secret, string messageId, long timestamp, string body) =>
         Sign(secret.Key, messageId, timestamp, Encoding.UTF8.GetBytes(body));
 

@@ -6,11 +6,22 @@ namespace Herald.Signing;
 /// <summary>Why a webhook failed verification. Names the reason, never the secret.</summary>
 public enum VerificationFailure
 {
+    /// <summary>Verified.</summary>
     None = 0,
+
+    /// <summary><c>webhook-id</c>, <c>webhook-timestamp</c> or <c>webhook-signature</c> is missing.</summary>
     MissingHeaders,
+
+    /// <summary><c>webhook-timestamp</c> is not a Unix time in whole seconds.</summary>
     InvalidTimestamp,
+
+    /// <summary>The timestamp is further in the past than the tolerance: possibly a replay.</summary>
     TimestampTooOld,
+
+    /// <summary>The timestamp is further in the future than the tolerance.</summary>
     TimestampTooNew,
+
+    /// <summary>No signature in the header matches the body under any configured key.</summary>
     NoValidSignature,
 }
 
@@ -30,6 +41,7 @@ public sealed class WebhookVerifier
     /// <c>whpk_…</c> public keys, in any mix.
     /// </param>
     /// <param name="tolerance">Allowed clock skew each way; 5 minutes when null.</param>
+    /// <param name="time">The clock timestamps are checked against; the system clock when null.</param>
     public WebhookVerifier(IEnumerable<string> keys, TimeSpan? tolerance = null, TimeProvider? time = null)
     {
         var secrets = new List<byte[]>();
@@ -64,6 +76,7 @@ public sealed class WebhookVerifier
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>A verifier with one key: a <c>whsec_…</c> secret or a <c>whpk_…</c> public key.</summary>
     public WebhookVerifier(string key, TimeSpan? tolerance = null, TimeProvider? time = null)
         : this([key], tolerance, time)
     {

@@ -19,8 +19,10 @@ public sealed class HeraldOutbox
 
     private readonly TimeProvider _time;
 
+    /// <summary>An outbox that stamps rows with <paramref name="timeProvider"/>'s time.</summary>
     public HeraldOutbox(TimeProvider timeProvider) => _time = timeProvider ?? throw new ArgumentNullException(nameof(timeProvider));
 
+    /// <summary>An outbox that stamps rows with the system clock.</summary>
     public HeraldOutbox()
         : this(TimeProvider.System)
     {

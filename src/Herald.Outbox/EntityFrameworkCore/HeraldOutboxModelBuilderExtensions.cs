@@ -2,6 +2,7 @@ using Herald.Outbox;
 
 namespace Microsoft.EntityFrameworkCore;
 
+/// <summary>Maps the outbox table into an EF Core model.</summary>
 public static class HeraldOutboxModelBuilderExtensions
 {
     /// <summary>

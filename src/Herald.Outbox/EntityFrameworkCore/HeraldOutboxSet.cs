@@ -37,6 +37,10 @@ public sealed class HeraldOutboxSet
         return message;
     }
 
+    /// <summary>
+    /// Adds a message whose payload is <paramref name="payload"/> serialized with <paramref name="typeInfo"/>
+    /// (source-generated, trimming-safe); otherwise as <see cref="Enqueue(string, string, JsonElement, string?)"/>.
+    /// </summary>
     public HeraldOutboxMessage Enqueue<T>(string appId, string eventType, T payload, JsonTypeInfo<T> typeInfo, string? eventId = null) =>
         Enqueue(appId, eventType, JsonSerializer.SerializeToElement(payload, typeInfo), eventId);
 }

@@ -55,6 +55,7 @@ public sealed class HeraldOutboxOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "3650.00:00:00")]
     public TimeSpan ArchiveRetention { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>Checks what attributes cannot: settings that must agree with each other.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (MaxRetryDelay < RetryDelay)

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
+/// <summary>Adds the outbox and its relay to an app's services.</summary>
 public static class HeraldOutboxServiceCollectionExtensions
 {
     /// <summary>

@@ -10,6 +10,7 @@ namespace Herald.Outbox;
 /// </summary>
 public static class HeraldOutboxSchema
 {
+    /// <summary>The table's name, the same in both databases.</summary>
     public const string TableName = "herald_outbox";
 
     // Times are Unix milliseconds in both databases, so one set of statements (and one EF mapping) serves both.

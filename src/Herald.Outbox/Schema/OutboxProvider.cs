@@ -7,7 +7,10 @@ namespace Herald.Outbox;
 /// <summary>The databases the outbox table can live in.</summary>
 public enum OutboxProvider
 {
+    /// <summary>SQLite through Microsoft.Data.Sqlite.</summary>
     Sqlite,
+
+    /// <summary>PostgreSQL through Npgsql.</summary>
     PostgreSql,
 }
 

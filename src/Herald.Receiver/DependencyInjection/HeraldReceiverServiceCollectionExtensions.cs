@@ -43,6 +43,7 @@ public static class HeraldReceiverServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         var builder = services.AddReceiver(name);
         services.AddOptions<HeraldReceiverOptions>(name).Bind(configuration);
+        services.AddSingleton(new ReceiverConfiguration(name, configuration));
         return builder;
     }
 

@@ -18,11 +18,13 @@ public interface IWebhookInbox
     /// <summary>When the next pending message or expiring lease becomes due; null when nothing waits.</summary>
     Task<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken);
 
+    /// <summary>Records that the handler of message <paramref name="id"/> succeeded; it never runs again unless requeued.</summary>
     Task MarkProcessedAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Records a failed attempt: pending again at <paramref name="retryAt"/>, or failed for good when it is null.</summary>
     Task MarkFailedAsync(string id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken);
 
+    /// <summary>The stored message with this <c>webhook-id</c>; null when there is none.</summary>
     Task<InboxEntry?> GetAsync(string id, CancellationToken cancellationToken);
 
     /// <summary>Most recently received first, optionally only those in <paramref name="status"/>.</summary>

@@ -5,6 +5,7 @@ namespace Herald.Receiver.Inbox;
 
 public abstract partial class RelationalWebhookInbox
 {
+    /// <inheritdoc />
     public async Task<bool> TryAddAsync(InboxMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -23,6 +24,7 @@ public abstract partial class RelationalWebhookInbox
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<InboxEntry>> ClaimDueAsync(int maxCount, TimeSpan lease, CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
@@ -37,6 +39,7 @@ public abstract partial class RelationalWebhookInbox
         return claimed;
     }
 
+    /// <inheritdoc />
     public async Task<DateTimeOffset?> GetNextDueAsync(CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -45,6 +48,7 @@ public abstract partial class RelationalWebhookInbox
         return await reader.ReadAsync(cancellationToken) && !await reader.IsDBNullAsync(0, cancellationToken) ? ReadTime(reader, 0) : null;
     }
 
+    /// <inheritdoc />
     public async Task MarkProcessedAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -57,6 +61,7 @@ public abstract partial class RelationalWebhookInbox
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task MarkFailedAsync(string id, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -72,6 +77,7 @@ public abstract partial class RelationalWebhookInbox
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<InboxEntry?> GetAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -81,6 +87,7 @@ public abstract partial class RelationalWebhookInbox
         return entries.Count == 0 ? null : entries[0];
     }
 
+    /// <inheritdoc />
     public async Task<IReadOnlyList<InboxEntry>> ListAsync(InboxStatus? status, int limit, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
@@ -95,6 +102,7 @@ public abstract partial class RelationalWebhookInbox
         return await ReadEntriesAsync(command, cancellationToken);
     }
 
+    /// <inheritdoc />
     public async Task<bool> RequeueAsync(string id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);

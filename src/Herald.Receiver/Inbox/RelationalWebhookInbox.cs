@@ -37,6 +37,7 @@ public abstract partial class RelationalWebhookInbox : IWebhookInbox, IAsyncDisp
     /// <summary>The inbox table, safe to put into statements.</summary>
     protected string Table { get; }
 
+    /// <summary>The clock for received, due and lease times.</summary>
     protected TimeProvider Time { get; }
 
     /// <summary>An open connection, with whatever settings each session needs.</summary>
@@ -96,6 +97,7 @@ public abstract partial class RelationalWebhookInbox : IWebhookInbox, IAsyncDisp
         }
     }
 
+    /// <summary>Releases what the provider holds (<see cref="DisposeAsyncCore"/>); later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -106,6 +108,7 @@ public abstract partial class RelationalWebhookInbox : IWebhookInbox, IAsyncDisp
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>Releases what the provider holds (<see cref="DisposeCore"/>); later calls do nothing.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)

@@ -56,6 +56,7 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
                     if (now >= nextCheck)
                     {
                         feed.Forwarding = await postgres.TailWatchedUntilAsync(stoppingToken) > now;
+                        feed.WatchChecked();
                         nextCheck = now + CheckWatched;
                     }
                     await FlushAsync(postgres, stoppingToken);

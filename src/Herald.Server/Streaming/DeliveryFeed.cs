@@ -20,6 +20,7 @@ internal sealed class DeliveryFeed(TimeProvider time) : IDeliveryObserver
         new BoundedChannelOptions(4096) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
 
     private volatile bool _forwarding;
+    private long _watchChecks;
 
     /// <summary>Whether anyone on this node follows the tail.</summary>
     public bool HasSubscribers => !_subscribers.IsEmpty;
@@ -30,6 +31,12 @@ internal sealed class DeliveryFeed(TimeProvider time) : IDeliveryObserver
         get => _forwarding;
         set => _forwarding = value;
     }
+
+    /// <summary>How many times this node has read whether anyone in the cluster watches and set <see cref="Forwarding"/>.</summary>
+    public long WatchChecks => Interlocked.Read(ref _watchChecks);
+
+    /// <summary>Counts one read of the watch mark (see <see cref="WatchChecks"/>).</summary>
+    public void WatchChecked() => Interlocked.Increment(ref _watchChecks);
 
     /// <summary>This node's outcomes for the other nodes, while <see cref="Forwarding"/>.</summary>
     public ChannelReader<TailEvent> Outbound => _outbound.Reader;

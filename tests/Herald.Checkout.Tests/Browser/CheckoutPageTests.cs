@@ -129,7 +129,8 @@ public sealed partial class CheckoutPageTests(ChromiumFixture chromium) : IClass
         // Herald still tells the backend (measured), but this order's approach is the page's report, which never comes.
         var row = await Eventually.WaitAsync(async () => (await _checkout.GetComparisonAsync())["orders"]!.AsArray().Single(o => (string)o!["orderId"]! == orderId)!,
             o => o["webhookAfterMs"] is not null, TimeSpan.FromSeconds(20), "Herald's webhook for the closed tab's payment");
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await _checkout.SettledInboxAsync();
+        await _checkout.PollerPassedAsync(); // nor does the poller ask about it
         var order = await _checkout.GetOrderAsync(orderId);
         Assert.Equal("pending", (string)order["status"]!);
         row = (await _checkout.GetComparisonAsync())["orders"]!.AsArray().Single(o => (string)o!["orderId"]! == orderId)!;

@@ -7,6 +7,7 @@ using Checkout.Provider.Herald;
 using Checkout.Store.Fulfilment;
 using Checkout.Store.Orders;
 using Checkout.Store.Webhooks;
+using Herald.Receiver;
 using Herald.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +40,9 @@ public sealed class TestCheckout : IAsyncDisposable
     internal OrderBook Orders => System.Store.Services.GetRequiredService<OrderBook>();
     internal WebhookGate Gate => System.Store.Services.GetRequiredService<WebhookGate>();
     internal MailboxStore MailboxStore => System.Mailbox.Services.GetRequiredService<MailboxStore>();
+
+    /// <summary>The store backend's Herald.Receiver inbox: every webhook it accepted and how its handler went.</summary>
+    internal IWebhookInbox Inbox => System.Store.Services.GetRequiredService<IWebhookInbox>();
 
     /// <param name="directory">The data folder, for a sample whose provider already runs over it; a new one when null.</param>
     /// <param name="heraldPort">Herald's port, for a provider process that was told it; a free one when 0.</param>
@@ -138,6 +142,26 @@ public sealed class TestCheckout : IAsyncDisposable
     public Task<JsonNode> WaitForStatusAsync(string orderId, string status, TimeSpan? timeout = null) =>
         Eventually.WaitAsync(() => GetOrderAsync(orderId), o => o["status"]!.GetValue<string>() == status, timeout ?? TimeSpan.FromSeconds(20),
             $"order {orderId} to become '{status}'");
+
+    /// <summary>
+    /// Waits until the store's inbox holds no webhook that is pending or being processed: every handler run that the
+    /// webhooks received so far will cause has finished, so "it did not happen" can be asserted without sleeping.
+    /// </summary>
+    public Task SettledInboxAsync() =>
+        Eventually.WaitAsync(async () => (await Inbox.ListAsync(InboxStatus.Pending, 10, CancellationToken.None)).Count
+                + (await Inbox.ListAsync(InboxStatus.Processing, 10, CancellationToken.None)).Count,
+            n => n == 0, TimeSpan.FromSeconds(20), "the store's inbox to have nothing pending or processing");
+
+    /// <summary>
+    /// Places an unpaid polling-approach order and waits until the poller has asked about it twice: the poller's
+    /// passes over the open payments that started after this call have finished.
+    /// </summary>
+    public async Task PollerPassedAsync()
+    {
+        var probe = await PlaceOrderAsync("polling");
+        await Eventually.WaitAsync(() => Orders.Measurements().Single(m => m.OrderId == probe.OrderId).ChannelRequests >= 2,
+            TimeSpan.FromSeconds(20), "two polls of a probe order");
+    }
 
     public async Task<JsonNode> GetComparisonAsync() => await ReadAsync(await Store.GetAsync("api/compare"), 200);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Herald.Checkout.Tests.Infrastructure;
+using Herald.Receiver;
 using Herald.Receiver.Testing;
 using Herald.Testing;
 
@@ -29,7 +30,11 @@ public sealed class DuplicateAndForgedWebhookTests : IAsyncLifetime
         await Eventually.WaitAsync(() => _checkout.Gate.AttemptsFor(messageId) == 2, TimeSpan.FromSeconds(20), "the resent delivery");
         await Eventually.WaitAsync(async () => (await TestCheckout.ReadAsync(await _checkout.Herald.GetAsync($"app/{TestCheckout.AppUid}/attempt/msg/{messageId}"), 200))["data"]!.AsArray(),
             a => a.Count == 2 && a.All(x => (int)x!["responseStatusCode"]! == 200), TimeSpan.FromSeconds(10), "two successful attempts");
-        await Task.Delay(500); // give a (wrong) second processing the chance to show
+        // The resend was acknowledged; once the inbox has nothing left to run, a (wrong) second processing has shown.
+        await _checkout.SettledInboxAsync();
+        var entry = await _checkout.Inbox.GetAsync(messageId, CancellationToken.None);
+        Assert.Equal(InboxStatus.Processed, entry!.Status);
+        Assert.Equal(1, entry.Attempts);
         var after = await _checkout.GetOrderAsync(order.OrderId);
         Assert.Equal(1, (int)after["webhookHandlerRuns"]!);
         Assert.Single(after["history"]!.AsArray(), h => (string)h!["status"]! == "paid");
@@ -48,7 +53,8 @@ public sealed class DuplicateAndForgedWebhookTests : IAsyncLifetime
         }
 
         var done = await _checkout.WaitForStatusAsync(order.OrderId, "email sent");
-        await Task.Delay(500);
+        await _checkout.SettledInboxAsync();
+        Assert.Equal(1, (await _checkout.Inbox.GetAsync(webhook.MessageId, CancellationToken.None))!.Attempts);
         Assert.Equal(1, (int)(await _checkout.GetOrderAsync(order.OrderId))["webhookHandlerRuns"]!);
         Assert.Single(done["history"]!.AsArray(), h => (string)h!["status"]! == "paid");
     }
@@ -62,7 +68,7 @@ public sealed class DuplicateAndForgedWebhookTests : IAsyncLifetime
         using var response = await _checkout.Store.SendAsync(forged.ToHttpRequest(new Uri(_checkout.Store.BaseAddress!, "webhooks")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        await AssertUntouchedAsync(order);
+        await AssertUntouchedAsync(order, forged);
     }
 
     [Fact]
@@ -74,12 +80,14 @@ public sealed class DuplicateAndForgedWebhookTests : IAsyncLifetime
         using var response = await _checkout.Store.SendAsync(stale.ToHttpRequest(new Uri(_checkout.Store.BaseAddress!, "webhooks")));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        await AssertUntouchedAsync(order);
+        await AssertUntouchedAsync(order, stale);
     }
 
-    private async Task AssertUntouchedAsync(PlacedOrder order)
+    private async Task AssertUntouchedAsync(PlacedOrder order, SignedWebhook refused)
     {
-        await Task.Delay(500);
+        // Refused before the inbox: nothing was stored, so no handler can run for it later.
+        Assert.Null(await _checkout.Inbox.GetAsync(refused.MessageId, CancellationToken.None));
+        await _checkout.SettledInboxAsync();
         var after = await _checkout.GetOrderAsync(order.OrderId);
         Assert.Equal("pending", (string)after["status"]!);
         Assert.Equal(0, (int)after["webhookHandlerRuns"]!);

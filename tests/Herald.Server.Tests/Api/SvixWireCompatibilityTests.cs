@@ -170,11 +170,12 @@ public sealed class SvixWireCompatibilityTests : IAsyncLifetime
         await _host.PostAsync($"/api/v1/app/{_app}/endpoint", new { url = _receiver.Url("/paid"), filterTypes = new[] { "payment.succeeded" } }, 201);
         string order = await _host.SendAsync(_app, "order.created", new { n = 1 });
         string paid = await _host.SendAsync(_app, "payment.succeeded", new { n = 2 });
+        // Destinations are decided and stored when a message is accepted: order.created has none, so nothing more can arrive.
+        Assert.Empty((await _host.GetAsync($"/api/v1/app/{_app}/msg/{order}/endpoint"))["data"]!.AsArray());
+        Assert.Single((await _host.GetAsync($"/api/v1/app/{_app}/msg/{paid}/endpoint"))["data"]!.AsArray());
         await _receiver.WaitForAsync(1);
-        await Task.Delay(300);
         var only = Assert.Single(_receiver.Received);
         Assert.Equal(paid, only.Header("webhook-id"));
-        Assert.Empty((await _host.GetAsync($"/api/v1/app/{_app}/msg/{order}/endpoint"))["data"]!.AsArray());
     }
 
     [Fact]
@@ -228,7 +229,13 @@ public sealed class SvixWireCompatibilityTests : IAsyncLifetime
         await _host.PostAsync($"/api/v1/app/{_app}/endpoint/{early}/replay-missing", new { since = since.AddHours(-1) }, 202);
 
         await Eventually.WaitAsync(() => _receiver.Received.Count(r => r.Path == "/late") >= 2, what: "the replayed message");
-        await Task.Delay(300);
+        // Each replay stored its deliveries before answering 202: once every delivery to both endpoints has succeeded,
+        // nothing more is on its way to either.
+        foreach (string endpoint in new[] { early, late })
+        {
+            await Eventually.WaitAsync(() => _host.GetAsync($"/api/v1/app/{_app}/endpoint/{endpoint}/msg"),
+                m => m["data"]!.AsArray().All(x => x!["statusText"]!.GetValue<string>() == "success"), what: $"every delivery to {endpoint} to succeed");
+        }
         Assert.Equal([after, missed], _receiver.Received.Where(r => r.Path == "/late").Select(r => r.Header("webhook-id")));
         // The endpoint that had everything gets nothing again.
         Assert.Equal(new[] { old, missed, otherType, after }.Order(), _receiver.Received.Where(r => r.Path == "/early").Select(r => r.Header("webhook-id")!).Order());

@@ -76,12 +76,16 @@ public sealed class DeliveryTests : IAsyncLifetime
         var (all, _) = await _host.CreateEndpointAsync(_app, _receiver.Url("/all"));
         await _host.CreateEndpointAsync(_app, _receiver.Url("/off"), new { disabled = true });
 
-        await _host.SendAsync(_app, "payment.succeeded", new { n = 1 });
-        await _host.SendAsync(_app, "order.shipped", new { n = 2 }, new { channels = new[] { "eu" } });
-        await _host.SendAsync(_app, "order.shipped", new { n = 3 }, new { channels = new[] { "us" } });
+        string paid = await _host.SendAsync(_app, "payment.succeeded", new { n = 1 });
+        string eu = await _host.SendAsync(_app, "order.shipped", new { n = 2 }, new { channels = new[] { "eu" } });
+        string us = await _host.SendAsync(_app, "order.shipped", new { n = 3 }, new { channels = new[] { "us" } });
 
+        // Fan-out is decided when a message is accepted: its destinations are stored with it. With exactly these
+        // five stored and five received, no wrongly fanned-out delivery is still on its way.
+        Assert.Equal(new[] { payments, all }.Order(), await DestinationsAsync(paid));
+        Assert.Equal(new[] { europe, all }.Order(), await DestinationsAsync(eu));
+        Assert.Equal([all], await DestinationsAsync(us));
         await _receiver.WaitForAsync(5);
-        await Task.Delay(200); // let any wrongly fanned-out delivery arrive too
         var byPath = _receiver.Received.GroupBy(r => r.Path).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(1, byPath["/payments"]);
         Assert.Equal(1, byPath["/eu"]);
@@ -126,8 +130,8 @@ public sealed class DeliveryTests : IAsyncLifetime
         Assert.Contains("410", ep["disabledReason"]!.GetValue<string>(), StringComparison.Ordinal);
         var destination = (await _host.GetAsync($"/api/v1/app/{_app}/msg/{msg}/endpoint"))["data"]![0]!;
         Assert.Equal("fail", destination["statusText"]!.GetValue<string>());
-        await _host.SendAsync(_app, "a.b", new { });
-        await Task.Delay(300);
+        string later = await _host.SendAsync(_app, "a.b", new { });
+        Assert.Empty(await DestinationsAsync(later)); // decided on accepting it: the disabled endpoint is not a destination
         Assert.Equal(1, _receiver.Count);
     }
 
@@ -208,11 +212,15 @@ public sealed class DeliveryTests : IAsyncLifetime
         }, 201);
         var (target, _) = await _host.CreateEndpointAsync(_app, _receiver.Url("/target"));
         await _host.CreateEndpointAsync(_app, _receiver.Url("/other"));
-        await _host.PostAsync($"/api/v1/app/{_app}/endpoint/{target}/send-example", new { eventType = "payment.succeeded" }, 200);
+        var example = await _host.PostAsync($"/api/v1/app/{_app}/endpoint/{target}/send-example", new { eventType = "payment.succeeded" }, 200);
+        Assert.Equal([target], await DestinationsAsync(example["id"]!.GetValue<string>())); // its only delivery
         await _receiver.WaitForAsync(1);
-        await Task.Delay(200);
         var request = Assert.Single(_receiver.Received);
         Assert.Equal("/target", request.Path);
         Assert.Equal("12345", JsonNode.Parse(request.Body)!["orderId"]!.GetValue<string>());
     }
+
+    /// <summary>The endpoints the message was fanned out to when it was accepted, ordered by id.</summary>
+    private async Task<string[]> DestinationsAsync(string msg) =>
+        (await _host.GetAsync($"/api/v1/app/{_app}/msg/{msg}/endpoint"))["data"]!.AsArray().Select(d => d!["id"]!.GetValue<string>()).Order().ToArray();
 }

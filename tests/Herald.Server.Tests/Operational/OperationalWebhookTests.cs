@@ -11,6 +11,7 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 28, 12, 0, 0, TimeSpan.Zero));
     private readonly string _secret = WebhookSecret.Generate();
+    private readonly OutcomeLog _outcomes = new();
     private TestReceiver _operator = null!;
     private TestReceiver _customer = null!;
     private HeraldHost _host = null!;
@@ -24,12 +25,16 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
             ["Herald:Operational:Url"] = _operator.Url("/ops"),
             ["Herald:Operational:Secret"] = _secret,
             ["Herald:Delivery:RetryJitter"] = "0",
+            // The fake clock moves on while a delivery to the operator may be in flight; a request timeout and lease
+            // far beyond the test's few minutes of fake time keep such a send from timing out on that account.
+            ["Herald:Delivery:RequestTimeout"] = "01:00:00",
+            ["Herald:Delivery:Lease"] = "02:00:00",
             ["Herald:Delivery:RetrySchedule:0"] = "00:00:10",
             ["Herald:Delivery:RetrySchedule:1"] = "00:00:10",
             ["Herald:Delivery:RetrySchedule:2"] = "00:00:10",
             ["Herald:Delivery:RetrySchedule:3"] = "00:00:10",
             ["Herald:Delivery:RetrySchedule:4"] = "00:00:10",
-        }, _time);
+        }, _time, services: OutcomeLog.Register(_outcomes));
     }
 
     public async Task DisposeAsync()
@@ -56,25 +61,44 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
         return Events()[count - 1];
     }
 
-    /// <summary>Waits until the message has this many attempts stored, then moves the clock past the next retry.</summary>
-    private async Task AttemptsStoredAsync(string app, string msg, int count, bool advance)
+    /// <summary>
+    /// Waits until the message has this many attempts stored and observed (so any operational event they raise is
+    /// published), then moves the clock past the next retry.
+    /// </summary>
+    private async Task AttemptsObservedAsync(string msg, int count, bool advance)
     {
-        await Eventually.WaitAsync(() => _host.GetAsync($"/api/v1/app/{app}/attempt/msg/{msg}"), a => a["data"]!.AsArray().Count >= count,
-            TimeSpan.FromSeconds(20), $"{count} stored attempts");
-        await Task.Delay(50); // the observer runs right after the write
+        await _outcomes.WaitForAttemptsAsync(msg, count);
         if (advance)
         {
             _host.Advance(TimeSpan.FromSeconds(11));
         }
     }
 
-    private async Task StepThroughAttemptsAsync(string app, string msg, int totalAttempts)
+    private async Task StepThroughAttemptsAsync(string msg, int totalAttempts)
     {
         for (int attempt = 1; attempt <= totalAttempts; attempt++)
         {
-            await AttemptsStoredAsync(app, msg, attempt, attempt < totalAttempts);
+            await AttemptsObservedAsync(msg, attempt, attempt < totalAttempts);
         }
     }
+
+    /// <summary>
+    /// Proves that no other operational event was raised: raises a sentinel (an endpoint.created of another app) and
+    /// waits until it is stored; events are stored one at a time in the order raised, so every event raised before
+    /// it is stored too. Returns the types of the stored operational messages, oldest first, without the sentinel.
+    /// </summary>
+    private async Task<List<string>> RaisedBeforeSentinelAsync()
+    {
+        string sentinelApp = await _host.CreateAppAsync();
+        await _host.CreateEndpointAsync(sentinelApp, _customer.Url("/sentinel"));
+        var stored = await Eventually.WaitAsync(() => _host.GetAsync("/api/v1/app/herald-operational/msg?limit=250"),
+            m => m["data"]!.AsArray().Any(x => IsSentinel(x!, sentinelApp)), TimeSpan.FromSeconds(20), "the sentinel operational event");
+        return stored["data"]!.AsArray().Where(x => !IsSentinel(x!, sentinelApp)).Reverse()
+            .Select(x => x!["eventType"]!.GetValue<string>()).ToList();
+    }
+
+    private static bool IsSentinel(JsonNode message, string sentinelApp) =>
+        message["payload"]?["data"]?["appId"]?.GetValue<string>() == sentinelApp;
 
     [Fact]
     public async Task Endpoint_created_updated_and_deleted_are_each_sent_once()
@@ -107,8 +131,8 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
         Assert.Equal("endpoint.deleted", deleted["type"]!.GetValue<string>());
         Assert.Equal(endpoint, deleted["data"]!["endpointId"]!.GetValue<string>());
         Assert.Equal("backend", deleted["data"]!["endpointUid"]!.GetValue<string>());
-        await Task.Delay(300);
-        Assert.Equal(3, _operator.Count);
+        Assert.Equal(["endpoint.created", "endpoint.updated", "endpoint.deleted"], await RaisedBeforeSentinelAsync());
+        Assert.Equal(3, Events().Count(e => e["data"]!["appId"]!.GetValue<string>() == app));
     }
 
     [Fact]
@@ -124,12 +148,13 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
             return Task.CompletedTask;
         };
         string msg = await _host.SendAsync(app, "order.paid", new { total = 27 }, new { eventId = "order-27" });
-        await StepThroughAttemptsAsync(app, msg, 6);
+        await StepThroughAttemptsAsync(msg, 6);
         await _operator.WaitForAsync(4);
-        await Task.Delay(300);
-        var events = Events();
+        var expected = new[] { "endpoint.created", "message.attempt.failing", "endpoint.breaker.opened", "message.attempt.exhausted" };
+        Assert.Equal(expected, await RaisedBeforeSentinelAsync());
+        var events = Events().Take(4).ToList();
         // The fifth failure in a row also opens the endpoint's circuit breaker.
-        Assert.Equal(["endpoint.created", "message.attempt.failing", "endpoint.breaker.opened", "message.attempt.exhausted"], events.Select(e => e["type"]!.GetValue<string>()));
+        Assert.Equal(expected, events.Select(e => e["type"]!.GetValue<string>()));
         Assert.Equal(5, events[2]["data"]!["consecutiveFailures"]!.GetValue<int>());
         var failing = events[1]["data"]!;
         Assert.Equal(msg, failing["msgId"]!.GetValue<string>());
@@ -155,15 +180,14 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
             return Task.CompletedTask;
         };
         string below = await _host.SendAsync(app, "order.paid", new { n = 1 });
-        await StepThroughAttemptsAsync(app, below, 3); // two failures, then success: below the threshold
-        await Task.Delay(300);
-        Assert.Equal(1, _operator.Count);
+        await StepThroughAttemptsAsync(below, 3); // two failures, then success: below the threshold
+        Assert.Equal(["endpoint.created"], await RaisedBeforeSentinelAsync());
 
         string msg = await _host.SendAsync(app, "order.paid", new { n = 2 });
-        await StepThroughAttemptsAsync(app, msg, 4); // three failures, then success
-        await _operator.WaitForAsync(3);
-        await Task.Delay(300);
-        var events = Events();
+        await StepThroughAttemptsAsync(msg, 4); // three failures, then success
+        Assert.Equal(["endpoint.created", "endpoint.created", "message.attempt.failing", "message.attempt.recovered"], await RaisedBeforeSentinelAsync());
+        await _operator.WaitForAsync(5);
+        var events = Events().Where(e => e["data"]!["appId"]!.GetValue<string>() == app).ToList();
         Assert.Equal(["endpoint.created", "message.attempt.failing", "message.attempt.recovered"], events.Select(e => e["type"]!.GetValue<string>()));
         Assert.Equal(msg, events[2]["data"]!["msgId"]!.GetValue<string>());
         Assert.Equal(200, events[2]["data"]!["lastAttempt"]!["responseStatusCode"]!.GetValue<int>());
@@ -180,10 +204,11 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
             ctx.Response.StatusCode = 410;
             return Task.CompletedTask;
         };
-        await _host.SendAsync(app, "order.paid", new { n = 1 });
-        await _operator.WaitForAsync(3);
-        await Task.Delay(300);
-        var events = Events();
+        string msg = await _host.SendAsync(app, "order.paid", new { n = 1 });
+        await _outcomes.WaitForAttemptsAsync(msg, 1);
+        Assert.Equal(3, (await RaisedBeforeSentinelAsync()).Count);
+        await _operator.WaitForAsync(4);
+        var events = Events().Where(e => e["data"]!["appId"]!.GetValue<string>() == app).ToList();
         Assert.Equal(3, events.Count);
         var disabled = Assert.Single(events, e => e["type"]!.GetValue<string>() == "endpoint.disabled");
         Assert.Equal(endpoint, disabled["data"]!["endpointId"]!.GetValue<string>());
@@ -201,15 +226,12 @@ public sealed class OperationalWebhookTests : IAsyncLifetime
         };
         string app = await _host.CreateAppAsync();
         await _host.CreateEndpointAsync(app, _customer.Url()); // endpoint.created: its delivery to the operator fails
-        for (int i = 1; i <= 5; i++)
-        {
-            await _operator.WaitForAsync(i);
-            await Task.Delay(150);
-            _host.Advance(TimeSpan.FromSeconds(11));
-        }
-        await _operator.WaitForAsync(6);
-        await Task.Delay(300);
-        Assert.All(Events(), e => Assert.Equal("endpoint.created", e["type"]!.GetValue<string>()));
+        var stored = await Eventually.WaitAsync(() => _host.GetAsync("/api/v1/app/herald-operational/msg"), m => m["data"]!.AsArray().Count == 1,
+            TimeSpan.FromSeconds(20), "the stored endpoint.created event");
+        string created = stored["data"]![0]!["id"]!.GetValue<string>();
+        await StepThroughAttemptsAsync(created, 6);
         Assert.Equal(6, _operator.Count);
+        Assert.All(Events(), e => Assert.Equal("endpoint.created", e["type"]!.GetValue<string>()));
+        Assert.Equal(["endpoint.created"], await RaisedBeforeSentinelAsync());
     }
 }

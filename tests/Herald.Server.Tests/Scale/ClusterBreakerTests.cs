@@ -93,8 +93,11 @@ public sealed class ClusterBreakerTests(ITestOutputHelper output) : IAsyncLifeti
             $"all {expected.Count} messages delivered");
         await Eventually.WaitAsync(() => BreakersAsync(cluster, app, endpoint), b => b.All(x => x is null || x["state"]!.GetValue<string>() == "closed"),
             TimeSpan.FromSeconds(30), "both nodes to report the breaker closed");
-        // Long enough for a stray second delivery (a retry would come a second after a failure) to show.
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        // A stray second delivery needs a delivery still pending (a retry). Once every delivery to the endpoint is stored
+        // as succeeded, none is, and none can become so: what arrived is all that will.
+        await Eventually.WaitAsync(async () => await HeraldHost.ReadAsync(await cluster.Node(0).GetAsync($"/api/v1/app/{app}/endpoint/{endpoint}/msg?limit=250"), 200),
+            m => m["data"]!.AsArray().Count == expected.Count && m["data"]!.AsArray().All(x => x!["statusText"]!.GetValue<string>() == "success"),
+            TimeSpan.FromSeconds(30), "every delivery to the endpoint stored as succeeded");
         var delivered = answered.Where(a => a.Ok).GroupBy(a => a.Id).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine($"{sent.Count} messages, {answered.Count} requests in all, {delivered.Values.Sum()} successful deliveries");
         Assert.Equal(expected, delivered.Keys.ToHashSet());

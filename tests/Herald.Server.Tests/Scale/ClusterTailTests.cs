@@ -71,13 +71,17 @@ public sealed class ClusterTailTests : IAsyncLifetime
     public async Task Nobody_watching_means_no_node_broadcasts()
     {
         await using var receiver = await TestReceiver.StartAsync();
-        await using var delivering = await HeraldHost.StartAsync(Node("api,dispatcher"));
+        var outcomes = new OutcomeLog();
+        await using var delivering = await HeraldHost.StartAsync(Node("api,dispatcher"), services: OutcomeLog.Register(outcomes));
         string app = await delivering.CreateAppAsync("Quiet Shop");
         await delivering.CreateEndpointAsync(app, receiver.Url());
-        await delivering.SendAsync(app, "order.paid", new { n = 1 });
-        await receiver.WaitForAsync(1);
-        await Task.Delay(500); // a few flushes of the broadcaster
         var feed = delivering.Services.GetRequiredService<DeliveryFeed>();
+        string msg = await delivering.SendAsync(app, "order.paid", new { n = 1 });
+        await receiver.WaitForAsync(1);
+        await outcomes.WaitForAttemptsAsync(msg, 1); // the feed has seen the outcome (it observes before the log)
+        // The node has read the watch mark twice since: it has decided, with the outcome in hand, that nobody watches.
+        long checks = feed.WatchChecks;
+        await Eventually.WaitAsync(() => feed.WatchChecks >= checks + 2, TimeSpan.FromSeconds(15), "two reads of the watch mark");
         Assert.False(feed.Forwarding);
         Assert.False(feed.Outbound.TryPeek(out _));
     }

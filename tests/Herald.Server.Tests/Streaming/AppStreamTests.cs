@@ -28,7 +28,7 @@ public sealed class AppStreamTests
         Assert.Equal("evt-2", e2.Data["eventId"]!.GetValue<string>());
         Assert.Equal("eu", e2.Data["channels"]![0]!.GetValue<string>());
         Assert.NotEqual(before, e1.Id);
-        await stream.AssertQuietAsync(TimeSpan.FromMilliseconds(700));
+        await stream.AssertNextIsSentinelAsync(await host.SendAsync(app, "sentinel", new { }));
     }
 
     [Fact(Timeout = 30_000)]
@@ -50,7 +50,7 @@ public sealed class AppStreamTests
         await host.Services.GetRequiredService<IHeraldStore>().CreateMessageAsync(late, createdAt.AddDays(1), null, CancellationToken.None);
 
         Assert.Equal(late.Id, (await stream.NextAsync()).Id);
-        await stream.AssertQuietAsync(TimeSpan.FromMilliseconds(600));
+        await stream.AssertNextIsSentinelAsync(await host.SendAsync(app, "sentinel", new { }));
     }
 
     [Fact(Timeout = 30_000)]
@@ -64,7 +64,7 @@ public sealed class AppStreamTests
         await using var stream = await SseConnection.OpenAsync(host.Client.BaseAddress!.ToString(), "/api/v1/app/shop/stream", HeraldHost.Token, lastEventId: seen);
 
         Assert.Equal(missed, (await stream.NextAsync()).Id);
-        await stream.AssertQuietAsync(TimeSpan.FromMilliseconds(600));
+        await stream.AssertNextIsSentinelAsync(await host.SendAsync(app, "sentinel", new { }));
     }
 
     [Fact(Timeout = 30_000)]

@@ -49,11 +49,14 @@ internal sealed class SseConnection : IAsyncDisposable
         return await _events.Reader.ReadAsync(cts.Token);
     }
 
-    /// <summary>No message event arrives within the given time.</summary>
-    public async Task AssertQuietAsync(TimeSpan duration)
+    /// <summary>
+    /// Nothing else arrives before <paramref name="sentinelId"/>, a message sent after every one expected: the stream
+    /// sends in id order, so an event it should not have sent (a duplicate, an older message) would come first.
+    /// </summary>
+    public async Task AssertNextIsSentinelAsync(string sentinelId)
     {
-        await Task.Delay(duration);
-        Assert.False(_events.Reader.TryRead(out var e), $"unexpected event {e.Id}");
+        var next = await NextAsync();
+        Assert.True(next.Id == sentinelId, $"unexpected event {next.Id} before the sentinel {sentinelId}");
     }
 
     private async Task ReadAsync(Stream body)

@@ -103,6 +103,6 @@ public sealed class StreamLimitsTests
 
         await using var stream = await SseConnection.OpenAsync(host.Client.BaseAddress!.ToString(), "/api/v1/app/shop/stream", HeraldHost.Token, lastEventId: seen.Id);
         Assert.Equal(missed.Id, (await stream.NextAsync()).Id);
-        await stream.AssertQuietAsync(TimeSpan.FromMilliseconds(600));
+        await stream.AssertNextIsSentinelAsync(await host.SendAsync(app, "sentinel", new { }));
     }
 }
