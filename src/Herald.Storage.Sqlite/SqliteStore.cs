@@ -8,7 +8,7 @@ namespace Herald.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode. Reads use pooled connections; every write goes through
 /// one <see cref="GroupCommitWriter"/>, which commits the writes of concurrent callers together.
 /// </summary>
-public sealed class SqliteStore : RelationalStore
+public sealed class SqliteStore : RelationalStore, IClusterLock
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
@@ -52,6 +52,13 @@ public sealed class SqliteStore : RelationalStore
     public string DataSource => new SqliteConnectionStringBuilder(_connectionString).DataSource;
 
     protected override IReadOnlyList<string> Migrations => SqliteSchema.Migrations;
+
+    /// <summary>One process owns the file, so there is no other node to keep out: the work runs inline.</summary>
+    public async Task<bool> TryRunExclusiveAsync(long lockKey, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await work(cancellationToken);
+        return true;
+    }
 
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {

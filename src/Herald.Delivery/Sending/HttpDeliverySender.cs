@@ -9,6 +9,7 @@ using Herald.Model;
 using Herald.Retries;
 using Herald.Signing;
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Sending;
 

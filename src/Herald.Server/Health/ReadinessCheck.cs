@@ -11,7 +11,7 @@ namespace Herald.Server.Health;
 /// real write met (reported by the API) holds for <see cref="ReportedHold"/> even when the small probe passes: a
 /// database with a few pages left takes the probe but refuses messages.
 /// </summary>
-internal sealed partial class ReadinessCheck(IHeraldStore store, TimeProvider time, IOptions<HealthOptions> options, ILogger<ReadinessCheck> logger)
+internal sealed partial class ReadinessCheck(IStoreHealth store, TimeProvider time, IOptions<HealthOptions> options, ILogger<ReadinessCheck> logger)
 {
     private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
 
