@@ -83,7 +83,7 @@ public sealed partial class PostgresStore : RelationalStore
         await WriteAsync(async (c, t) =>
         {
             int released = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE deliveries SET status = 1, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = 3 AND lease_owner = @node",
+                $"UPDATE deliveries SET status = {StoredStatus.Pending}, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = {StoredStatus.Sending} AND lease_owner = @node",
                 new { now = _time.GetUtcNow().ToUnixTimeMilliseconds(), node = NodeId }, t, cancellationToken: cancellationToken));
             if (released > 0)
             {
@@ -124,11 +124,11 @@ public sealed partial class PostgresStore : RelationalStore
     protected override async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
     {
         await c.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now
             FROM unnest(@ids::bigint[], @tokens::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[])
                  AS v(id, token, status, attempts, next, now)
-            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
             """, new
             {
                 ids = results.Select(r => r.DeliveryId).ToArray(),
@@ -172,10 +172,10 @@ public sealed partial class PostgresStore : RelationalStore
     /// <summary>Releases a whole batch in one statement.</summary>
     protected override Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE deliveries d SET status = 1, next_attempt_at = @dueAt
+            $"""
+            UPDATE deliveries d SET status = {StoredStatus.Pending}, next_attempt_at = @dueAt
             FROM unnest(@ids::bigint[], @tokens::bigint[]) AS v(id, token)
-            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
             """, new { dueAt, ids = deliveries.Select(d => d.DeliveryId).ToArray(), tokens = deliveries.Select(d => d.LeaseToken).ToArray() },
             t, cancellationToken: ct));
 

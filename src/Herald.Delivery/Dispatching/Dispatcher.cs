@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Herald.Delivery.Sending;
-using Herald.Storage;
 using Herald.Storage.Queue;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

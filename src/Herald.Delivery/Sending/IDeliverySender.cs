@@ -1,4 +1,3 @@
-using Herald.Storage;
 using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Sending;

@@ -1,5 +1,4 @@
 using Herald.Storage;
-using Herald.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Health;
@@ -62,7 +61,7 @@ internal sealed partial class ReadinessCheck(IStoreHealth store, TimeProvider ti
     {
         try
         {
-            if (store is SqliteStore sqlite && FreeBytes(sqlite.DataSource) is { } free && free < options.Value.MinFreeDiskBytes)
+            if (store is ILocalDatabaseFile file && FreeBytes(file.DataSource) is { } free && free < options.Value.MinFreeDiskBytes)
             {
                 LogNotReady(logger, StoreFailure.Full, null);
                 return StoreFailure.Full;
