@@ -267,6 +267,10 @@ public sealed partial class PostgresStore : RelationalStore
 
     public override async ValueTask DisposeAsync()
     {
+        if (!BeginDispose())
+        {
+            return;
+        }
         await _messages.DisposeAsync();
         await StopNotifierAsync();
         await _listenSource.DisposeAsync();

@@ -183,6 +183,10 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
 
     public override async ValueTask DisposeAsync()
     {
+        if (!BeginDispose())
+        {
+            return;
+        }
         await _writer.DisposeAsync();
         ReleasePreparedStatements();
     }
