@@ -7,13 +7,15 @@ namespace Herald.Storage.Postgres;
 /// Cluster-wide broadcasts over LISTEN/NOTIFY for what every node should see, such as the dashboard's live tail. A
 /// broadcast is best effort: a listener that is reconnecting misses what was sent meanwhile.
 /// </summary>
-public sealed partial class PostgresStore
+public sealed partial class PostgresStore : IClusterBroadcast
 {
     /// <summary>The channel of the live tail: stored delivery outcomes of every node.</summary>
-    public const string TailChannel = "herald_tail";
+    public const string TailChannel = IClusterBroadcast.TailChannel;
 
     /// <summary>PostgreSQL refuses a NOTIFY payload of 8,000 bytes or more.</summary>
     public const int MaxBroadcastBytes = 7_900;
+
+    int IClusterBroadcast.MaxPayloadBytes => MaxBroadcastBytes;
 
     private const string TailWatchedKey = "tail.watched-until";
 

@@ -4,7 +4,7 @@ using Npgsql;
 
 namespace Herald.Storage.Postgres;
 
-public sealed partial class PostgresStore
+public sealed partial class PostgresStore : IClusterLock
 {
     /// <summary>The advisory lock key that serializes schema migrations; do not use it with <see cref="TryRunExclusiveAsync"/>.</summary>
     public const long MigrationLockKey = 0x4865_7261_6C64_0001; // "Herald" + 1

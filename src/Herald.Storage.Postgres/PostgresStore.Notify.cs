@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Herald.Storage.Postgres;
 
-public sealed partial class PostgresStore
+public sealed partial class PostgresStore : IStoreWakeups
 {
     /// <summary>The channel notified whenever a transaction makes deliveries due.</summary>
     public const string DeliveriesChannel = "herald_deliveries";

@@ -83,7 +83,7 @@ public sealed partial class PostgresStore : RelationalStore
         await WriteAsync(async (c, t) =>
         {
             int released = await c.ExecuteAsync(new CommandDefinition(
-                "UPDATE deliveries SET status = 1, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = 3 AND lease_owner = @node",
+                $"UPDATE deliveries SET status = {StoredStatus.Pending}, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = {StoredStatus.Sending} AND lease_owner = @node",
                 new { now = _time.GetUtcNow().ToUnixTimeMilliseconds(), node = NodeId }, t, cancellationToken: cancellationToken));
             if (released > 0)
             {
@@ -125,13 +125,13 @@ public sealed partial class PostgresStore : RelationalStore
     protected override async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
     {
         await c.ExecuteAsync(new CommandDefinition(
-            """
+            $"""
             UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now,
-                ordering_held = CASE WHEN v.status = 2 AND d.ordering_key IS NOT NULL
+                ordering_held = CASE WHEN v.status = {StoredStatus.Fail} AND d.ordering_key IS NOT NULL
                                       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.ordering_on_exhaustion = 1) THEN 1 ELSE 0 END
             FROM unnest(@ids::bigint[], @tokens::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[])
                  AS v(id, token, status, attempts, next, now)
-            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
             """, new
             {
                 ids = results.Select(r => r.DeliveryId).ToArray(),
@@ -175,10 +175,10 @@ public sealed partial class PostgresStore : RelationalStore
     /// <summary>Releases a whole batch in one statement.</summary>
     protected override Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct) =>
         c.ExecuteAsync(new CommandDefinition(
-            """
-            UPDATE deliveries d SET status = 1, next_attempt_at = @dueAt
+            $"""
+            UPDATE deliveries d SET status = {StoredStatus.Pending}, next_attempt_at = @dueAt
             FROM unnest(@ids::bigint[], @tokens::bigint[]) AS v(id, token)
-            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = 3
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
             """, new { dueAt, ids = deliveries.Select(d => d.DeliveryId).ToArray(), tokens = deliveries.Select(d => d.LeaseToken).ToArray() },
             t, cancellationToken: ct));
 
@@ -270,6 +270,10 @@ public sealed partial class PostgresStore : RelationalStore
 
     public override async ValueTask DisposeAsync()
     {
+        if (!BeginDispose())
+        {
+            return;
+        }
         await _messages.DisposeAsync();
         await StopNotifierAsync();
         await _listenSource.DisposeAsync();

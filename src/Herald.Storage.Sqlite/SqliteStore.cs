@@ -8,7 +8,7 @@ namespace Herald.Storage.Sqlite;
 /// The embedded store: one SQLite file in WAL mode. Reads use pooled connections; every write goes through
 /// one <see cref="GroupCommitWriter"/>, which commits the writes of concurrent callers together.
 /// </summary>
-public sealed class SqliteStore : RelationalStore
+public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseFile
 {
     private readonly string _connectionString;
     private readonly GroupCommitWriter _writer;
@@ -53,13 +53,20 @@ public sealed class SqliteStore : RelationalStore
 
     protected override IReadOnlyList<string> Migrations => SqliteSchema.Migrations;
 
+    /// <summary>One process owns the file, so there is no other node to keep out: the work runs inline.</summary>
+    public async Task<bool> TryRunExclusiveAsync(long lockKey, Func<CancellationToken, Task> work, CancellationToken cancellationToken)
+    {
+        await work(cancellationToken);
+        return true;
+    }
+
     public override async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await base.InitializeAsync(cancellationToken);
         // One process owns the file, so anything still marked sending was in flight when it last stopped: due now,
         // not when its lease would have run out.
         await WriteAsync((c, t) => Dapper.SqlMapper.ExecuteAsync(c,
-            "UPDATE deliveries SET status = 1, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = 3",
+            $"UPDATE deliveries SET status = {StoredStatus.Pending}, next_attempt_at = @now, lease_token = lease_token + 1 WHERE status = {StoredStatus.Sending}",
             new { now = _time.GetUtcNow().ToUnixTimeMilliseconds() }, t), cancellationToken);
         // Likewise an idempotency key still in progress was claimed by a request that died with the process: its
         // message, had it been stored, would have completed the key in the same transaction. Retries may use it at once.
@@ -176,6 +183,10 @@ public sealed class SqliteStore : RelationalStore
 
     public override async ValueTask DisposeAsync()
     {
+        if (!BeginDispose())
+        {
+            return;
+        }
         await _writer.DisposeAsync();
         ReleasePreparedStatements();
     }

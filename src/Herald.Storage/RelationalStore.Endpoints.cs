@@ -65,9 +65,9 @@ public abstract partial class RelationalStore
         WriteAsync(async (c, t) =>
         {
             int recovered = await c.ExecuteAsync(Cmd(
-                """
-                UPDATE deliveries SET status = 1, next_attempt_at = @now, trigger_type = 1, updated_at = @now
-                WHERE app_id = @appId AND endpoint_id = @endpointId AND status = 2 AND created_at >= @since AND created_at < @until
+                $"""
+                UPDATE deliveries SET status = {StoredStatus.Pending}, next_attempt_at = @now, trigger_type = 1, updated_at = @now
+                WHERE app_id = @appId AND endpoint_id = @endpointId AND status = {StoredStatus.Fail} AND created_at >= @since AND created_at < @until
                 """, new { appId, endpointId, since = Time.Ms(since), until = Time.Ms(until) ?? long.MaxValue, now = Time.Ms(now) }, t, cancellationToken));
             if (recovered > 0)
             {

@@ -40,18 +40,18 @@ public abstract partial class RelationalStore
                 $"""
                 SELECT m.id, m.app_id, m.event_type, m.channels, m.created_at FROM messages m
                 WHERE m.app_id = @appId AND m.id > @after AND m.created_at >= @since AND m.created_at < @until
-                  AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.msg_id = m.id AND a.endpoint_id = @endpointId AND a.status = 0)
-                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.msg_id = m.id AND d.endpoint_id = @endpointId AND d.status IN (0, 3))
+                  AND NOT EXISTS (SELECT 1 FROM attempts a WHERE a.msg_id = m.id AND a.endpoint_id = @endpointId AND a.status = {StoredStatus.Success})
+                  AND NOT EXISTS (SELECT 1 FROM deliveries d WHERE d.msg_id = m.id AND d.endpoint_id = @endpointId AND d.status IN {StoredStatus.SucceededOrSending})
                 ORDER BY m.id LIMIT {ReplayBatch}
                 """, new { appId, endpointId, after, since = Time.Ms(since), until = Time.Ms(until) ?? long.MaxValue }, t, cancellationToken))).ToList();
             int queued = 0;
             foreach (var message in rows.Select(r => r.ToModel()).Where(m => endpoint.Accepts(m.EventType, m.Channels)))
             {
                 await c.ExecuteAsync(Cmd(
-                    """
+                    $"""
                     INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at)
-                    VALUES (@msgId, @appId, @endpointId, 1, 0, 1, @now, @now, @now)
-                    ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = 1, trigger_type = 1, next_attempt_at = @now, updated_at = @now
+                    VALUES (@msgId, @appId, @endpointId, {StoredStatus.Pending}, 0, 1, @now, @now, @now)
+                    ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = {StoredStatus.Pending}, trigger_type = 1, next_attempt_at = @now, updated_at = @now
                     """, new { msgId = message.Id, appId, endpointId, now = Time.Ms(now) }, t, cancellationToken));
                 queued++;
             }

@@ -18,7 +18,7 @@ public abstract partial class RelationalStore
             }
             var args = new { ids };
             long undelivered = await c.ExecuteScalarAsync<long>(Cmd(
-                $"SELECT COUNT(*) FROM deliveries WHERE {InList("msg_id", "@ids")} AND status IN (1, 3)", args, t, cancellationToken));
+                $"SELECT COUNT(*) FROM deliveries WHERE {InList("msg_id", "@ids")} AND status IN {StoredStatus.Queued}", args, t, cancellationToken));
             // Deliveries before attempts, as when an application is deleted: a result written meanwhile either
             // committed first (its attempt is deleted here) or finds its delivery gone and stores nothing.
             int deliveries = await c.ExecuteAsync(Cmd($"DELETE FROM deliveries WHERE {InList("msg_id", "@ids")}", args, t, cancellationToken));

@@ -38,6 +38,14 @@ public abstract partial class RelationalStore : IHeraldStore
 
     public abstract ValueTask DisposeAsync();
 
+    private int _disposing;
+
+    /// <summary>
+    /// True the first time only: the host registers this one instance under each of its roles, and the container
+    /// disposes what every registration returned, so the store is asked to dispose more than once.
+    /// </summary>
+    protected bool BeginDispose() => Interlocked.Exchange(ref _disposing, 1) == 0;
+
     /// <summary>SQL true when <paramref name="expression"/> is one of the list parameter's values (Dapper passes arrays natively to Npgsql).</summary>
     protected virtual string InList(string expression, string parameter) => $"{expression} IN {parameter}";
 

@@ -11,7 +11,7 @@ public enum IdempotencyClaimState
     Completed,
 }
 
-/// <summary>The outcome of <see cref="IHeraldStore.ClaimIdempotencyKeyAsync"/>.</summary>
+/// <summary>The outcome of <see cref="IIdempotencyStore.ClaimIdempotencyKeyAsync"/>.</summary>
 /// <param name="RequestHash">The hash of the request that holds (or held) the key: the caller's own when claimed.</param>
 public sealed record IdempotencyClaim(IdempotencyClaimState State, string RequestHash, string? Token = null, StoredResponse? Response = null);
 

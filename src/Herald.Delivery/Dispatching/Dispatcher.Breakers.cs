@@ -1,9 +1,9 @@
 using Herald.Breakers;
-using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Dispatching;
 
-// The circuit breaker's side of dispatching. Its state lives in the store (see IHeraldStore.RecordResultsAsync); this
+// The circuit breaker's side of dispatching. Its state lives in the store (see IDeliveryQueue.RecordResultsAsync); this
 // node remembers which endpoints it last saw open, so that deliveries already waiting in an endpoint's lane when
 // its breaker opens are held back too instead of being sent one by one.
 public sealed partial class Dispatcher

@@ -1,4 +1,5 @@
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Dispatching;
 

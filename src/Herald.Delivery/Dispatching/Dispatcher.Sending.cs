@@ -3,6 +3,7 @@ using Herald.Ids;
 using Herald.Model;
 using Herald.Retries;
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Dispatching;
 

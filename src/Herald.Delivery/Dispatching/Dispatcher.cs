@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Herald.Delivery.Sending;
-using Herald.Storage;
+using Herald.Storage.Queue;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -12,9 +12,9 @@ namespace Herald.Delivery.Dispatching;
 /// Sends to an endpoint with a throttle rate are paced by a token bucket per endpoint. The rate holds per node:
 /// with several dispatcher nodes each paces its own share, so the endpoint may see up to nodes × the rate.
 /// </summary>
-public sealed partial class Dispatcher : BackgroundService
+public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
 {
-    private readonly IHeraldStore _store;
+    private readonly IDeliveryQueue _store;
     private readonly IDeliverySender _sender;
     private readonly DispatchSignal _signal;
     private readonly DeliveryOptions _options;
@@ -35,7 +35,7 @@ public sealed partial class Dispatcher : BackgroundService
     private bool _running;
 
     public Dispatcher(
-        IHeraldStore store, IDeliverySender sender, DispatchSignal signal, DeliveryOptions options, TimeProvider time, ILogger<Dispatcher> logger,
+        IDeliveryQueue store, IDeliverySender sender, DispatchSignal signal, DeliveryOptions options, TimeProvider time, ILogger<Dispatcher> logger,
         IEnumerable<IDeliveryObserver> observers)
     {
         _store = store;

@@ -1,5 +1,5 @@
 using Herald.Breakers;
-using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Dispatching;
 

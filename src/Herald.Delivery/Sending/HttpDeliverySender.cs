@@ -8,7 +8,7 @@ using Herald.Delivery.Ssrf;
 using Herald.Model;
 using Herald.Retries;
 using Herald.Signing;
-using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Sending;
 

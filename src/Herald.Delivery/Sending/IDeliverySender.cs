@@ -1,4 +1,4 @@
-using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Delivery.Sending;
 

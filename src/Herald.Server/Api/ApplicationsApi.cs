@@ -13,10 +13,10 @@ internal static class ApplicationsApi
 
     public static void MapApplications(this RouteGroupBuilder api)
     {
-        api.MapGet("/app", async (HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app", async (HttpContext http, IApplicationStore store) =>
             Reply.Ok(Paging.Map(await store.ListApplicationsAsync(Paging.From(http, false), http.RequestAborted), ToOut), ApiJsonContext.Default.ListResponseApplicationOut));
 
-        api.MapPost("/app", async (HttpContext http, IHeraldStore store, ApplicationChanges changes) =>
+        api.MapPost("/app", async (HttpContext http, IApplicationStore store, ApplicationChanges changes) =>
         {
             var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.ApplicationIn, 256 * 1024)).Canonical();
             var draft = Draft(input, input.Uid);
@@ -28,10 +28,10 @@ internal static class ApplicationsApi
             return Reply.Json(StatusCodes.Status201Created, ToOut(app), ApiJsonContext.Default.ApplicationOut);
         });
 
-        api.MapGet("/app/{app_id}", async (string app_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}", async (string app_id, HttpContext http, IApplicationStore store) =>
             Reply.Ok(ToOut(await RequireAsync(store, app_id, http.RequestAborted)), ApiJsonContext.Default.ApplicationOut));
 
-        api.MapPut("/app/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, ApplicationChanges changes) =>
+        api.MapPut("/app/{app_id}", async (string app_id, HttpContext http, IApplicationStore store, ApplicationChanges changes) =>
         {
             var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.ApplicationIn, 256 * 1024)).Canonical();
             if (await store.GetApplicationAsync(app_id, http.RequestAborted) is not { } app)
@@ -48,7 +48,7 @@ internal static class ApplicationsApi
             return Reply.Ok(ToOut(updated), ApiJsonContext.Default.ApplicationOut);
         });
 
-        api.MapPatch("/app/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, ApplicationChanges changes) =>
+        api.MapPatch("/app/{app_id}", async (string app_id, HttpContext http, IApplicationStore store, ApplicationChanges changes) =>
         {
             var app = await RequireAsync(store, app_id, http.RequestAborted);
             var patch = await RequestBody.ReadAsync(http, ApiJsonContext.Default.JsonElement, 256 * 1024);
@@ -63,7 +63,7 @@ internal static class ApplicationsApi
             return Reply.Ok(ToOut(updated), ApiJsonContext.Default.ApplicationOut);
         });
 
-        api.MapDelete("/app/{app_id}", async (string app_id, HttpContext http, IHeraldStore store, ApplicationChanges changes) =>
+        api.MapDelete("/app/{app_id}", async (string app_id, HttpContext http, IApplicationStore store, ApplicationChanges changes) =>
         {
             var app = await RequireAsync(store, app_id, http.RequestAborted);
             await changes.DeleteAsync(app, http.RequestAborted);
@@ -71,7 +71,7 @@ internal static class ApplicationsApi
         });
     }
 
-    public static async Task<Application> RequireAsync(IHeraldStore store, string idOrUid, CancellationToken cancellationToken) =>
+    public static async Task<Application> RequireAsync(IApplicationStore store, string idOrUid, CancellationToken cancellationToken) =>
         await store.GetApplicationAsync(idOrUid, cancellationToken) ?? throw ApiException.NotFound("Application");
 
     /// <summary>The API's input as a draft for <see cref="ApplicationChanges"/> (name is required).</summary>

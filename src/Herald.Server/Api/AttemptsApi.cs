@@ -8,7 +8,7 @@ internal static class AttemptsApi
 {
     public static void MapAttempts(this RouteGroupBuilder api)
     {
-        api.MapGet("/app/{app_id}/attempt/msg/{msg_id}", async (string app_id, string msg_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/attempt/msg/{msg_id}", async (string app_id, string msg_id, HttpContext http, IResourceStore store) =>
         {
             var (app, message) = await MessagesApi.RequireAsync(store, app_id, msg_id, http.RequestAborted);
             string? endpointFilter = http.Request.Query["endpoint_id"];
@@ -20,20 +20,20 @@ internal static class AttemptsApi
             return await ListAsync(http, store, app.Id, Query(http) with { MsgId = message.Id, EndpointId = endpointId });
         });
 
-        api.MapGet("/app/{app_id}/attempt/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/attempt/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
         {
             var (app, endpoint) = await EndpointsApi.RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             return await ListAsync(http, store, app.Id, Query(http) with { EndpointId = endpoint.Id });
         });
 
-        api.MapGet("/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}", async (string app_id, string msg_id, string attempt_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}", async (string app_id, string msg_id, string attempt_id, HttpContext http, IResourceStore store) =>
         {
             var (app, message) = await MessagesApi.RequireAsync(store, app_id, msg_id, http.RequestAborted);
             var attempt = await store.GetAttemptAsync(app.Id, message.Id, attempt_id, http.RequestAborted) ?? throw ApiException.NotFound("Attempt");
             return Reply.Ok(ToOut(attempt), ApiJsonContext.Default.MessageAttemptOut);
         });
 
-        api.MapDelete("/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}/content", async (string app_id, string msg_id, string attempt_id, HttpContext http, IHeraldStore store) =>
+        api.MapDelete("/app/{app_id}/msg/{msg_id}/attempt/{attempt_id}/content", async (string app_id, string msg_id, string attempt_id, HttpContext http, IResourceStore store) =>
         {
             var (app, message) = await MessagesApi.RequireAsync(store, app_id, msg_id, http.RequestAborted);
             return await store.ExpungeAttemptContentAsync(app.Id, message.Id, attempt_id, http.RequestAborted)
@@ -42,7 +42,7 @@ internal static class AttemptsApi
         });
     }
 
-    private static async Task<JsonBody> ListAsync(HttpContext http, IHeraldStore store, string appId, AttemptQuery query) =>
+    private static async Task<JsonBody> ListAsync(HttpContext http, IResourceStore store, string appId, AttemptQuery query) =>
         Reply.Ok(Paging.Map(await store.ListAttemptsAsync(appId, query, http.RequestAborted), ToOut), ApiJsonContext.Default.ListResponseMessageAttemptOut);
 
     private static AttemptQuery Query(HttpContext http)

@@ -11,14 +11,14 @@ internal static partial class EndpointsApi
 
     private static void MapOrdering(RouteGroupBuilder api)
     {
-        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/ordering/blocked", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/ordering/blocked", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
         {
             var (app, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var blocks = await store.ListOrderingBlocksAsync(app.Id, endpoint.Id, MaxBlocksListed, http.RequestAborted);
             return Reply.Ok(new OrderingBlocksOut(blocks.Select(ToOut).ToList()), ApiJsonContext.Default.OrderingBlocksOut);
         });
 
-        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/ordering/skip", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/ordering/skip", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal) =>
         {
             var (app, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.OrderingSkipIn, 16 * 1024);

@@ -11,11 +11,11 @@ internal static partial class EndpointsApi
 {
     private static void MapSecrets(RouteGroupBuilder api)
     {
-        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/secret", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/secret", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
             Reply.Ok(new EndpointSecretOut(SecretKinds.VerificationKey((await RequireAsync(store, app_id, endpoint_id, http.RequestAborted)).Endpoint.Secret)),
                 ApiJsonContext.Default.EndpointSecretOut));
 
-        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/secret/rotate", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/secret/rotate", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = http.Request.ContentLength is null or 0 && !http.Request.Headers.ContentType.Any()
@@ -31,7 +31,7 @@ internal static partial class EndpointsApi
 
     private static void MapHeaders(RouteGroupBuilder api)
     {
-        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/headers", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/headers", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var sensitive = endpoint.Headers.Keys.Where(WebhookHeaders.IsSensitive).ToList();
@@ -39,7 +39,7 @@ internal static partial class EndpointsApi
             return Reply.Ok(new EndpointHeadersOut(visible, sensitive), ApiJsonContext.Default.EndpointHeadersOut);
         });
 
-        api.MapPut("/app/{app_id}/endpoint/{endpoint_id}/headers", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapPut("/app/{app_id}/endpoint/{endpoint_id}/headers", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointHeadersIn, 256 * 1024);
@@ -48,7 +48,7 @@ internal static partial class EndpointsApi
             return Reply.NoContent();
         });
 
-        api.MapPatch("/app/{app_id}/endpoint/{endpoint_id}/headers", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapPatch("/app/{app_id}/endpoint/{endpoint_id}/headers", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointHeadersPatchIn, 256 * 1024);

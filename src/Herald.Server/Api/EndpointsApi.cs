@@ -20,14 +20,14 @@ internal static partial class EndpointsApi
 
     public static void MapEndpoints(this RouteGroupBuilder api)
     {
-        api.MapGet("/app/{app_id}/endpoint", async (string app_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint", async (string app_id, HttpContext http, IResourceStore store) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
             var page = await store.ListEndpointsAsync(app.Id, Paging.From(http, false), http.RequestAborted);
             return Reply.Ok(Paging.Map(page, ToOut), ApiJsonContext.Default.ListResponseEndpointOut);
         });
 
-        api.MapPost("/app/{app_id}/endpoint", async (string app_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapPost("/app/{app_id}/endpoint", async (string app_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
             var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointIn, BodyLimit)).Canonical();
@@ -35,10 +35,10 @@ internal static partial class EndpointsApi
             return Reply.Json(StatusCodes.Status201Created, ToOut(endpoint), ApiJsonContext.Default.EndpointOut);
         });
 
-        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
             Reply.Ok(ToOut((await RequireAsync(store, app_id, endpoint_id, http.RequestAborted)).Endpoint), ApiJsonContext.Default.EndpointOut));
 
-        api.MapPut("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapPut("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
             var input = (await RequestBody.ReadAsync(http, ApiJsonContext.Default.EndpointIn, BodyLimit)).Canonical();
@@ -52,7 +52,7 @@ internal static partial class EndpointsApi
             return Reply.Ok(ToOut(updated), ApiJsonContext.Default.EndpointOut);
         });
 
-        api.MapPatch("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapPatch("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var (_, existing) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var patch = await RequestBody.ReadAsync(http, ApiJsonContext.Default.JsonElement, BodyLimit);
@@ -73,21 +73,21 @@ internal static partial class EndpointsApi
             return Reply.Ok(ToOut(updated), ApiJsonContext.Default.EndpointOut);
         });
 
-        api.MapDelete("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        api.MapDelete("/app/{app_id}/endpoint/{endpoint_id}", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             await changes.DeleteAsync(endpoint, http.RequestAborted);
             return Reply.NoContent();
         });
 
-        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/stats", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/stats", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
         {
             var (app, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var s = await store.GetEndpointStatsAsync(app.Id, endpoint.Id, Paging.Time(http, "since"), Paging.Time(http, "until"), http.RequestAborted);
             return Reply.Ok(new EndpointStatsOut(s.Success, s.Pending, s.Fail, s.Sending, 0), ApiJsonContext.Default.EndpointStatsOut);
         });
 
-        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/recover", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, EndpointChanges changes) =>
+        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/recover", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time, EndpointChanges changes) =>
         {
             var (_, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.RecoverIn, 16 * 1024);
@@ -97,7 +97,7 @@ internal static partial class EndpointsApi
             return Reply.Json(StatusCodes.Status202Accepted, new RecoverOut(HeraldId.New(HeraldId.Task, now), "running", "endpoint.recover", now), ApiJsonContext.Default.RecoverOut);
         });
 
-        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/replay-missing", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/replay-missing", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal) =>
         {
             var (app, endpoint) = await RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.ReplayIn, 16 * 1024);
@@ -113,7 +113,7 @@ internal static partial class EndpointsApi
         MapOrdering(api);
     }
 
-    public static async Task<(Application App, Endpoint Endpoint)> RequireAsync(IHeraldStore store, string appId, string endpointId, CancellationToken cancellationToken)
+    public static async Task<(Application App, Endpoint Endpoint)> RequireAsync(IResourceStore store, string appId, string endpointId, CancellationToken cancellationToken)
     {
         var app = await ApplicationsApi.RequireAsync(store, appId, cancellationToken);
         return (app, await store.GetEndpointAsync(app.Id, endpointId, cancellationToken) ?? throw ApiException.NotFound("Endpoint"));

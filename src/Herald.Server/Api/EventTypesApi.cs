@@ -10,14 +10,14 @@ internal static class EventTypesApi
 
     public static void MapEventTypes(this RouteGroupBuilder api)
     {
-        api.MapGet("/event-type", async (HttpContext http, IHeraldStore store) =>
+        api.MapGet("/event-type", async (HttpContext http, IEventTypeStore store) =>
         {
             var page = await store.ListEventTypesAsync(Paging.From(http, false), Paging.Flag(http, "include_archived", false), http.RequestAborted);
             bool withContent = Paging.Flag(http, "with_content", false);
             return Reply.Ok(Paging.Map(page, e => ToOut(e, withContent)), ApiJsonContext.Default.ListResponseEventTypeOut);
         });
 
-        api.MapPost("/event-type", async (HttpContext http, IHeraldStore store, TimeProvider time) =>
+        api.MapPost("/event-type", async (HttpContext http, IEventTypeStore store, TimeProvider time) =>
         {
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EventTypeIn, BodyLimit);
             Validate(input, requireName: true);
@@ -27,10 +27,10 @@ internal static class EventTypesApi
             return Reply.Json(StatusCodes.Status201Created, ToOut(eventType, true), ApiJsonContext.Default.EventTypeOut);
         });
 
-        api.MapGet("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IEventTypeStore store) =>
             Reply.Ok(ToOut(await RequireAsync(store, event_type_name, http.RequestAborted), true), ApiJsonContext.Default.EventTypeOut));
 
-        api.MapPut("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IHeraldStore store, TimeProvider time) =>
+        api.MapPut("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IEventTypeStore store, TimeProvider time) =>
         {
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EventTypeIn, BodyLimit);
             new Validation().Name("name", event_type_name, 256, required: true).ThrowIfInvalid();
@@ -47,7 +47,7 @@ internal static class EventTypesApi
             return Reply.Json(StatusCodes.Status201Created, ToOut(created, true), ApiJsonContext.Default.EventTypeOut);
         });
 
-        api.MapPatch("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IHeraldStore store, TimeProvider time) =>
+        api.MapPatch("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IEventTypeStore store, TimeProvider time) =>
         {
             var existing = await RequireAsync(store, event_type_name, http.RequestAborted);
             var patch = await RequestBody.ReadAsync(http, ApiJsonContext.Default.JsonElement, BodyLimit);
@@ -65,13 +65,13 @@ internal static class EventTypesApi
             return Reply.Ok(ToOut(updated, true), ApiJsonContext.Default.EventTypeOut);
         });
 
-        api.MapDelete("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IHeraldStore store, TimeProvider time) =>
+        api.MapDelete("/event-type/{event_type_name}", async (string event_type_name, HttpContext http, IEventTypeStore store, TimeProvider time) =>
             await store.DeleteEventTypeAsync(event_type_name, Paging.Flag(http, "expunge", false), time.GetUtcNow(), http.RequestAborted)
                 ? Reply.NoContent()
                 : throw ApiException.NotFound("Event type"));
     }
 
-    public static async Task<EventType> RequireAsync(IHeraldStore store, string name, CancellationToken cancellationToken) =>
+    public static async Task<EventType> RequireAsync(IEventTypeStore store, string name, CancellationToken cancellationToken) =>
         await store.GetEventTypeAsync(name, cancellationToken) ?? throw ApiException.NotFound("Event type");
 
     private static void Validate(EventTypeIn input, bool requireName) =>

@@ -13,7 +13,7 @@ internal static class MessagesApi
 {
     public static void MapMessages(this RouteGroupBuilder api)
     {
-        api.MapPost("/app/{app_id}/msg", async (string app_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal, IOptions<HeraldOptions> options) =>
+        api.MapPost("/app/{app_id}/msg", async (string app_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal, IDeliveryHandoff handoff, IOptions<HeraldOptions> options) =>
         {
             int maxPayload = options.Value.MaxPayloadBytes;
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.MessageIn, maxPayload + (64 * 1024));
@@ -39,31 +39,31 @@ internal static class MessagesApi
             var reply = Reply.Json(StatusCodes.Status202Accepted,
                 new MessageOut(message.Id, message.EventType, message.EventId, message.Channels, withContent ? input.Payload : Reply.EmptyObject, message.CreatedAt),
                 ApiJsonContext.Default.MessageOut);
-            await StoreAndDispatchAsync(http, store, signal, message, Expiry(message, input), reply);
+            await StoreAndDispatchAsync(http, store, signal, handoff, message, Expiry(message, input), reply);
             return reply;
         });
 
-        api.MapGet("/app/{app_id}/msg", async (string app_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/msg", async (string app_id, HttpContext http, IResourceStore store) =>
         {
             var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
             var page = await store.ListMessagesAsync(app.Id, Query(http), http.RequestAborted);
             return Reply.Ok(Paging.Map(page, ToOut), ApiJsonContext.Default.ListResponseMessageOut);
         });
 
-        api.MapGet("/app/{app_id}/msg/{msg_id}", async (string app_id, string msg_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/msg/{msg_id}", async (string app_id, string msg_id, HttpContext http, IResourceStore store) =>
         {
             var (_, message) = await RequireAsync(store, app_id, msg_id, http.RequestAborted);
             return Reply.Ok(ToOut(Paging.Flag(http, "with_content", true) ? message : message with { Payload = null }), ApiJsonContext.Default.MessageOut);
         });
 
-        api.MapDelete("/app/{app_id}/msg/{msg_id}/content", async (string app_id, string msg_id, HttpContext http, IHeraldStore store) =>
+        api.MapDelete("/app/{app_id}/msg/{msg_id}/content", async (string app_id, string msg_id, HttpContext http, IResourceStore store) =>
         {
             var (app, message) = await RequireAsync(store, app_id, msg_id, http.RequestAborted);
             await store.ExpungeMessageContentAsync(app.Id, message.Id, http.RequestAborted);
             return Reply.NoContent();
         });
 
-        api.MapGet("/app/{app_id}/msg/{msg_id}/endpoint", async (string app_id, string msg_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/msg/{msg_id}/endpoint", async (string app_id, string msg_id, HttpContext http, IResourceStore store) =>
         {
             var (app, message) = await RequireAsync(store, app_id, msg_id, http.RequestAborted);
             var page = await store.ListMessageDestinationsAsync(app.Id, message.Id, Paging.From(http, false), http.RequestAborted);
@@ -73,7 +73,7 @@ internal static class MessagesApi
                 DeliveryStatusText.Of(d.Status), d.NextAttempt)), ApiJsonContext.Default.ListResponseMessageEndpointOut);
         });
 
-        api.MapPost("/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", async (string app_id, string msg_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        api.MapPost("/app/{app_id}/msg/{msg_id}/endpoint/{endpoint_id}/resend", async (string app_id, string msg_id, string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal) =>
         {
             var (app, message) = await RequireAsync(store, app_id, msg_id, http.RequestAborted);
             var endpoint = await store.GetEndpointAsync(app.Id, endpoint_id, http.RequestAborted) ?? throw ApiException.NotFound("Endpoint");
@@ -82,7 +82,7 @@ internal static class MessagesApi
             return Reply.Json(StatusCodes.Status202Accepted, Reply.EmptyObject, ApiJsonContext.Default.JsonElement);
         });
 
-        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/msg", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store) =>
+        api.MapGet("/app/{app_id}/endpoint/{endpoint_id}/msg", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store) =>
         {
             var (app, endpoint) = await EndpointsApi.RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var query = Query(http) with { Status = AttemptsApi.StatusFilter(http) };
@@ -92,7 +92,7 @@ internal static class MessagesApi
                 m.Status, DeliveryStatusText.Of(m.Status), m.NextAttempt)), ApiJsonContext.Default.ListResponseEndpointMessageOut);
         });
 
-        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/send-example", async (string app_id, string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        api.MapPost("/app/{app_id}/endpoint/{endpoint_id}/send-example", async (string app_id, string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal) =>
         {
             var (app, endpoint) = await EndpointsApi.RequireAsync(store, app_id, endpoint_id, http.RequestAborted);
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.EventExampleIn, 16 * 1024);
@@ -113,20 +113,20 @@ internal static class MessagesApi
     /// Stores the message, with the answer to its Idempotency-Key when it has one; when this node runs a dispatcher
     /// with room, its deliveries are born claimed and handed straight to it, otherwise they wait in the queue for any dispatcher.
     /// </summary>
-    private static async Task StoreAndDispatchAsync(HttpContext http, IHeraldStore store, DispatchSignal signal, Message message, DateTimeOffset expiry, JsonBody reply)
+    private static async Task StoreAndDispatchAsync(HttpContext http, IMessageStore store, DispatchSignal signal, IDeliveryHandoff handoff, Message message, DateTimeOffset expiry, JsonBody reply)
     {
         var idempotency = http.Features.Get<IdempotencyFeature>();
         var completion = Completion(idempotency, reply, message);
-        if (http.RequestServices.GetService<Dispatcher>() is not { CanAccept: true } dispatcher)
+        if (!handoff.CanAccept)
         {
             await store.CreateMessageAsync(message, expiry, null, completion, http.RequestAborted);
             idempotency?.MarkCompletedByWrite();
             signal.Notify();
             return;
         }
-        var deliveries = await store.CreateMessageClaimedAsync(message, expiry, dispatcher.Lease, completion, http.RequestAborted);
+        var deliveries = await store.CreateMessageClaimedAsync(message, expiry, handoff.Lease, completion, http.RequestAborted);
         idempotency?.MarkCompletedByWrite();
-        dispatcher.Accept(deliveries);
+        handoff.Accept(deliveries);
     }
 
     private static IdempotencyCompletion? Completion(IdempotencyFeature? idempotency, JsonBody reply, Message message) =>
@@ -179,7 +179,7 @@ internal static class MessagesApi
         return JsonSerializer.Serialize(new Dictionary<string, string> { ["type"] = name, ["note"] = "example event sent by Herald" }, JsonContext.Default.DictionaryStringString);
     }
 
-    public static async Task<(Application App, Message Message)> RequireAsync(IHeraldStore store, string appId, string msgId, CancellationToken cancellationToken)
+    public static async Task<(Application App, Message Message)> RequireAsync(IResourceStore store, string appId, string msgId, CancellationToken cancellationToken)
     {
         var app = await ApplicationsApi.RequireAsync(store, appId, cancellationToken);
         return (app, await store.GetMessageAsync(app.Id, msgId, cancellationToken) ?? throw ApiException.NotFound("Message"));

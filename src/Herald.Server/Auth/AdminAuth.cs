@@ -12,7 +12,7 @@ namespace Herald.Server.Auth;
 /// Checks <c>Authorization: Bearer</c> against the admin token. Only a SHA-256 of the token is kept, and the
 /// comparison is constant-time. A token generated on first start is stored hashed and shown once.
 /// </summary>
-internal sealed partial class AdminAuth(IHeraldStore store, IOptions<HeraldOptions> options, ILogger<AdminAuth> logger)
+internal sealed partial class AdminAuth(ISettingsStore store, IOptions<HeraldOptions> options, ILogger<AdminAuth> logger)
 {
     private const string SettingKey = "admin_token_sha256";
     private byte[] _hash = [];

@@ -8,7 +8,7 @@ namespace Herald.Server.Auth;
 /// Consumer portal tokens: random, short-lived, scoped to one application. Only a SHA-256 of each token is stored
 /// (in the settings table, with its application and expiry); logging out stores a revocation beside it.
 /// </summary>
-internal sealed class PortalAuth(IHeraldStore store, TimeProvider time)
+internal sealed class PortalAuth(ISettingsStore store, IApplicationStore applications, TimeProvider time)
 {
     public const string Prefix = "hpt_";
     private const string TokenKey = "portal_token:";
@@ -73,7 +73,7 @@ internal sealed class PortalAuth(IHeraldStore store, TimeProvider time)
         {
             return false;
         }
-        var app = await store.GetApplicationAsync(appRoute, context.RequestAborted);
+        var app = await applications.GetApplicationAsync(appRoute, context.RequestAborted);
         return app is not null && app.Id == appId;
     }
 

@@ -5,7 +5,7 @@ using Herald.Storage;
 namespace Herald.Server.Changes;
 
 /// <summary>Every change to an application, from the API or the dashboard, validated by one set of rules.</summary>
-internal sealed class ApplicationChanges(IHeraldStore store, TimeProvider time)
+internal sealed class ApplicationChanges(IApplicationStore store, TimeProvider time)
 {
     public async Task<Application> CreateAsync(ApplicationDraft draft, CancellationToken cancellationToken)
     {

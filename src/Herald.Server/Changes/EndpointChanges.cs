@@ -15,7 +15,7 @@ namespace Herald.Server.Changes;
 /// Every change to an endpoint, from the API, the dashboard or the portal: validated by one set of rules, bounded
 /// by the tenant limits, written through the store, and announced as an operational webhook.
 /// </summary>
-internal sealed class EndpointChanges(IHeraldStore store, TimeProvider time, OperationalPublisher ops, DispatchSignal signal,
+internal sealed class EndpointChanges(IEndpointStore store, TimeProvider time, OperationalPublisher ops, DispatchSignal signal,
     IOptions<HeraldOptions> herald, IOptions<LimitsOptions> limits)
 {
     public const int MaxRetiredSecrets = 5;

@@ -26,7 +26,7 @@ internal static class AppActions
                 return $"{ctx.Base}/endpoint/{endpoint.Id}?done=Endpoint+created";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/update", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        group.MapPost("/endpoint/{endpoint_id}/update", (string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 await changes.UpdateAsync(e, current => current with
@@ -36,7 +36,7 @@ internal static class AppActions
                 return "Endpoint saved";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/state", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        group.MapPost("/endpoint/{endpoint_id}/state", (string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 bool disable = Forms.Value(form, "disabled") == "true";
@@ -44,14 +44,14 @@ internal static class AppActions
                 return disable ? "Endpoint disabled" : "Endpoint enabled";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/rotate", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        group.MapPost("/endpoint/{endpoint_id}/rotate", (string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 await changes.RotateSecretAsync(e, null, null, null, http.RequestAborted);
                 return "Secret rotated; the previous one stays valid for the grace period";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/headers", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        group.MapPost("/endpoint/{endpoint_id}/headers", (string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -67,7 +67,7 @@ internal static class AppActions
                 return "Headers saved";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/recover", (string endpoint_id, HttpContext http, IHeraldStore store, EndpointChanges changes) =>
+        group.MapPost("/endpoint/{endpoint_id}/recover", (string endpoint_id, HttpContext http, IResourceStore store, EndpointChanges changes) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 var since = AppPages.Parse(Forms.Value(form, "since")) ?? throw new FormException("Choose the time to recover from.");
@@ -75,7 +75,7 @@ internal static class AppActions
                 return $"{count} failed deliveries queued again";
             }));
 
-        group.MapPost("/endpoint/{endpoint_id}/ordering/skip", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        group.MapPost("/endpoint/{endpoint_id}/ordering/skip", (string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal) =>
             ActOnEndpoint(http, resolve, store, endpoint_id, async (ctx, e, form) =>
             {
                 string key = Forms.Value(form, "key") ?? "";
@@ -84,7 +84,7 @@ internal static class AppActions
                 return skipped == 0 ? "Nothing was held for that key" : "Skipped the held message; the key moves on";
             }));
 
-        group.MapPost("/msg/{msg_id}/resend", (string msg_id, HttpContext http, IHeraldStore store, TimeProvider time, DispatchSignal signal) =>
+        group.MapPost("/msg/{msg_id}/resend", (string msg_id, HttpContext http, IResourceStore store, TimeProvider time, DispatchSignal signal) =>
             Act(http, resolve, async (ctx, form) =>
             {
                 var message = await store.GetMessageAsync(ctx.App.Id, msg_id, http.RequestAborted) ?? throw new FormException("No such message.");
@@ -102,7 +102,7 @@ internal static class AppActions
             }));
     }
 
-    private static Task<IResult> ActOnEndpoint(HttpContext http, AppPages.Resolver resolve, IHeraldStore store, string endpointId,
+    private static Task<IResult> ActOnEndpoint(HttpContext http, AppPages.Resolver resolve, IResourceStore store, string endpointId,
         Func<ConsoleContext, Model.Endpoint, IFormCollection, Task<string>> action) =>
         Act(http, resolve, async (ctx, form) =>
         {

@@ -8,7 +8,7 @@ namespace Herald.Server.Dashboard;
 
 internal static partial class AppPages
 {
-    private static async Task<IResult> EndpointAsync(HttpContext http, IHeraldStore store, TimeProvider time, ConsoleContext ctx, string endpointId)
+    private static async Task<IResult> EndpointAsync(HttpContext http, IResourceStore store, TimeProvider time, ConsoleContext ctx, string endpointId)
     {
         var ct = http.RequestAborted;
         var e = await store.GetEndpointAsync(ctx.App.Id, endpointId, ct);

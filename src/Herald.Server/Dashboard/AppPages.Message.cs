@@ -7,7 +7,7 @@ namespace Herald.Server.Dashboard;
 
 internal static partial class AppPages
 {
-    private static async Task<IResult> MessageAsync(HttpContext http, IHeraldStore store, ConsoleContext ctx, string msgId)
+    private static async Task<IResult> MessageAsync(HttpContext http, IResourceStore store, ConsoleContext ctx, string msgId)
     {
         var ct = http.RequestAborted;
         var message = await store.GetMessageAsync(ctx.App.Id, msgId, ct);

@@ -10,7 +10,7 @@ internal static partial class AppPages
 {
     private const int BlocksShown = 50;
 
-    private static async Task<string> OrderingSectionAsync(IHeraldStore store, ConsoleContext ctx, Endpoint e, string at, CancellationToken ct)
+    private static async Task<string> OrderingSectionAsync(IEndpointStore store, ConsoleContext ctx, Endpoint e, string at, CancellationToken ct)
     {
         if (e.Ordering == OrderingMode.None)
         {

@@ -12,9 +12,9 @@ internal static partial class AppPages
 
     public static void MapAppPages(this RouteGroupBuilder group, Resolver resolve)
     {
-        group.MapGet("", (HttpContext http, IHeraldStore store) => WithContext(http, resolve, ctx => OverviewAsync(http, store, ctx)));
-        group.MapGet("/msg/{msg_id}", (string msg_id, HttpContext http, IHeraldStore store) => WithContext(http, resolve, ctx => MessageAsync(http, store, ctx, msg_id)));
-        group.MapGet("/endpoint/{endpoint_id}", (string endpoint_id, HttpContext http, IHeraldStore store, TimeProvider time) =>
+        group.MapGet("", (HttpContext http, IResourceStore store) => WithContext(http, resolve, ctx => OverviewAsync(http, store, ctx)));
+        group.MapGet("/msg/{msg_id}", (string msg_id, HttpContext http, IResourceStore store) => WithContext(http, resolve, ctx => MessageAsync(http, store, ctx, msg_id)));
+        group.MapGet("/endpoint/{endpoint_id}", (string endpoint_id, HttpContext http, IResourceStore store, TimeProvider time) =>
             WithContext(http, resolve, ctx => EndpointAsync(http, store, time, ctx, endpoint_id)));
         group.MapAppActions(resolve);
     }
@@ -25,7 +25,7 @@ internal static partial class AppPages
         return ctx is null ? denied! : await page(ctx);
     }
 
-    private static async Task<IResult> OverviewAsync(HttpContext http, IHeraldStore store, ConsoleContext ctx)
+    private static async Task<IResult> OverviewAsync(HttpContext http, IResourceStore store, ConsoleContext ctx)
     {
         var ct = http.RequestAborted;
         var q = http.Request.Query;
@@ -95,7 +95,7 @@ internal static partial class AppPages
     /// Without an endpoint filter a message has one delivery per endpoint: "2 success · 1 pending", each count in
     /// its status's colour, or "no endpoints" when nothing matched its event type.
     /// </summary>
-    private static async Task<string> DeliverySummaryAsync(IHeraldStore store, string appId, string msgId, CancellationToken ct)
+    private static async Task<string> DeliverySummaryAsync(IResourceStore store, string appId, string msgId, CancellationToken ct)
     {
         var destinations = await store.ListMessageDestinationsAsync(appId, msgId, new PageRequest(250), ct);
         if (destinations.Data.Count == 0)

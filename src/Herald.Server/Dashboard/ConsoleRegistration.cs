@@ -19,7 +19,9 @@ internal static class ConsoleRegistration
         services.TryAddSingleton<AppMessageFeeds>();
         services.AddHeraldOptions<LimitsOptions, LimitsOptionsValidator>(configuration, "Herald:Limits");
         services.AddSingleton<IDeliveryObserver>(sp => sp.GetRequiredService<DeliveryFeed>());
-        services.AddHostedService<ClusterTail>();
+        services.AddHostedService(sp => new ClusterTail(
+            StoreRoles.Capability<Storage.IClusterBroadcast>(sp), sp.GetRequiredService<DeliveryFeed>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ClusterTail>>()));
         return services;
     }
 

@@ -69,7 +69,7 @@ internal static class DashboardPages
             return Results.Redirect("/dashboard/login");
         });
 
-        group.MapGet("", async (HttpContext http, DashboardSession sessions, IHeraldStore store) =>
+        group.MapGet("", async (HttpContext http, DashboardSession sessions, IResourceStore store) =>
         {
             if (Session(http, sessions) is not { } s)
             {
@@ -109,7 +109,7 @@ internal static class DashboardPages
                 return Results.Redirect($"/dashboard?error={Uri.EscapeDataString(problem)}");
             }
         });
-        group.MapGet("/event-types", async (HttpContext http, DashboardSession sessions, IHeraldStore store) =>
+        group.MapGet("/event-types", async (HttpContext http, DashboardSession sessions, IResourceStore store) =>
         {
             if (Session(http, sessions) is not { } s)
             {
@@ -130,7 +130,7 @@ internal static class DashboardPages
             {
                 return (null, Results.Redirect("/dashboard/login"));
             }
-            var store = http.RequestServices.GetRequiredService<IHeraldStore>();
+            var store = http.RequestServices.GetRequiredService<IApplicationStore>();
             var app = await store.GetApplicationAsync(http.Request.RouteValues["app_id"]?.ToString() ?? "", http.RequestAborted);
             return app is null
                 ? (null, Page("Application not found", Nav(sessions.Csrf(s)), "<p>No such application.</p>", 404))

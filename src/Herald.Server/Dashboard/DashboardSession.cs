@@ -12,7 +12,7 @@ namespace Herald.Server.Dashboard;
 /// token, so changing the token ends every session. Signing out stores the id as revoked (in the store, so every
 /// node refuses it). CSRF tokens are HMACs of the session.
 /// </summary>
-internal sealed class DashboardSession(AdminAuth admin, IHeraldStore store, TimeProvider time)
+internal sealed class DashboardSession(AdminAuth admin, ISettingsStore store, TimeProvider time)
 {
     public const string Cookie = "herald_session";
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);

@@ -1,5 +1,4 @@
 using Herald.Storage;
-using Herald.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Health;
@@ -11,7 +10,7 @@ namespace Herald.Server.Health;
 /// real write met (reported by the API) holds for <see cref="ReportedHold"/> even when the small probe passes: a
 /// database with a few pages left takes the probe but refuses messages.
 /// </summary>
-internal sealed partial class ReadinessCheck(IHeraldStore store, TimeProvider time, IOptions<HealthOptions> options, ILogger<ReadinessCheck> logger)
+internal sealed partial class ReadinessCheck(IStoreHealth store, TimeProvider time, IOptions<HealthOptions> options, ILogger<ReadinessCheck> logger)
 {
     private static readonly TimeSpan Reuse = TimeSpan.FromSeconds(1);
 
@@ -62,7 +61,7 @@ internal sealed partial class ReadinessCheck(IHeraldStore store, TimeProvider ti
     {
         try
         {
-            if (store is SqliteStore sqlite && FreeBytes(sqlite.DataSource) is { } free && free < options.Value.MinFreeDiskBytes)
+            if (store is ILocalDatabaseFile file && FreeBytes(file.DataSource) is { } free && free < options.Value.MinFreeDiskBytes)
             {
                 LogNotReady(logger, StoreFailure.Full, null);
                 return StoreFailure.Full;

@@ -30,6 +30,7 @@ public static class ServiceRegistration
             var herald = sp.GetRequiredService<IOptions<HeraldOptions>>().Value;
             return CreateStore(herald.Storage, sp.GetRequiredService<TimeProvider>(), NodeIdentity.Resolve(herald, configuration));
         });
+        services.AddHeraldStoreRoles();
         services.TryAddSingleton<AdminAuth>();
         services.TryAddSingleton<Idempotency.IdempotencyGates>();
         services.AddHeraldOptions<Health.HealthOptions, Health.HealthOptionsValidator>(configuration, "Herald:Health");
@@ -55,6 +56,7 @@ public static class ServiceRegistration
         // Registered on every node, started only where Herald:Roles includes the dispatcher. A dispatcher that never
         // started accepts nothing: the API then queues the deliveries for the nodes that dispatch.
         services.TryAddSingleton<Dispatcher>();
+        services.TryAddSingleton<IDeliveryHandoff>(sp => sp.GetRequiredService<Dispatcher>());
         services.TryAddSingleton<StoreNotificationListener>();
         services.AddHostedServiceFor<Dispatcher>(NodeRoles.Dispatcher);
         services.AddHostedServiceFor<StoreNotificationListener>(NodeRoles.Dispatcher);
@@ -75,7 +77,7 @@ public static class ServiceRegistration
 }
 
 /// <summary>Creates or migrates the schema and loads the admin token before the server takes requests.</summary>
-internal sealed class StartupInitializer(IHeraldStore store, AdminAuth auth) : IHostedService
+internal sealed class StartupInitializer(IStoreHealth store, AdminAuth auth) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

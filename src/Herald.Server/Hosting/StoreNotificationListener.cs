@@ -1,24 +1,20 @@
 using Herald.Delivery.Dispatching;
 using Herald.Storage;
-using Herald.Storage.Postgres;
 
 namespace Herald.Server.Hosting;
 
 /// <summary>
-/// On PostgreSQL, wakes this node's dispatcher when any node queues deliveries (LISTEN/NOTIFY), so idle nodes
-/// need not poll tightly. The dispatcher's slow poll stays as the backstop.
+/// Wakes this node's dispatcher when any node queues deliveries (on PostgreSQL, LISTEN/NOTIFY), so idle nodes
+/// need not poll tightly. The dispatcher's slow poll stays as the backstop. A store without other nodes
+/// (SQLite) has no wake-ups to listen for: this then ends at once.
 /// </summary>
-internal sealed partial class StoreNotificationListener(IHeraldStore store, DispatchSignal signal, ILogger<StoreNotificationListener> logger) : BackgroundService
+internal sealed partial class StoreNotificationListener(IStoreWakeups wakeups, DispatchSignal signal, ILogger<StoreNotificationListener> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store is not PostgresStore postgres)
-        {
-            return;
-        }
         try
         {
-            await postgres.ListenAsync(signal.Notify, ex => LogListenFailed(logger, ex), stoppingToken);
+            await wakeups.ListenAsync(signal.Notify, ex => LogListenFailed(logger, ex), stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

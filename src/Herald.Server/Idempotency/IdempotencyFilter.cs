@@ -34,7 +34,7 @@ internal static partial class IdempotencyFilter
                 return Reply.Problem(StatusCodes.Status400BadRequest, "bad_request", $"Idempotency-Key must be at most {MaxKeyLength} characters.");
             }
             var services = http.RequestServices;
-            var store = services.GetRequiredService<IHeraldStore>();
+            var store = services.GetRequiredService<IIdempotencyStore>();
             var time = services.GetRequiredService<TimeProvider>();
             var options = services.GetRequiredService<IOptions<HeraldOptions>>().Value;
             string scope = $"{http.Request.Path}|{key}";
@@ -85,7 +85,7 @@ internal static partial class IdempotencyFilter
 
     /// <summary>Claims the key, waiting while another request holds it, until the wait is over.</summary>
     private static async Task<IdempotencyClaim> ClaimAsync(
-        IHeraldStore store, TimeProvider time, HeraldOptions options, string scope, string requestHash, bool mayWait, CancellationToken cancellationToken)
+        IIdempotencyStore store, TimeProvider time, HeraldOptions options, string scope, string requestHash, bool mayWait, CancellationToken cancellationToken)
     {
         long started = time.GetTimestamp();
         var poll = FirstPoll;
@@ -112,7 +112,7 @@ internal static partial class IdempotencyFilter
         }
     }
 
-    private static async Task ReleaseAsync(IHeraldStore store, IdempotencyFeature feature, IServiceProvider services)
+    private static async Task ReleaseAsync(IIdempotencyStore store, IdempotencyFeature feature, IServiceProvider services)
     {
         if (feature.CompletedByWrite)
         {

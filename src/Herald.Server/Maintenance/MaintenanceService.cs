@@ -7,10 +7,10 @@ namespace Herald.Server.Maintenance;
 /// <summary>
 /// Once per <see cref="MaintenanceOptions.Interval"/>: expires payloads past their retention and old idempotency
 /// records, then deletes messages past <see cref="RetentionOptions.Period"/> with their deliveries and attempts.
-/// On PostgreSQL one node at a time does it, under an advisory lock.
+/// One node at a time does it, under the store's cluster lock (an advisory lock on PostgreSQL; inline on SQLite).
 /// </summary>
 internal sealed partial class MaintenanceService(
-    IHeraldStore store, TimeProvider time, IOptions<HeraldOptions> options, IOptions<MaintenanceOptions> maintenance,
+    IStoreMaintenance store, IClusterLock clusterLock, TimeProvider time, IOptions<HeraldOptions> options, IOptions<MaintenanceOptions> maintenance,
     IOptions<RetentionOptions> retention, ILogger<MaintenanceService> logger)
     : BackgroundService
 {
@@ -24,15 +24,8 @@ internal sealed partial class MaintenanceService(
             try
             {
                 await Task.Delay(interval, time, stoppingToken);
-                if (store is Storage.Postgres.PostgresStore postgres)
-                {
-                    // Once per round across all nodes: whoever holds the lock does it.
-                    await postgres.TryRunExclusiveAsync(LockKey, RunOnceAsync, stoppingToken);
-                }
-                else
-                {
-                    await RunOnceAsync(stoppingToken);
-                }
+                // Once per round across all nodes: whoever holds the lock does it.
+                await clusterLock.TryRunExclusiveAsync(LockKey, RunOnceAsync, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

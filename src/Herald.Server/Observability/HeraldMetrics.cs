@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Herald.Model;
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Server.Observability;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Herald.Delivery.Sending;
 using Herald.Retries;
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Server.Observability;
 

@@ -1,4 +1,5 @@
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Server.Observability;
 
@@ -6,7 +7,7 @@ namespace Herald.Server.Observability;
 internal static partial class MetricsEndpoint
 {
     public static void MapHeraldMetrics(this IEndpointRouteBuilder app) =>
-        app.MapGet("/metrics", async (HttpContext http, HeraldMetrics metrics, IHeraldStore store, TimeProvider time, ILogger<HeraldMetrics> logger) =>
+        app.MapGet("/metrics", async (HttpContext http, HeraldMetrics metrics, IDeliveryQueue store, TimeProvider time, ILogger<HeraldMetrics> logger) =>
         {
             var text = new PrometheusText()
                 .Single("herald_messages_ingested_total", "counter", "Messages accepted by the API.", metrics.Ingested)

@@ -46,7 +46,7 @@ internal static class ObservabilityRegistration
 /// <summary>Forwards dispatcher outcomes to the shared <see cref="HeraldMetrics"/>.</summary>
 internal sealed class HeraldMetricsObserver(HeraldMetrics metrics) : IDeliveryObserver
 {
-    public void Recorded(IReadOnlyList<(Storage.DueDelivery Delivery, Storage.DeliveryResult Result)> outcomes) => metrics.Recorded(outcomes);
+    public void Recorded(IReadOnlyList<(Storage.Queue.DueDelivery Delivery, Storage.Queue.DeliveryResult Result)> outcomes) => metrics.Recorded(outcomes);
 
     public void EndpointsDisabled(IReadOnlyList<string> endpointIds)
     {

@@ -1,6 +1,7 @@
 using Herald.Delivery.Dispatching;
 using Herald.Model;
 using Herald.Storage;
+using Herald.Storage.Queue;
 using Microsoft.Extensions.Options;
 
 namespace Herald.Server.Operational;

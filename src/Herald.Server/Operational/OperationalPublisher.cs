@@ -13,7 +13,7 @@ namespace Herald.Server.Operational;
 /// so they are signed, sent, retried and recorded by the same dispatcher as every other webhook.
 /// </summary>
 internal sealed partial class OperationalPublisher(
-    IHeraldStore store, DispatchSignal signal, TimeProvider time, IOptions<OperationalOptions> options, ILogger<OperationalPublisher> logger)
+    IResourceStore store, DispatchSignal signal, TimeProvider time, IOptions<OperationalOptions> options, ILogger<OperationalPublisher> logger)
     : BackgroundService
 {
     public const string AppUid = "herald-operational";

@@ -21,7 +21,7 @@ internal static class PortalAccessApi
         adminApi.MapPost("/auth/dashboard-access/{app_id}", IssueAsync);
     }
 
-    private static async Task<JsonBody> IssueAsync(string app_id, HttpContext http, IHeraldStore store, PortalAuth portal, IOptions<PortalOptions> options, PublicBaseUrl publicUrl)
+    private static async Task<JsonBody> IssueAsync(string app_id, HttpContext http, IApplicationStore store, PortalAuth portal, IOptions<PortalOptions> options, PublicBaseUrl publicUrl)
     {
         var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
         var input = http.Request.ContentLength is null or 0 && !http.Request.Headers.ContentType.Any()

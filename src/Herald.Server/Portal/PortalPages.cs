@@ -50,7 +50,7 @@ internal static class PortalPages
             var portal = http.RequestServices.GetRequiredService<PortalAuth>();
             string? token = http.Request.Cookies[Cookie];
             var appId = await portal.ValidateAsync(token, http.RequestAborted);
-            var app = appId is null ? null : await http.RequestServices.GetRequiredService<IHeraldStore>().GetApplicationAsync(appId, http.RequestAborted);
+            var app = appId is null ? null : await http.RequestServices.GetRequiredService<IApplicationStore>().GetApplicationAsync(appId, http.RequestAborted);
             if (app is null)
             {
                 return (null, Refused());

@@ -7,7 +7,7 @@ using Herald.Storage;
 namespace Herald.Server.Streaming;
 
 /// <summary>The loop behind one application's live streams: polls the store and hands every new message to each stream.</summary>
-internal sealed class AppMessageFeed(string appId, IHeraldStore store, TimeProvider time, ILogger logger)
+internal sealed class AppMessageFeed(string appId, IMessageStore store, TimeProvider time, ILogger logger)
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
     private readonly ConcurrentDictionary<Channel<StreamItem>, byte> _subscribers = new();
@@ -63,7 +63,7 @@ internal sealed class AppMessageFeed(string appId, IHeraldStore store, TimeProvi
     }
 
     /// <summary>Messages of the application after <paramref name="from"/> (exclusive) that <paramref name="offer"/> accepts, oldest first.</summary>
-    public static async IAsyncEnumerable<StreamItem> ReadAsync(IHeraldStore store, string appId, string from, Func<string, bool> offer,
+    public static async IAsyncEnumerable<StreamItem> ReadAsync(IMessageStore store, string appId, string from, Func<string, bool> offer,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         string? iterator = from;

@@ -9,7 +9,7 @@ namespace Herald.Server.Streaming;
 /// store and hands each to every stream of that application, so a thousand idle listeners cost one poll, not a
 /// thousand. Streams are counted per application and per token against <see cref="LimitsOptions"/>.
 /// </summary>
-internal sealed partial class AppMessageFeeds(Storage.IHeraldStore store, TimeProvider time, IHostApplicationLifetime lifetime,
+internal sealed partial class AppMessageFeeds(Storage.IMessageStore store, TimeProvider time, IHostApplicationLifetime lifetime,
     IOptions<LimitsOptions> limits, ILogger<AppMessageFeeds> logger)
 {
     private readonly Lock _lock = new();

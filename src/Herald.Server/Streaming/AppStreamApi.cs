@@ -18,11 +18,11 @@ internal static class AppStreamApi
     private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
     public static void MapAppStream(this RouteGroupBuilder api) =>
-        api.MapGet("/app/{app_id}/stream", async (string app_id, HttpContext http, IHeraldStore store, TimeProvider time, AppMessageFeeds feeds, IHostApplicationLifetime lifetime) =>
+        api.MapGet("/app/{app_id}/stream", async (string app_id, HttpContext http, IApplicationStore applications, IMessageStore messages, TimeProvider time, AppMessageFeeds feeds, IHostApplicationLifetime lifetime) =>
         {
             // Fixed before anything is written, so a message sent as soon as the listener sees the response is included.
             var cursor = new StreamCursor(time.GetUtcNow(), http.Request.Headers["Last-Event-ID"].FirstOrDefault());
-            var app = await ApplicationsApi.RequireAsync(store, app_id, http.RequestAborted);
+            var app = await ApplicationsApi.RequireAsync(applications, app_id, http.RequestAborted);
             var (subscription, refusal) = feeds.TrySubscribe(app.Id, TokenKey(http));
             if (subscription is null)
             {
@@ -39,7 +39,7 @@ internal static class AppStreamApi
                 // Joined first, then caught up: whatever the feed hands over after joining is in the channel, and
                 // what came before is read here; the ids seen in both are sent once.
                 var caughtUp = new HashSet<string>(StringComparer.Ordinal);
-                await foreach (var item in AppMessageFeed.ReadAsync(store, app.Id, cursor.Floor, _ => true, ct))
+                await foreach (var item in AppMessageFeed.ReadAsync(messages, app.Id, cursor.Floor, _ => true, ct))
                 {
                     caughtUp.Add(item.Id);
                     await sse.SendAsync("message", item.Id, item.Json, ct);

@@ -1,19 +1,19 @@
 using System.Text;
 using System.Text.Json;
 using Herald.Storage;
-using Herald.Storage.Postgres;
 
 namespace Herald.Server.Streaming;
 
 /// <summary>
 /// Makes the live tail show every node's deliveries on PostgreSQL. A node whose tail is followed marks the cluster as
 /// watched (a settings row, renewed while anyone follows); while it is, every node broadcasts its outcomes on
-/// <see cref="PostgresStore.TailChannel"/> in batches of up to 7,900 bytes, four times a second, and every node hands
+/// <see cref="IClusterBroadcast.TailChannel"/> in batches of up to 7,900 bytes, four times a second, and every node hands
 /// the others' outcomes to its own subscribers. Nobody watching costs nothing but a read every few seconds. The tail
 /// shows at most about <see cref="MaxBroadcastsPerFlush"/> × 4 batches a second per node: beyond that it is a sample
-/// (as a browser's own buffer already is).
+/// (as a browser's own buffer already is). A store without a cluster broadcast (SQLite, one node that sees all its
+/// deliveries itself) leaves it idle.
 /// </summary>
-internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed, TimeProvider time, ILogger<ClusterTail> logger) : BackgroundService
+internal sealed partial class ClusterTail(IClusterBroadcast? broadcast, DeliveryFeed feed, TimeProvider time, ILogger<ClusterTail> logger) : BackgroundService
 {
     private const int MaxBroadcastsPerFlush = 8;
     private static readonly TimeSpan Flush = TimeSpan.FromMilliseconds(250);
@@ -26,16 +26,16 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (store is not PostgresStore postgres)
+        if (broadcast is null)
         {
-            return; // one SQLite node sees all its deliveries itself
+            return;
         }
-        var listen = postgres.ListenAsync(
-            new Dictionary<string, Action<string>> { [PostgresStore.TailChannel] = Receive }, () => { }, ex => LogListenFailed(logger, ex), stoppingToken);
-        await Task.WhenAll(listen, PublishAsync(postgres, stoppingToken));
+        var listen = broadcast.ListenAsync(
+            new Dictionary<string, Action<string>> { [IClusterBroadcast.TailChannel] = Receive }, () => { }, ex => LogListenFailed(logger, ex), stoppingToken);
+        await Task.WhenAll(listen, PublishAsync(broadcast, stoppingToken));
     }
 
-    private async Task PublishAsync(PostgresStore postgres, CancellationToken stoppingToken)
+    private async Task PublishAsync(IClusterBroadcast broadcast, CancellationToken stoppingToken)
     {
         var nextRenewal = DateTimeOffset.MinValue;
         var nextCheck = DateTimeOffset.MinValue;
@@ -49,17 +49,17 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
                     var now = time.GetUtcNow();
                     if (feed.HasSubscribers && now >= nextRenewal)
                     {
-                        await postgres.WatchTailAsync(now + WatchFor, stoppingToken);
+                        await broadcast.WatchTailAsync(now + WatchFor, stoppingToken);
                         nextRenewal = now + RenewWatch;
                         nextCheck = now; // read it back at once, so this node starts forwarding too
                     }
                     if (now >= nextCheck)
                     {
-                        feed.Forwarding = await postgres.TailWatchedUntilAsync(stoppingToken) > now;
+                        feed.Forwarding = await broadcast.TailWatchedUntilAsync(stoppingToken) > now;
                         feed.WatchChecked();
                         nextCheck = now + CheckWatched;
                     }
-                    await FlushAsync(postgres, stoppingToken);
+                    await FlushAsync(broadcast, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
@@ -72,7 +72,7 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
         }
     }
 
-    private async Task FlushAsync(PostgresStore postgres, CancellationToken cancellationToken)
+    private async Task FlushAsync(IClusterBroadcast broadcast, CancellationToken cancellationToken)
     {
         string prefix = $"{{\"node\":\"{_node}\",\"events\":[";
         int prefixBytes = Encoding.UTF8.GetByteCount(prefix) + 2; // with the closing "]}"
@@ -86,12 +86,12 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
             {
                 string json = JsonSerializer.Serialize(next, StreamJsonContext.Default.TailEvent);
                 int size = Encoding.UTF8.GetByteCount(json) + (count == 0 ? 0 : 1);
-                if (bytes + size > PostgresStore.MaxBroadcastBytes && count > 0)
+                if (bytes + size > broadcast.MaxPayloadBytes && count > 0)
                 {
                     break; // the next batch starts with it
                 }
                 feed.Outbound.TryRead(out _);
-                if (bytes + size > PostgresStore.MaxBroadcastBytes)
+                if (bytes + size > broadcast.MaxPayloadBytes)
                 {
                     continue; // cannot fit even alone (ids are short; never in practice)
                 }
@@ -100,7 +100,7 @@ internal sealed partial class ClusterTail(IHeraldStore store, DeliveryFeed feed,
             }
             if (count > 0)
             {
-                await postgres.BroadcastAsync(PostgresStore.TailChannel, batch.Append("]}").ToString(), cancellationToken);
+                await broadcast.BroadcastAsync(IClusterBroadcast.TailChannel, batch.Append("]}").ToString(), cancellationToken);
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Herald.Delivery.Dispatching;
 using Herald.Model;
 using Herald.Storage;
+using Herald.Storage.Queue;
 
 namespace Herald.Server.Streaming;
 

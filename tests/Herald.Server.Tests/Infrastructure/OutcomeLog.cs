@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Herald.Delivery.Dispatching;
 using Herald.Storage;
+using Herald.Storage.Queue;
 using Herald.Testing;
 
 namespace Herald.Server.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-namespace Herald.Storage;
+namespace Herald.Storage.Queue;
 
 /// <summary>
 /// What one claim may take, so that a node's capacity is shared fairly: between applications (each gets its turn

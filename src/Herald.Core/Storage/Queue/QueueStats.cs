@@ -1,4 +1,4 @@
-namespace Herald.Storage;
+namespace Herald.Storage.Queue;
 
 /// <summary>
 /// The delivery queue at a moment: <see cref="Depth"/> deliveries waiting or being sent, and the due time of the
