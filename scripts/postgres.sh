@@ -58,12 +58,14 @@ is_running() { [[ -f $DATA/PG_VERSION ]] && as_pg "$PG_BIN/pg_ctl" -D "$DATA" st
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Below Linux's ephemeral range (32768-60999): a client connection's local port there can make a listener's bind
+# fail although nothing listens on it. Random order, so that servers started at the same moment rarely pick alike.
 pick_port() {
   local p
-  for p in $(seq 54320 54420); do
+  for p in $(shuf -i 25432-25632); do
     if ! port_in_use "$p"; then echo "$p"; return 0; fi
   done
-  log "no free port in 54320-54420"; return 1
+  log "no free port in 25432-25632"; return 1
 }
 
 print_env() {
@@ -95,7 +97,7 @@ start_server() {
     fi
     # Another process may have taken the free port between the check and the start: try another one.
     tries=$((tries + 1))
-    if (( tries >= 5 )) || ! port_in_use "$port"; then
+    if (( tries >= 5 )) || ! { port_in_use "$port" || tail -n 20 "$LOG" | grep -q "could not bind"; }; then
       tail -n 20 "$LOG" >&2 || true
       return 1
     fi

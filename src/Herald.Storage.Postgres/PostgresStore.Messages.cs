@@ -55,7 +55,7 @@ public sealed partial class PostgresStore
             d AS (
                 INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at, lease_owner,
                                         ordering_key, ordering_seq)
-                SELECT @id, @app, k.id, CASE WHEN k.breaker_state = 1 OR k.okey IS NOT NULL THEN 1 ELSE @status END, 0, 0,
+                SELECT @id, @app, k.id, CASE WHEN k.breaker_state = 1 OR k.okey IS NOT NULL THEN {StoredStatus.Pending} ELSE @status END, 0, 0,
                        CASE WHEN k.okey IS NOT NULL AND {KeyBusy("k.id", "k.okey")} THEN NULL
                             WHEN k.breaker_state = 1 THEN GREATEST(k.breaker_probe_at, @now)
                             WHEN k.okey IS NOT NULL THEN @now

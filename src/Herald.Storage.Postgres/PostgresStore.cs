@@ -112,7 +112,7 @@ public sealed partial class PostgresStore : RelationalStore
         (await c.QueryAsync<long>(new CommandDefinition(
             $"""
             SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
-                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
+                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
                   AND {OrderedHeadCheck("deliveries")}
                 ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();

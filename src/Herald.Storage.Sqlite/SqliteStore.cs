@@ -102,6 +102,9 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
     protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         ForgetOnFailure(_writer.EnqueueAsync(write, durable: true, cancellationToken));
 
+    /// <summary>Every write, deletes included, runs on the one writer (<see cref="GroupCommitWriter"/>).</summary>
+    public override bool DeletesShareTheWriter => true;
+
     protected override Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         ForgetOnFailure(_writer.EnqueueAsync(write, durable: false, cancellationToken));
 

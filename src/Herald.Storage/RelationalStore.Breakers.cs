@@ -93,7 +93,7 @@ public abstract partial class RelationalStore
         {
             // Recovered: everything held back and every waiting retry goes out now.
             int due = await c.ExecuteAsync(Cmd(
-                "UPDATE deliveries SET next_attempt_at = @now WHERE endpoint_id = @endpointId AND status = 1 AND next_attempt_at > @now",
+                $"UPDATE deliveries SET next_attempt_at = @now WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND next_attempt_at > @now",
                 new { endpointId, now = Time.Ms(last.Now) }, t, ct));
             if (due > 0)
             {
@@ -125,13 +125,13 @@ public abstract partial class RelationalStore
     {
         var args = new { endpointId, probeAt, park = Math.Max(parkUntil ?? probeAt, probeAt) };
         await c.ExecuteAsync(Cmd(
-            $"UPDATE deliveries SET next_attempt_at = @park WHERE endpoint_id = @endpointId AND status = 1 AND {EndpointDueOrder} < @probeAt",
+            $"UPDATE deliveries SET next_attempt_at = @park WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND {EndpointDueOrder} < @probeAt",
             args, t, ct));
         await c.ExecuteAsync(Cmd(
             $"""
             UPDATE deliveries SET next_attempt_at = @probeAt
-            WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = 1 AND next_attempt_at IS NOT NULL ORDER BY {EndpointDueOrder} LIMIT 1)
-              AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = @endpointId AND status IN (1, 3) AND {EndpointDueOrder} <= @probeAt)
+            WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND next_attempt_at IS NOT NULL ORDER BY {EndpointDueOrder} LIMIT 1)
+              AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = @endpointId AND status IN {StoredStatus.Queued} AND {EndpointDueOrder} <= @probeAt)
             """, args, t, ct));
     }
 

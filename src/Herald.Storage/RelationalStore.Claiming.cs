@@ -26,16 +26,16 @@ public abstract partial class RelationalStore
         DbConnection c, DbTransaction t, DateTimeOffset now, DateTimeOffset leaseUntil, int max, ClaimLimits limits, CancellationToken ct)
     {
         var queued = (await c.QueryAsync<string>(Cmd(
-            """
+            $"""
             WITH RECURSIVE firsts(app_id) AS (
-                SELECT (SELECT MIN(app_id) FROM deliveries WHERE status IN (1, 3) AND attempts = 0)
+                SELECT (SELECT MIN(app_id) FROM deliveries WHERE status IN {StoredStatus.Queued} AND attempts = 0)
                 UNION ALL
-                SELECT (SELECT MIN(d.app_id) FROM deliveries d WHERE d.status IN (1, 3) AND d.attempts = 0 AND d.app_id > f.app_id)
+                SELECT (SELECT MIN(d.app_id) FROM deliveries d WHERE d.status IN {StoredStatus.Queued} AND d.attempts = 0 AND d.app_id > f.app_id)
                 FROM firsts f WHERE f.app_id IS NOT NULL),
             retries(app_id) AS (
-                SELECT (SELECT MIN(app_id) FROM deliveries WHERE status IN (1, 3) AND attempts > 0)
+                SELECT (SELECT MIN(app_id) FROM deliveries WHERE status IN {StoredStatus.Queued} AND attempts > 0)
                 UNION ALL
-                SELECT (SELECT MIN(d.app_id) FROM deliveries d WHERE d.status IN (1, 3) AND d.attempts > 0 AND d.app_id > r.app_id)
+                SELECT (SELECT MIN(d.app_id) FROM deliveries d WHERE d.status IN {StoredStatus.Queued} AND d.attempts > 0 AND d.app_id > r.app_id)
                 FROM retries r WHERE r.app_id IS NOT NULL)
             SELECT app_id FROM firsts WHERE app_id IS NOT NULL
             UNION
@@ -101,8 +101,8 @@ public abstract partial class RelationalStore
         DbConnection c, DbTransaction t, List<long> candidates, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken ct) =>
         await c.QueryAsync<long>(Cmd(
             $"""
-            UPDATE deliveries SET status = 3, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
-            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN (1, 3) AND next_attempt_at <= @now
+            UPDATE deliveries SET status = {StoredStatus.Sending}, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
+            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN {StoredStatus.Queued} AND next_attempt_at <= @now
                          AND {OrderedHeadCheck("deliveries")}{ClaimLockClause})
             RETURNING id
             """, new { ids = candidates.ToArray(), now = Time.Ms(now), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));
@@ -117,7 +117,7 @@ public abstract partial class RelationalStore
         (await c.QueryAsync<(long, string)>(Cmd(
             $"""
             SELECT id, endpoint_id FROM deliveries
-            WHERE app_id = @appId AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
+            WHERE app_id = @appId AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
               AND {OrderedHeadCheck("deliveries")}
             ORDER BY {AppDueOrder} LIMIT @scan
             """, new { appId, now, scan }, t, ct))).ToList();

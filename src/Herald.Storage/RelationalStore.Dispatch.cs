@@ -44,7 +44,7 @@ public abstract partial class RelationalStore
         var ids = new List<long>();
         using var select = _statements.Create(c, t,
             $"""
-            SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN (1, 3) AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at <= @now
+            SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at <= @now
               AND {OrderedHeadCheck("deliveries")}
             ORDER BY next_attempt_at LIMIT @take{ClaimLockClause}
             """, "endpoint", "now", "take");
@@ -57,7 +57,7 @@ public abstract partial class RelationalStore
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
         ReadAsync(async c => Time.At(await c.ExecuteScalarAsync<long?>(Cmd(
-            "SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN (1, 3)", null, null, cancellationToken))), cancellationToken);
+            $"SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN {StoredStatus.Queued}", null, null, cancellationToken))), cancellationToken);
 
     public Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync(async (c, t) =>
@@ -96,11 +96,11 @@ public abstract partial class RelationalStore
     {
         // Two statements per result, prepared once and re-run with new values.
         using (var update = _statements.Create(c, t,
-            """
+            $"""
             UPDATE deliveries SET status = @status, attempts = @attempts, next_attempt_at = @next, trigger_type = 0, updated_at = @now,
-                ordering_held = CASE WHEN @status = 2 AND ordering_key IS NOT NULL
+                ordering_held = CASE WHEN @status = {StoredStatus.Fail} AND ordering_key IS NOT NULL
                                       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = deliveries.endpoint_id AND e.ordering_on_exhaustion = 1) THEN 1 ELSE 0 END
-            WHERE id = @id AND lease_token = @token AND status = 3
+            WHERE id = @id AND lease_token = @token AND status = {StoredStatus.Sending}
             """, "status", "attempts", "next", "now", "id", "token"))
         {
             foreach (var r in results)
@@ -139,7 +139,7 @@ public abstract partial class RelationalStore
     protected virtual async Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct)
     {
         using var release = _statements.Create(c, t,
-            "UPDATE deliveries SET status = 1, next_attempt_at = @due WHERE id = @id AND lease_token = @token AND status = 3", "due", "id", "token");
+            $"UPDATE deliveries SET status = {StoredStatus.Pending}, next_attempt_at = @due WHERE id = @id AND lease_token = @token AND status = {StoredStatus.Sending}", "due", "id", "token");
         int released = 0;
         foreach (var d in deliveries)
         {

@@ -224,10 +224,10 @@ public abstract partial class RelationalStore
                 return false;
             }
             await c.ExecuteAsync(Cmd(
-                """
+                $"""
                 INSERT INTO deliveries (msg_id, app_id, endpoint_id, status, attempts, trigger_type, next_attempt_at, created_at, updated_at)
-                VALUES (@msgId, @appId, @endpointId, 1, 0, 1, @now, @now, @now)
-                ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = 1, trigger_type = 1, next_attempt_at = @now, updated_at = @now
+                VALUES (@msgId, @appId, @endpointId, {StoredStatus.Pending}, 0, 1, @now, @now, @now)
+                ON CONFLICT (msg_id, endpoint_id) DO UPDATE SET status = {StoredStatus.Pending}, trigger_type = 1, next_attempt_at = @now, updated_at = @now
                 """, new { appId, msgId, endpointId, now = Time.Ms(now) }, t, cancellationToken));
             await AfterDeliveriesQueuedAsync(c, t, cancellationToken);
             return true;

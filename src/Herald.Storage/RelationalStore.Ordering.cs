@@ -20,7 +20,7 @@ public abstract partial class RelationalStore
     private long _nextOrderingSweep;
 
     /// <summary>The unfinished ordered deliveries, as written in the predicate of ix_deliveries_ordered (both stores match it textually).</summary>
-    private const string Unfinished = "{0}.ordering_key IS NOT NULL AND ({0}.status IN (1, 3) OR {0}.ordering_held = 1)";
+    private const string Unfinished = "{0}.ordering_key IS NOT NULL AND ({0}.status IN " + StoredStatus.Queued + " OR {0}.ordering_held = 1)";
 
     private static string UnfinishedOf(string alias) => string.Format(System.Globalization.CultureInfo.InvariantCulture, Unfinished, alias);
 
@@ -34,7 +34,7 @@ public abstract partial class RelationalStore
             NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = {alias}.endpoint_id AND p.ordering_key = {alias}.ordering_key
                         AND {UnfinishedOf("p")} AND p.ordering_seq < {alias}.ordering_seq)
             AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = {alias}.endpoint_id AND p.ordering_key = {alias}.ordering_key
-                        AND p.ordering_key IS NOT NULL AND p.status = 3 AND p.id <> {alias}.id AND p.next_attempt_at > @now)))
+                        AND p.ordering_key IS NOT NULL AND p.status = {StoredStatus.Sending} AND p.id <> {alias}.id AND p.next_attempt_at > @now)))
         """;
 
     /// <summary>SQL true when an unfinished delivery of endpoint <paramref name="endpoint"/> and key <paramref name="key"/> exists (a new one must queue behind it).</summary>
@@ -53,8 +53,8 @@ public abstract partial class RelationalStore
                 SELECT (SELECT w.id FROM deliveries w
                         WHERE w.endpoint_id = h.endpoint_id AND w.ordering_key = h.ordering_key AND {UnfinishedOf("w")} AND w.ordering_seq > h.ordering_seq
                         ORDER BY w.ordering_seq LIMIT 1)
-                FROM deliveries h WHERE {InList("h.id", "@finished")} AND h.ordering_key IS NOT NULL AND h.status IN (0, 2) AND h.ordering_held = 0)
-              AND status = 1 AND next_attempt_at IS NULL
+                FROM deliveries h WHERE {InList("h.id", "@finished")} AND h.ordering_key IS NOT NULL AND h.status IN {StoredStatus.Finished} AND h.ordering_held = 0)
+              AND status = {StoredStatus.Pending} AND next_attempt_at IS NULL
             """, new { finished, now }, t, ct));
 
     /// <summary>
@@ -71,7 +71,7 @@ public abstract partial class RelationalStore
                                   WHERE {UnfinishedOf("h")} AND (@endpointId IS NULL OR h.endpoint_id = @endpointId)
                                   GROUP BY h.endpoint_id, h.ordering_key) heads
                 JOIN deliveries d ON d.endpoint_id = heads.endpoint_id AND d.ordering_key = heads.ordering_key AND d.ordering_seq = heads.seq
-                WHERE {UnfinishedOf("d")} AND d.status = 1 AND d.next_attempt_at IS NULL)
+                WHERE {UnfinishedOf("d")} AND d.status = {StoredStatus.Pending} AND d.next_attempt_at IS NULL)
             """, new { endpointId, now }, t, ct));
 
     /// <summary>Runs <see cref="PromoteStalledAsync"/> inside a claim when it is due (at the first claim, then every few seconds).</summary>

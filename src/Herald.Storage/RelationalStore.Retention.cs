@@ -4,6 +4,8 @@ namespace Herald.Storage;
 
 public abstract partial class RelationalStore
 {
+    public virtual bool DeletesShareTheWriter => false;
+
     // A bookkeeping write: a delete lost to a power cut is simply done again by the next round.
     public Task<RetentionBatch> DeleteMessagesBeforeAsync(DateTimeOffset before, int maxMessages, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync(async (c, t) =>

@@ -16,6 +16,9 @@ internal static class StoredStatus
     /// <summary>In the queue: waiting (pending) or held by a lease (sending). The partial queue indexes cover exactly these.</summary>
     public const string Queued = "(" + Pending + ", " + Sending + ")";
 
+    /// <summary>Finished: succeeded, or failed after its last retry.</summary>
+    public const string Finished = "(" + Success + ", " + Fail + ")";
+
     /// <summary>Reached the endpoint or is on its way there: a replay leaves such a delivery alone.</summary>
     public const string SucceededOrSending = "(" + Success + ", " + Sending + ")";
 }

@@ -42,13 +42,30 @@ public static class PostgresServer
         return new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString;
     }
 
-    public static async Task DropDatabaseAsync(string connectionString)
+    public static async Task DropDatabaseAsync(string connectionString) =>
+        await DropDatabaseAsync(await ConnectionStringAsync(), new NpgsqlConnectionStringBuilder(connectionString).Database!);
+
+    /// <summary>
+    /// Drops <paramref name="name"/> on the server <paramref name="admin"/> connects to, ending its sessions. An
+    /// autovacuum worker busy in that database (it has no role) makes PostgreSQL 15 refuse to end it for a role that
+    /// is not a superuser (42501); such a worker gives way within moments, so the drop is tried again.
+    /// </summary>
+    public static async Task DropDatabaseAsync(string admin, string name)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        string name = builder.Database!;
-        await using var dataSource = NpgsqlDataSource.Create(await ConnectionStringAsync());
-        await using var drop = dataSource.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
+        await using var dataSource = NpgsqlDataSource.Create(admin);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = dataSource.CreateCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 50)
+            {
+                await Task.Delay(100);
+            }
+        }
     }
 
     /// <summary>Where scripts/test.sh wants private instances (it stops every one under it when the run ends).</summary>

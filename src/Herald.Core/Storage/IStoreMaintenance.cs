@@ -17,4 +17,9 @@ public interface IStoreMaintenance
     /// stores nothing.
     /// </summary>
     Task<RetentionBatch> DeleteMessagesBeforeAsync(DateTimeOffset before, int maxMessages, CancellationToken cancellationToken);
+    /// <summary>
+    /// Whether retention's deletes queue behind the one writer that ingest and result writes also wait for (SQLite),
+    /// so that the maintenance round paces them; on PostgreSQL deletes lock only their own rows and run unpaced.
+    /// </summary>
+    bool DeletesShareTheWriter { get; }
 }

@@ -51,9 +51,10 @@ internal sealed partial class MaintenanceService(
 
     /// <summary>
     /// Deletes in small transactions until nothing old is left or an interval is spent (the rest waits for the next
-    /// round). The deletes share the store's writer with ingest and result writes (on SQLite it is the only
-    /// writer), so each batch is sized to hold it for about <see cref="BatchTime"/>, and the next one waits twice
-    /// as long as the last one took: retention gets at most a third of the writer's time and never holds it long.
+    /// round). Where the deletes share the store's one writer with ingest and result writes (SQLite), each batch is
+    /// sized to hold it for about <see cref="BatchTime"/>, and the next one waits twice as long as the last one took:
+    /// retention gets at most a third of the writer's time and never holds it long. Elsewhere (PostgreSQL) batches
+    /// of <see cref="RetentionOptions.BatchSize"/> run back to back.
     /// </summary>
     private async Task DeleteOldMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -66,7 +67,8 @@ internal sealed partial class MaintenanceService(
         var budget = maintenance.Value.Interval;
         long started = time.GetTimestamp();
         int messages = 0, deliveries = 0, attempts = 0, undelivered = 0;
-        int size = Math.Min(settings.BatchSize, FirstBatch);
+        bool paced = store.DeletesShareTheWriter;
+        int size = paced ? Math.Min(settings.BatchSize, FirstBatch) : settings.BatchSize;
         bool done;
         try
         {
@@ -81,6 +83,10 @@ internal sealed partial class MaintenanceService(
                 if (done || time.GetElapsedTime(started) >= budget)
                 {
                     break;
+                }
+                if (!paced)
+                {
+                    continue;
                 }
                 size = NextBatchSize(size, took, settings.BatchSize);
                 if (took > TimeSpan.Zero)

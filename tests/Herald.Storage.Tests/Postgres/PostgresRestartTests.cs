@@ -98,10 +98,6 @@ public sealed class PostgresRestartTests(ITestOutputHelper output) : IAsyncLifet
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
     }
 
-    private static async Task DropDatabaseAsync(string server, string database)
-    {
-        await using var dataSource = NpgsqlDataSource.Create(server);
-        await using var drop = dataSource.CreateCommand($"DROP DATABASE IF EXISTS {new NpgsqlConnectionStringBuilder(database).Database} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
-    }
+    private static Task DropDatabaseAsync(string server, string database) =>
+        PostgresServer.DropDatabaseAsync(server, new NpgsqlConnectionStringBuilder(database).Database!);
 }
