@@ -1,0 +1,97 @@
+using System.Data.Common;
+using Dapper;
+using Herald.Model;
+
+namespace Herald.Storage.Postgres;
+
+// The delivery queue's statements where PostgreSQL does better than the shared ones: claims that skip rows other
+// nodes hold, index-friendly order expressions, and result writes and releases over arrays in one round trip.
+public sealed partial class PostgresStore
+{
+    protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
+
+    protected override string AppDueOrder => "(next_attempt_at + 0)";
+
+    protected override string EndpointDueOrder => "(next_attempt_at + 0)";
+
+    protected override string RowLockClause => " FOR UPDATE";
+
+    /// <summary>
+    /// One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED and reading them from
+    /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>).
+    /// </summary>
+    protected override async Task<List<long>> SelectDuePerEndpointAsync(
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, bool retries, CancellationToken ct) =>
+        (await c.QueryAsync<long>(new CommandDefinition(
+            $"""
+            SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
+                SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
+                  AND {OrderedHeadCheck("deliveries")}
+                ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
+            """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
+
+    /// <summary>
+    /// A whole batch of results in two statements, the rows passed as arrays. As in the shared path the deliveries
+    /// are updated first (only where the lease token still matches), then the attempts inserted for deliveries that
+    /// still exist; the key-share lock makes a concurrent application delete wait for this write or win outright.
+    /// </summary>
+    protected override async Task WriteResultRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DeliveryResult> results, CancellationToken ct)
+    {
+        await c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries d SET status = v.status, attempts = v.attempts, next_attempt_at = v.next, trigger_type = 0, updated_at = v.now,
+                ordering_held = CASE WHEN v.status = {StoredStatus.Fail} AND d.ordering_key IS NOT NULL
+                                      AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.ordering_on_exhaustion = 1) THEN 1 ELSE 0 END
+            FROM unnest(@ids::bigint[], @tokens::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[])
+                 AS v(id, token, status, attempts, next, now)
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
+            """, new
+            {
+                ids = results.Select(r => r.DeliveryId).ToArray(),
+                tokens = results.Select(r => r.LeaseToken).ToArray(),
+                statuses = results.Select(r => (int)r.NewStatus).ToArray(),
+                attempts = results.Select(r => r.AttemptsMade).ToArray(),
+                nexts = results.Select(r => r.NextAttemptAt?.ToUnixTimeMilliseconds()).ToArray(),
+                nows = results.Select(r => r.Now.ToUnixTimeMilliseconds()).ToArray(),
+            }, t, cancellationToken: ct));
+        var attempts = results.Where(r => r.Attempt is not null).Select(r => (r.DeliveryId, Attempt: r.Attempt!)).ToList();
+        if (attempts.Count == 0)
+        {
+            return;
+        }
+        await c.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO attempts (id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+            SELECT v.* FROM unnest(@ids::text[], @deliveries::bigint[], @msgs::text[], @apps::text[], @endpoints::text[], @urls::text[], @statuses::integer[],
+                                   @codes::integer[], @responses::text[], @durations::bigint[], @triggers::integer[], @headers::text[], @created::bigint[])
+                            AS v(id, delivery_id, msg_id, app_id, endpoint_id, url, status, status_code, response, duration_ms, trigger_type, request_headers, created_at)
+                 JOIN deliveries d ON d.id = v.delivery_id
+            FOR KEY SHARE OF d
+            """, new
+            {
+                ids = attempts.Select(x => x.Attempt.Id).ToArray(),
+                deliveries = attempts.Select(x => x.DeliveryId).ToArray(),
+                msgs = attempts.Select(x => x.Attempt.MsgId).ToArray(),
+                apps = attempts.Select(x => x.Attempt.AppId).ToArray(),
+                endpoints = attempts.Select(x => x.Attempt.EndpointId).ToArray(),
+                urls = attempts.Select(x => x.Attempt.Url).ToArray(),
+                statuses = attempts.Select(x => (int)x.Attempt.Status).ToArray(),
+                codes = attempts.Select(x => x.Attempt.ResponseStatusCode).ToArray(),
+                responses = attempts.Select(x => ResponseText.Clean(x.Attempt.Response)).ToArray(), // PostgreSQL's text holds no NUL
+                durations = attempts.Select(x => x.Attempt.ResponseDurationMs).ToArray(),
+                triggers = attempts.Select(x => (int)x.Attempt.TriggerType).ToArray(),
+                headers = attempts.Select(x => x.Attempt.RequestHeadersJson).ToArray(),
+                created = attempts.Select(x => x.Attempt.Timestamp.ToUnixTimeMilliseconds()).ToArray(),
+            }, t, cancellationToken: ct));
+    }
+
+    /// <summary>Releases a whole batch in one statement.</summary>
+    protected override Task<int> ReleaseRowsAsync(DbConnection c, DbTransaction t, IReadOnlyList<DueDelivery> deliveries, long dueAt, CancellationToken ct) =>
+        c.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries d SET status = {StoredStatus.Pending}, next_attempt_at = @dueAt
+            FROM unnest(@ids::bigint[], @tokens::bigint[]) AS v(id, token)
+            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
+            """, new { dueAt, ids = deliveries.Select(d => d.DeliveryId).ToArray(), tokens = deliveries.Select(d => d.LeaseToken).ToArray() },
+            t, cancellationToken: ct));
+}
