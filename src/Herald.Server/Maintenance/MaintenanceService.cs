@@ -114,7 +114,7 @@ internal sealed partial class MaintenanceService(
     }
 
     /// <summary>How long one delete batch should hold the writer.</summary>
-    internal static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(5);
+    internal static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(2);
 
     private const int FirstBatch = 100;
 
