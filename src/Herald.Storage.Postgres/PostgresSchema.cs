@@ -88,5 +88,11 @@ internal static class PostgresSchema
             WHERE ordering_key IS NOT NULL AND (status IN (1, 3) OR ordering_held = 1);
         CREATE INDEX ix_deliveries_ordered_sending ON deliveries (endpoint_id, ordering_key) WHERE ordering_key IS NOT NULL AND status = 3;
         """,
+        // The cluster-wide throttle as one schedule per endpoint (PostgresStore.Throttle.cs) instead of a budget per
+        // clock second, which let two adjacent seconds carry twice the rate across their boundary.
+        """
+        DROP TABLE throttle_budget;
+        CREATE UNLOGGED TABLE throttle_pace (endpoint_id TEXT COLLATE "C" PRIMARY KEY, tat BIGINT NOT NULL);
+        """,
     ];
 }

@@ -3,32 +3,43 @@ using Dapper;
 namespace Herald.Storage.Postgres;
 
 /// <summary>
-/// The cluster-wide throttle: one row per throttled endpoint and second (an unlogged table: losing it in a crash
-/// only forgets what was sent in the last second). A send takes one unit of the second's budget in one statement;
-/// when the budget is spent the statement updates nothing and the sender waits for the next second.
+/// The cluster-wide throttle, paced as a virtual schedule (a generic cell rate algorithm): one row per throttled
+/// endpoint holds the time its next send is due (<c>tat</c>, µs). A send is granted when that time is at most a small
+/// tolerance away, and moves it one interval (1 / rate) on; otherwise the sender asks again when it comes. All nodes
+/// take from the one row in one statement each, so together they send on one evenly spaced schedule: any second holds
+/// at most the rate plus two sends, whatever the number of nodes and wherever the second starts. The table is
+/// unlogged: losing it in a crash only forgets the schedule, and the next send starts a new one.
 /// </summary>
 public sealed partial class PostgresStore : IClusterThrottle
 {
-    /// <summary>Seconds a budget row is kept before a later take of the same endpoint deletes it.</summary>
-    private const long KeepSeconds = 60;
+    /// <summary>The most a send may come ahead of its turn, so that sends arriving a little early keep the schedule.</summary>
+    private const long MaxToleranceMicros = 20_000;
 
-    public Task<DateTimeOffset?> TryTakeAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteBookkeepingAsync<DateTimeOffset?>(async (c, t) =>
+    public Task<DateTimeOffset?> TryTakeAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
+        long interval = Math.Max(1, 1_000_000 / perSecond);
+        long tolerance = Math.Min(interval, MaxToleranceMicros);
+        long nowMicros = (now - DateTimeOffset.UnixEpoch).Ticks / 10;
+        return WriteBookkeepingAsync<DateTimeOffset?>(async (c, t) =>
         {
-            long second = now.ToUnixTimeSeconds();
-            int? used = await c.ExecuteScalarAsync<int?>(new CommandDefinition(
+            // 0 when granted, else the turn's time: the row is read in the statement's snapshot, before the update.
+            // -1 when another node created the row after that snapshot and took the turn: ask again at once.
+            long turn = await c.ExecuteScalarAsync<long>(new CommandDefinition(
                 """
-                INSERT INTO throttle_budget (endpoint_id, second, used) VALUES (@endpointId, @second, 1)
-                ON CONFLICT (endpoint_id, second) DO UPDATE SET used = throttle_budget.used + 1 WHERE throttle_budget.used < @perSecond
-                RETURNING used
-                """, new { endpointId, second, perSecond }, t, cancellationToken: cancellationToken));
-            if (used == 1)
+                WITH taken AS (
+                    INSERT INTO throttle_pace (endpoint_id, tat) VALUES (@endpointId, @now + @interval)
+                    ON CONFLICT (endpoint_id) DO UPDATE SET tat = GREATEST(throttle_pace.tat, @now) + @interval
+                    WHERE throttle_pace.tat <= @now + @tolerance
+                    RETURNING 0 AS granted)
+                SELECT COALESCE((SELECT granted FROM taken), (SELECT tat FROM throttle_pace WHERE endpoint_id = @endpointId), -1)
+                """, new { endpointId, now = nowMicros, interval, tolerance }, t, cancellationToken: cancellationToken));
+            return turn switch
             {
-                // The first take of a second clears this endpoint's old seconds: the table holds about a minute per endpoint.
-                await c.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM throttle_budget WHERE endpoint_id = @endpointId AND second < @old",
-                    new { endpointId, old = second - KeepSeconds }, t, cancellationToken: cancellationToken));
-            }
-            return used is null ? DateTimeOffset.FromUnixTimeSeconds(second + 1) : null;
+                0 => null,
+                -1 => now,
+                _ => DateTimeOffset.UnixEpoch.AddTicks(Math.Max(turn - tolerance, nowMicros) * 10),
+            };
         }, cancellationToken);
+    }
 }

@@ -8,8 +8,8 @@ namespace Herald.Storage;
 public interface IClusterThrottle
 {
     /// <summary>
-    /// Takes one send from the endpoint's budget of <paramref name="perSecond"/> for the second that holds
-    /// <paramref name="now"/>. Null when it was granted; else the start of the next second, when to ask again.
+    /// Takes the endpoint's next turn to send, on a schedule of <paramref name="perSecond"/> sends a second that every
+    /// node shares. Null when it was granted; else when to ask again (the turn's time).
     /// </summary>
     Task<DateTimeOffset?> TryTakeAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken);
 }

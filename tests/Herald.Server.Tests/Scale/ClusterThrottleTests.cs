@@ -36,10 +36,11 @@ public sealed class ClusterThrottleTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, messages).Select(i => (i % 2 == 0 ? a : b).SendAsync(app, "order.paid", new { i })));
         await receiver.WaitForAsync(messages, TimeSpan.FromSeconds(60));
 
-        // Budgets are per clock second, so arrivals bunch at the seconds' starts: a second of arrivals holds at most the
-        // rate plus what the previous second's last sends brought late, never more than twice the rate.
-        var perSecond = receiver.Received.GroupBy(r => r.At.ToUnixTimeSeconds()).Select(g => g.Count()).ToList();
-        Assert.All(perSecond, n => Assert.InRange(n, 1, 2 * rate));
+        // Both nodes send on one schedule: any second, wherever it starts, holds at most the rate plus the two sends a
+        // turn taken early allows (arrival times also carry the network's jitter, which rarely bunches two turns).
+        var arrivals = receiver.Received.Select(r => r.At).Order().ToList();
+        int busiest = arrivals.Max(start => arrivals.Count(t => t >= start && t < start.AddSeconds(1)));
+        Assert.InRange(busiest, 1, rate + 2);
         var span = receiver.Received.Max(r => r.At) - receiver.Received.Min(r => r.At);
         // Each node alone at `rate` would be done in about messages / 2 / rate seconds; together at `rate`, twice that.
         Assert.True(span >= TimeSpan.FromSeconds((messages / rate) - 2), $"{messages} messages arrived within {span.TotalSeconds:0.0} s");
