@@ -29,6 +29,10 @@ internal sealed record BenchOptions
     public TimeSpan Outage { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>The rate (msg/s) at which messages are sent to the endpoint during the outage.</summary>
     public int OutageRate { get; init; } = 50;
+    /// <summary>Messages the cluster-throttle scenario sends to its one throttled endpoint (at 100/s).</summary>
+    public int ThrottleMessages { get; init; } = 3_000;
+    /// <summary>Herald nodes in the cluster-throttle scenario.</summary>
+    public int ThrottleNodes { get; init; } = 3;
     public int HangfireJobs { get; init; } = 20_000;
     public TimeSpan HangfireEnqueueLimit { get; init; } = TimeSpan.FromSeconds(60);
     public TimeSpan HangfireDrainLimit { get; init; } = TimeSpan.FromSeconds(120);
@@ -79,6 +83,8 @@ internal sealed record BenchOptions
                 "--noisy-duration" => o with { NoisyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--outage" => o with { Outage = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--outage-rate" => o with { OutageRate = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--throttle-messages" => o with { ThrottleMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--throttle-nodes" => o with { ThrottleNodes = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--hangfire-jobs" => o with { HangfireJobs = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--postgres" => o with { Postgres = Next() },
                 "--no-postgres" => o with { NoPostgres = true },

@@ -166,6 +166,7 @@ if (postgres is not null)
         await Step("PostgreSQL: noisy neighbour", () => HeraldNoisyNeighbour.RunAsync(ctx, "postgres", ct));
         await Step("PostgreSQL: recovery after an outage", () => HeraldRecovery.RunAsync(ctx, "postgres", ct));
         await Step("PostgreSQL: ordered endpoint", () => HeraldOrdered.RunAsync(ctx, "postgres", ct));
+        await Step("PostgreSQL: cluster throttle", () => HeraldThrottle.RunAsync(ctx, ct));
     }
     else if (heraldOnPg)
     {

@@ -68,6 +68,12 @@ internal sealed record RecoveryResult(
 /// <summary>One PostgreSQL database shared by <see cref="Nodes"/> Herald nodes: ingest through all of them, then their drain.</summary>
 internal sealed record ScaleOutResult(int Nodes, IngestResult Ingest, DrainResult Drain);
 
+/// <summary>
+/// Nodes sending to one throttled endpoint: what arrived, over how long (first to last receipt), and the most
+/// that arrived within any one second (the sink's 100 ms buckets, ten at a time).
+/// </summary>
+internal sealed record ThrottleResult(string Store, int Nodes, int Rate, long Accepted, long Delivered, double Seconds, double AverageRate, long Busiest);
+
 internal sealed class Results
 {
     public List<ScaleOutResult> ScaleOut { get; } = [];
@@ -77,6 +83,7 @@ internal sealed class Results
     public List<IsolationResult> Isolation { get; } = [];
     public List<NoisyResult> Noisy { get; } = [];
     public List<RecoveryResult> Recovery { get; } = [];
+    public List<ThrottleResult> Throttle { get; } = [];
     public List<string> Notes { get; } = [];
     public List<(string Step, double Seconds)> Timings { get; } = [];
 

@@ -92,7 +92,7 @@ internal static class PostgresSchema
         // clock second, which let two adjacent seconds carry twice the rate across their boundary.
         """
         DROP TABLE throttle_budget;
-        CREATE UNLOGGED TABLE throttle_pace (endpoint_id TEXT COLLATE "C" PRIMARY KEY, tat BIGINT NOT NULL);
+        CREATE UNLOGGED TABLE throttle_pace (endpoint_id TEXT COLLATE "C" PRIMARY KEY, next_turn BIGINT NOT NULL);
         """,
     ];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Herald.Bench.Scenarios;
 using static Herald.Bench.Reporting.Targets;
 
 namespace Herald.Bench.Reporting;
@@ -134,6 +135,8 @@ internal static class ReportWriter
                     $"| {rec.Store} | {rec.OutageSeconds:0} | {rec.Issued:N0} | {rec.Accepted:N0} | {rec.RefusedDuringOutage:N0} | {rec.ProbeDelaySeconds:0.0} | {rec.DrainSeconds:0.00} | {rec.Delivered:N0}{(rec.AllDelivered ? "" : $" of {rec.Accepted:N0}")} | {rec.WithinTarget:N0} | {rec.Duplicates:N0} | {rec.Errors:N0} |");
             }
             md.AppendLine();
+
+            HeraldThrottle.Write(md, results.Throttle);
 
             md.AppendLine("## Charts");
             md.AppendLine();

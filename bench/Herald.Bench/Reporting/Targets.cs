@@ -1,4 +1,5 @@
 using System.Globalization;
+using Herald.Bench.Scenarios;
 
 namespace Herald.Bench.Reporting;
 
@@ -84,6 +85,18 @@ internal static class Targets
         if (r.Recovery.Count == 0)
         {
             rows.Add(new("Recovery: every message sent during a 60 s outage delivered within 10 s of the first successful probe", "not measured", null));
+        }
+
+        foreach (var t in r.Throttle)
+        {
+            rows.Add(new($"Cluster throttle, {t.Store}: {t.Nodes} nodes, throttleRate {t.Rate}/s on one endpoint: it receives <= {t.Rate * HeraldThrottle.TargetShare:0}/s",
+                $"busiest second {t.Busiest:N0}, average {t.AverageRate:0.0}/s",
+                t.Delivered >= t.Accepted && t.Busiest <= t.Rate * HeraldThrottle.TargetShare,
+                Join($"{t.Delivered:N0} of {t.Accepted:N0} delivered in {t.Seconds:0.0} s", t.Nodes == 3 ? "" : $"indicative only: {t.Nodes} nodes, not 3")));
+        }
+        if (r.Throttle.Count == 0)
+        {
+            rows.Add(new("Cluster throttle: 3 nodes, throttleRate 100/s on one endpoint: it receives <= 105/s", "not measured", null));
         }
 
         var largest = r.Drains.Where(d => d.System == "Herald" && d.Store == "SQLite").OrderByDescending(d => d.Expected).FirstOrDefault();

@@ -33,9 +33,10 @@ internal sealed class HeraldApi : IDisposable
         await PostForIdAsync("/api/v1/app", $$"""{"name":"{{name}}"}""", cancellationToken);
 
     /// <param name="ordering">The endpoint's <c>ordering</c> (docs/ordering.md); unordered when null.</param>
-    public async Task<string> CreateEndpointAsync(string appId, string url, CancellationToken cancellationToken, string? ordering = null) =>
+    /// <param name="throttleRate">The endpoint's <c>throttleRate</c>; not paced when null.</param>
+    public async Task<string> CreateEndpointAsync(string appId, string url, CancellationToken cancellationToken, string? ordering = null, int? throttleRate = null) =>
         await PostForIdAsync($"/api/v1/app/{appId}/endpoint",
-            ordering is null ? $$"""{"url":"{{url}}"}""" : $$"""{"url":"{{url}}","ordering":"{{ordering}}"}""", cancellationToken);
+            $$"""{"url":"{{url}}"{{(ordering is null ? "" : $",\"ordering\":\"{ordering}\"")}}{{(throttleRate is null ? "" : $",\"throttleRate\":{throttleRate}")}}}""", cancellationToken);
 
     public async Task<string> GetSecretAsync(string appId, string endpointId, CancellationToken cancellationToken)
     {

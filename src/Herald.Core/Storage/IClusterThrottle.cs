@@ -8,8 +8,9 @@ namespace Herald.Storage;
 public interface IClusterThrottle
 {
     /// <summary>
-    /// Takes the endpoint's next turn to send, on a schedule of <paramref name="perSecond"/> sends a second that every
-    /// node shares. Null when it was granted; else when to ask again (the turn's time).
+    /// Reserves the endpoint's next turn to send, on one schedule of <paramref name="perSecond"/> sends a second that
+    /// every node shares, and returns its time: the caller sends then (at once when it is not after
+    /// <paramref name="now"/>) without asking again.
     /// </summary>
-    Task<DateTimeOffset?> TryTakeAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<DateTimeOffset> TakeTurnAsync(string endpointId, int perSecond, DateTimeOffset now, CancellationToken cancellationToken);
 }

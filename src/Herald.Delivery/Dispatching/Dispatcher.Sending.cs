@@ -87,21 +87,17 @@ public sealed partial class Dispatcher
     }
 
     /// <summary>
-    /// Waits until the cluster's budget for the throttled endpoint has room (every node sends to it from one budget
-    /// per second). If the store cannot be asked, this node's own bucket has to do: a rate briefly exceeded beats
-    /// deliveries stopped by a bookkeeping outage.
+    /// Waits for the throttled endpoint's next turn on the schedule every node shares. If the store cannot be asked,
+    /// this node's own bucket has to do: a rate briefly exceeded beats deliveries stopped by a bookkeeping outage.
     /// </summary>
     private async ValueTask WaitForClusterTurnAsync(IClusterThrottle cluster, string endpointId, int rate)
     {
         try
         {
-            while (!_stopping && await cluster.TryTakeAsync(endpointId, rate, _time.GetUtcNow(), _stop.Token) is { } next)
+            var wait = await cluster.TakeTurnAsync(endpointId, rate, _time.GetUtcNow(), _stop.Token) - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
             {
-                var wait = next - _time.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time, _stop.Token);
-                }
+                await Task.Delay(wait, _time, _stop.Token);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

@@ -10,74 +10,72 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
     private static readonly CancellationToken Ct = CancellationToken.None;
 
     [Fact]
-    public async Task Two_nodes_take_turns_on_one_schedule_per_endpoint()
+    public async Task Two_nodes_reserve_turns_on_one_schedule_per_endpoint()
     {
         await using var a = new PostgresStore(database.ConnectionString);
         await using var b = new PostgresStore(database.ConnectionString);
         await a.InitializeAsync(Ct);
 
-        // 5 a second: a turn every 200 ms, taken up to 20 ms early.
-        Assert.Null(await a.TryTakeAsync("ep_one", 5, T0, Ct));
-        Assert.Equal(T0.AddMilliseconds(180), await b.TryTakeAsync("ep_one", 5, T0, Ct));
-        Assert.Equal(T0.AddMilliseconds(180), await a.TryTakeAsync("ep_one", 5, T0.AddMilliseconds(100), Ct));
-        Assert.Null(await b.TryTakeAsync("ep_one", 5, T0.AddMilliseconds(180), Ct));
-        // Taken 20 ms early, the turn after it still comes 200 ms later: the schedule does not drift.
-        Assert.Equal(T0.AddMilliseconds(380), await a.TryTakeAsync("ep_one", 5, T0.AddMilliseconds(190), Ct));
+        // 5 a second: a turn every 200 ms, each reserved by one ask.
+        Assert.Equal(T0, await a.TakeTurnAsync("ep_one", 5, T0, Ct));
+        Assert.Equal(T0.AddMilliseconds(200), await b.TakeTurnAsync("ep_one", 5, T0, Ct));
+        Assert.Equal(T0.AddMilliseconds(400), await a.TakeTurnAsync("ep_one", 5, T0.AddMilliseconds(100), Ct));
+        Assert.Equal(T0.AddMilliseconds(600), await b.TakeTurnAsync("ep_one", 5, T0.AddMilliseconds(150), Ct));
 
-        Assert.Null(await b.TryTakeAsync("ep_other", 5, T0, Ct)); // another endpoint has its own schedule
-        // After a quiet while, the schedule starts again from the next send: no burst is saved up.
-        Assert.Null(await a.TryTakeAsync("ep_one", 5, T0.AddSeconds(10), Ct));
-        Assert.Equal(T0.AddSeconds(10).AddMilliseconds(180), await b.TryTakeAsync("ep_one", 5, T0.AddSeconds(10), Ct));
-    }
-
-    [Theory]
-    [InlineData(7, 1)]
-    [InlineData(100, 2)] // a turn every 10 ms, taken up to 10 ms early: two at one instant, never three
-    public async Task Concurrent_takes_at_one_instant_grant_at_most_one_turn_early(int rate, int granted)
-    {
-        await using var a = new PostgresStore(database.ConnectionString);
-        await using var b = new PostgresStore(database.ConnectionString);
-        await a.InitializeAsync(Ct);
-        string endpoint = "ep_busy_" + rate;
-        var takes = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).TryTakeAsync(endpoint, rate, T0.AddMinutes(5), Ct)));
-        Assert.Equal(granted, takes.Count(x => x is null));
+        Assert.Equal(T0, await b.TakeTurnAsync("ep_other", 5, T0, Ct)); // another endpoint has its own schedule
+        // After a quiet while the schedule starts again from now: no burst is saved up.
+        Assert.Equal(T0.AddSeconds(10), await a.TakeTurnAsync("ep_one", 5, T0.AddSeconds(10), Ct));
+        Assert.Equal(T0.AddSeconds(10).AddMilliseconds(200), await b.TakeTurnAsync("ep_one", 5, T0.AddSeconds(10), Ct));
     }
 
     [Fact]
-    public async Task Three_nodes_asking_whenever_told_keep_every_second_to_the_rate()
+    public async Task Concurrent_asks_from_two_nodes_get_distinct_evenly_spaced_turns()
+    {
+        await using var a = new PostgresStore(database.ConnectionString);
+        await using var b = new PostgresStore(database.ConnectionString);
+        await a.InitializeAsync(Ct);
+        var at = T0.AddMinutes(5);
+        var turns = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).TakeTurnAsync("ep_busy", 8, at, Ct)));
+        Assert.Equal(Enumerable.Range(0, 40).Select(i => at.AddMilliseconds(125 * i)), turns.Order());
+    }
+
+    [Fact]
+    public async Task Three_nodes_sending_at_their_turns_keep_every_second_to_the_rate()
     {
         const int rate = 100;
         var nodes = new[] { new PostgresStore(database.ConnectionString), new PostgresStore(database.ConnectionString), new PostgresStore(database.ConnectionString) };
         try
         {
             await nodes[0].InitializeAsync(Ct);
-            // Each node has sends waiting and asks again exactly when it is told to; the clock moves in 1 ms steps.
-            var nextAsk = new DateTimeOffset[nodes.Length];
-            Array.Fill(nextAsk, T0.AddHours(1));
-            var granted = new List<DateTimeOffset>();
-            for (var now = T0.AddHours(1); now < T0.AddHours(1).AddSeconds(3); now = now.AddMilliseconds(1))
+            // Each node has 20 sends waiting and asks again as soon as one has gone at its turn; the clock moves in
+            // 1 ms steps.
+            var pending = new List<DateTimeOffset>[nodes.Length];
+            var sent = new List<DateTimeOffset>();
+            var start = T0.AddHours(1);
+            for (int n = 0; n < nodes.Length; n++)
+            {
+                pending[n] = [];
+                for (int i = 0; i < 20; i++)
+                {
+                    pending[n].Add(await nodes[n].TakeTurnAsync("ep_paced", rate, start, Ct));
+                }
+            }
+            for (var now = start; now < start.AddSeconds(3); now = now.AddMilliseconds(1))
             {
                 for (int n = 0; n < nodes.Length; n++)
                 {
-                    if (now < nextAsk[n])
+                    foreach (var due in pending[n].Where(t => t <= now).ToList())
                     {
-                        continue;
-                    }
-                    var answer = await nodes[n].TryTakeAsync("ep_paced", rate, now, Ct);
-                    if (answer is null)
-                    {
-                        granted.Add(now);
-                    }
-                    else
-                    {
-                        nextAsk[n] = answer.Value;
+                        pending[n].Remove(due);
+                        sent.Add(now);
+                        pending[n].Add(await nodes[n].TakeTurnAsync("ep_paced", rate, now, Ct));
                     }
                 }
             }
-            // Three seconds on the schedule, whichever node sent; any window of one second holds at most rate + 2.
-            Assert.InRange(granted.Count, 3 * rate - 3, 3 * rate + 2);
-            int busiest = granted.Max(start => granted.Count(t => t >= start && t < start.AddSeconds(1)));
-            Assert.InRange(busiest, rate, rate + 2);
+            // Three seconds on the schedule, whichever node sent; any window of one second holds at most rate + 1.
+            Assert.InRange(sent.Count, 3 * rate - 1, 3 * rate + 1);
+            int busiest = sent.Max(first => sent.Count(t => t >= first && t < first.AddSeconds(1)));
+            Assert.InRange(busiest, rate, rate + 1);
         }
         finally
         {
