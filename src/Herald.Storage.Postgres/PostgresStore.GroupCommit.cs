@@ -32,7 +32,7 @@ public sealed partial class PostgresStore
         var live = batch.ToList();
         try
         {
-            while (true)
+            while (live.Count > 0)
             {
                 try
                 {
