@@ -93,6 +93,37 @@ public sealed class PostgresMessageBatchTests(PostgresDatabase database) : IClas
         Assert.Equal(("retry", 0), (reader.GetString(0), reader.GetInt32(1))); // still the retry's claim
     }
 
+    [Fact]
+    public async Task A_message_the_server_refuses_fails_alone_and_the_rest_of_its_batch_is_stored()
+    {
+        await using var store = new PostgresStore(database.ConnectionString);
+        await store.InitializeAsync(Ct);
+        var app = await CreateAppAsync(store);
+        await CreateEndpointAsync(store, app.Id, OrderingMode.None);
+
+        // PostgreSQL's text cannot hold NUL: the statement carrying that payload is refused, whatever else it holds.
+        var messages = Enumerable.Range(0, 40).Select(i => NewMessage(app.Id, T0.AddMilliseconds(i)) with { Payload = i == 17 ? "{\"a\":\"\0\"}" : "{}" }).ToList();
+        var outcomes = await Task.WhenAll(messages.Select(async m =>
+        {
+            try
+            {
+                return (object)await store.CreateMessageAsync(m, null, null, Ct);
+            }
+            catch (Exception ex)
+            {
+                return ex;
+            }
+        }));
+
+        Assert.IsType<PostgresException>(outcomes[17]);
+        Assert.Equal(39, outcomes.Count(o => o is 1));
+        Assert.Null(await store.GetMessageAsync(app.Id, messages[17].Id, Ct));
+        foreach (var stored in messages.Where((_, i) => i != 17))
+        {
+            Assert.NotNull(await store.GetMessageAsync(app.Id, stored.Id, Ct));
+        }
+    }
+
     private static Message NewMessage(string appId, DateTimeOffset at) =>
         new() { Id = HeraldId.New(HeraldId.Message, at), AppId = appId, EventType = "invoice.paid", Payload = "{}", CreatedAt = at };
 
