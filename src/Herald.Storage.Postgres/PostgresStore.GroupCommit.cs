@@ -1,112 +1,79 @@
-using System.Data.Common;
-using System.Runtime.CompilerServices;
+using Herald.Model;
 using Npgsql;
 
 namespace Herald.Storage.Postgres;
 
-// The write path of new messages: group commit (see PostgresGroupCommit), with the guarantees of WriteAsync.
+// The write path of new messages: queued to the group commit, written a batch at a time by PostgresMessageBatch,
+// with the guarantees of every write (TransactAsync).
 public sealed partial class PostgresStore
 {
-    /// <summary>New messages share transactions with the messages other requests create at the same time (see <see cref="PostgresGroupCommit"/>).</summary>
-    protected override Task<T> WriteMessageAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
-        _messages.EnqueueAsync((c, t) => write(c, t, CancellationToken.None), cancellationToken);
+    /// <summary>New messages share transactions and statements with the messages other requests create at the same time (see <see cref="PostgresGroupCommit"/>).</summary>
+    protected override async Task<IReadOnlyList<DueDelivery>> WriteNewMessageAsync(
+        Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _messages.EnqueueAsync(new PendingMessage(message, payloadExpiresAt, onlyEndpointId, lease, idempotency), cancellationToken);
+        }
+        catch (Exception ex) when (IsUniqueViolation(ex))
+        {
+            throw DuplicateEventId(message);
+        }
+    }
 
     /// <summary>
-    /// Commits one batch of message writes with the guarantees of <see cref="WriteAsync{T}"/>: a commit whose answer
-    /// was lost is reported as such, an unreachable server is retried once on a fresh connection, a refused write
-    /// names its cause, a deadlock is run again. A write's own failure (a duplicate, a lost idempotency claim) fails it alone.
+    /// Writes and commits one batch of new messages and answers each. A message's own failure (a duplicate, a lost
+    /// idempotency claim) fails it alone. A statement or commit the server refuses for what the batch holds (rather
+    /// than for the state of the database) is retried with each message in a transaction of its own, so that the
+    /// message at fault fails alone. Every other failure (outcome unknown, unreachable, refused) is the whole batch's.
     /// </summary>
-    private async Task CommitMessagesAsync(IReadOnlyList<PostgresGroupCommit.IWork> batch)
+    private async Task CommitMessagesAsync(IReadOnlyList<PendingMessage> batch)
     {
-        bool savepoints = false;
-        for (int attempt = 1; ; attempt++)
+        var live = batch.ToList();
+        try
         {
-            bool committing = false;
-            var queued = new StrongBox<bool>();
-            _queuedByWrite.Value = queued;
-            try
+            while (live.Count > 0)
             {
-                await using var connection = await _dataSource.OpenConnectionAsync();
-                await using var transaction = await connection.BeginTransactionAsync();
-                if (!await PostgresGroupCommit.RunBatchAsync(batch, connection, transaction, savepoints, FailsAlone))
+                try
                 {
-                    await transaction.RollbackAsync();
-                    Reset(batch);
-                    savepoints = true;
-                    attempt--; // not a failure of the database
-                    continue;
+                    await TransactAsync(async (connection, transaction) =>
+                    {
+                        if (await new PostgresMessageBatch(connection, transaction, NodeId).WriteAsync(live))
+                        {
+                            await AfterDeliveriesQueuedAsync(connection, transaction, CancellationToken.None);
+                        }
+                        return true;
+                    }, CancellationToken.None);
+                    break;
                 }
-                committing = true;
-                await transaction.CommitAsync();
-                if (queued.Value)
+                catch (PostgresMessageBatch.ClaimLostMidwayException ex)
                 {
-                    RequestNotify();
+                    // Rolled back: that message has failed, and the rest is written again.
+                    ex.Message.Fail(ex.Failure);
+                    live.Remove(ex.Message);
                 }
-                foreach (var work in batch)
-                {
-                    work.Complete();
-                }
-                return;
-            }
-            catch (Exception ex) when (IsUnavailable(ex))
-            {
-                if (committing)
-                {
-                    _dataSource.Clear();
-                    Fail(batch, new StoreOutcomeUnknownException("The connection to PostgreSQL was lost while committing; the write may have been stored.", ex));
-                    return;
-                }
-                if (!ShouldRetryAfter(ex, attempt))
-                {
-                    Fail(batch, Unavailable(ex));
-                    return;
-                }
-                Reset(batch);
-            }
-            catch (PostgresException ex) when (PostgresFailures.Classify(ex) is { } reason and not StoreFailure.Unreachable)
-            {
-                Fail(batch, new StoreUnavailableException($"PostgreSQL refused the write: {ex.MessageText}", ex, reason));
-                return;
-            }
-            catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
-                                               && attempt <= MaxConflictRetries)
-            {
-                Reset(batch); // the server rolled the transaction back; run it again
-            }
-            catch (PostgresException) when (committing && batch.Count > 1)
-            {
-                // The server refused the commit of the whole batch: each write in a transaction of its own.
-                foreach (var work in batch)
-                {
-                    work.Reset();
-                    await CommitMessagesAsync([work]);
-                }
-                return;
             }
         }
-    }
-
-    /// <summary>A write's failure that is its own (the statement was refused), not the database's: it fails that write alone.</summary>
-    private static bool FailsAlone(Exception ex) => ex switch
-    {
-        DuplicateException or IdempotencyClaimLostException => true,
-        PostgresException pg => PostgresFailures.Classify(pg) is null && pg.SqlState is not (PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure),
-        _ => false,
-    };
-
-    private static void Reset(IReadOnlyList<PostgresGroupCommit.IWork> batch)
-    {
-        foreach (var work in batch)
+        catch (PostgresException ex) when (live.Count > 1 && PostgresFailures.Classify(ex) is null
+                                           && ex.SqlState is not (PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure))
         {
-            work.Reset();
+            foreach (var pending in live)
+            {
+                await CommitMessagesAsync([pending]);
+            }
+            return;
         }
-    }
-
-    private static void Fail(IReadOnlyList<PostgresGroupCommit.IWork> batch, Exception ex)
-    {
-        foreach (var work in batch)
+        catch (Exception ex)
         {
-            work.Fail(ex);
+            foreach (var pending in live)
+            {
+                pending.Fail(ex);
+            }
+            return;
+        }
+        foreach (var pending in live)
+        {
+            pending.Complete();
         }
     }
 }

@@ -134,7 +134,17 @@ public sealed partial class PostgresStore : RelationalStore
             return await write(connection, transaction);
         }, cancellationToken);
 
-    protected override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken)
+    protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        TransactAsync(write, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in a transaction of its own and commits it, with the guarantees of every write
+    /// (single ones and batches of new messages alike): a commit whose answer was lost is reported as
+    /// <see cref="StoreOutcomeUnknownException"/> and never repeated, an unreachable server is retried once on a fresh
+    /// connection, a write the server refuses for its state names the cause, a deadlock is run again. Any other
+    /// failure of a statement reaches the caller as it is. A NOTIFY a write asked for is sent after its commit.
+    /// </summary>
+    private async Task<T> TransactAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {

@@ -15,36 +15,37 @@ public abstract partial class RelationalStore
         CreateMessageAsync(message, payloadExpiresAt, onlyEndpointId, null, cancellationToken);
 
     public async Task<int> CreateMessageAsync(Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
-        (await WriteMessageUniqueAsync(message,
-            (c, t, ct) => InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, onlyEndpointId, null, idempotency, ct), cancellationToken)).Count;
+        (await WriteNewMessageAsync(message, payloadExpiresAt, onlyEndpointId, null, idempotency, cancellationToken)).Count;
 
     public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, CancellationToken cancellationToken) =>
         CreateMessageClaimedAsync(message, payloadExpiresAt, lease, null, cancellationToken);
 
-    public Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
-        WriteMessageUniqueAsync(message,
-            async (c, t, ct) => (IReadOnlyList<DueDelivery>)(await InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, null, lease, idempotency, ct))
-                .Where(d => !d.BreakerOpen || d.OrderingKey is not null).ToList(), cancellationToken);
+    public async Task<IReadOnlyList<DueDelivery>> CreateMessageClaimedAsync(Message message, DateTimeOffset? payloadExpiresAt, TimeSpan lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken) =>
+        (await WriteNewMessageAsync(message, payloadExpiresAt, null, lease, idempotency, cancellationToken))
+            .Where(d => !d.BreakerOpen || d.OrderingKey is not null).ToList();
 
     /// <summary>
-    /// Runs the write of one new message (the hot path of the API): by default a transaction of its own; a store may
-    /// let concurrent messages share one (group commit). The write is given the token to run its statements with:
-    /// a shared transaction must not be cut short by one caller giving up.
+    /// Writes one new message (the hot path of the API) in one transaction with its deliveries and, when given, the
+    /// idempotency key's answer, and returns every delivery created (see <see cref="InsertMessageAsync"/>). A message
+    /// whose <c>eventId</c> the application already has fails with <see cref="DuplicateException"/>; one whose
+    /// idempotency claim was taken over fails with <see cref="IdempotencyClaimLostException"/>, and nothing of it is
+    /// written. By default each message is a transaction of its own; a store may write concurrent messages together.
     /// </summary>
-    protected virtual Task<T> WriteMessageAsync<T>(Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken) =>
-        WriteAsync((c, t) => write(c, t, cancellationToken), cancellationToken);
-
-    private async Task<T> WriteMessageUniqueAsync<T>(Message message, Func<DbConnection, DbTransaction, CancellationToken, Task<T>> write, CancellationToken cancellationToken)
+    protected virtual async Task<IReadOnlyList<DueDelivery>> WriteNewMessageAsync(
+        Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, IdempotencyCompletion? idempotency, CancellationToken cancellationToken)
     {
         try
         {
-            return await WriteMessageAsync(write, cancellationToken);
+            return await WriteAsync((c, t) => InsertMessageCompletingAsync(c, t, message, payloadExpiresAt, onlyEndpointId, lease, idempotency, cancellationToken), cancellationToken);
         }
         catch (Exception ex) when (IsUniqueViolation(ex))
         {
-            throw new DuplicateException($"A message with eventId '{message.EventId}' already exists in this application.");
+            throw DuplicateEventId(message);
         }
     }
+
+    protected internal static DuplicateException DuplicateEventId(Message message) =>
+        new($"A message with eventId '{message.EventId}' already exists in this application.");
 
     /// <summary>The message, its deliveries and, when given, the idempotency key's answer: one transaction.</summary>
     private async Task<IReadOnlyList<DueDelivery>> InsertMessageCompletingAsync(
@@ -65,7 +66,7 @@ public abstract partial class RelationalStore
     /// A delivery to an endpoint whose breaker is open is pending either way, due at the next probe, and is returned
     /// marked <see cref="DueDelivery.BreakerOpen"/> (not claimed).
     /// </summary>
-    protected virtual async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
+    private async Task<IReadOnlyList<DueDelivery>> InsertMessageAsync(
         DbConnection c, DbTransaction t, Message message, DateTimeOffset? payloadExpiresAt, string? onlyEndpointId, TimeSpan? lease, CancellationToken cancellationToken)
     {
         long now = Time.Ms(message.CreatedAt);
@@ -138,7 +139,7 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>A delivery just created for <paramref name="message"/>, as the dispatcher gets it when it is handed over.</summary>
-    protected static DueDelivery NewDelivery(Message message, Endpoint endpoint, long deliveryId, DateTimeOffset leaseUntil) => new()
+    protected internal static DueDelivery NewDelivery(Message message, Endpoint endpoint, long deliveryId, DateTimeOffset leaseUntil) => new()
     {
         DeliveryId = deliveryId, MsgId = message.Id, AppId = message.AppId, EndpointId = endpoint.Id, AttemptsMade = 0,
         Trigger = TriggerType.Scheduled, EventType = message.EventType, Payload = message.Payload ?? "{}", Url = endpoint.Url,

@@ -38,7 +38,7 @@ public abstract partial class RelationalStore
         """;
 
     /// <summary>SQL true when an unfinished delivery of endpoint <paramref name="endpoint"/> and key <paramref name="key"/> exists (a new one must queue behind it).</summary>
-    protected static string KeyBusy(string endpoint, string key) =>
+    protected internal static string KeyBusy(string endpoint, string key) =>
         $"EXISTS (SELECT 1 FROM deliveries p WHERE p.endpoint_id = {endpoint} AND p.ordering_key = {key} AND {UnfinishedOf("p")})";
 
     /// <summary>

@@ -55,7 +55,8 @@ public sealed class PostgresBreakerRaceTests
             var message = new Message { Id = HeraldId.New(HeraldId.Message, at), AppId = app.Id, EventType = "invoice.paid", Payload = "{}", CreatedAt = at };
             var send = Task.Run(() => store.CreateMessageAsync(message, null, null, Ct));
 
-            // The fan-out waits on the endpoint's row lock (seen in pg_stat_activity), rather than reading the breaker as open.
+            // The fan-out waits on the endpoint's row lock (seen in pg_stat_activity: the store's connections are the
+            // ones named "herald"), rather than reading the breaker as open.
             var waited = await WaitForLockWaitAsync(db, send);
             Assert.True(waited, "the message was written without waiting for the breaker's close");
             await closing.CommitAsync();
@@ -79,7 +80,7 @@ public sealed class PostgresBreakerRaceTests
         while (DateTime.UtcNow < deadline && !send.IsCompleted)
         {
             await using var waiting = db.CreateCommand(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO messages%'");
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'herald'");
             if ((long)(await waiting.ExecuteScalarAsync())! > 0)
             {
                 return true;
