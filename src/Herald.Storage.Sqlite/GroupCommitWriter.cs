@@ -21,7 +21,12 @@ namespace Herald.Storage.Sqlite;
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 512;
+    // One name serves every write: each savepoint is released (or rolled back and released) before the next is set.
+    private const string Savepoint = "w";
     private readonly SqliteConnection _connection;
+    // Kept prepared: SqliteTransaction.Save and Release would prepare a new statement for every write.
+    private readonly SqliteCommand _savepoint;
+    private readonly SqliteCommand _release;
     private readonly Channel<IWork> _queue = Channel.CreateBounded<IWork>(new BoundedChannelOptions(16_384) { SingleReader = true });
     private readonly Task _loop;
     private readonly bool _durable;
@@ -40,6 +45,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _afterCommit = afterCommit;
         _durable = durable;
         _walPath = connection.DataSource + "-wal";
+        _savepoint = connection.CreateCommand();
+        _savepoint.CommandText = $"SAVEPOINT {Savepoint}";
+        _release = connection.CreateCommand();
+        _release.CommandText = $"RELEASE {Savepoint}";
         // Plain thread-pool loops: a dedicated (LongRunning) thread would be given up at the first await anyway.
         _loop = Task.Run(RunAsync, CancellationToken.None);
         _syncLoop = Task.Run(SyncLoopAsync, CancellationToken.None);
@@ -72,14 +81,15 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         try
         {
             using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
+            _savepoint.Transaction = transaction;
+            _release.Transaction = transaction;
             for (int i = 0; i < batch.Count; i++)
             {
-                string savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                transaction.Save(savepoint);
+                _savepoint.ExecuteNonQuery();
                 try
                 {
                     await batch[i].RunAsync(_connection, transaction);
-                    transaction.Release(savepoint);
+                    _release.ExecuteNonQuery();
                 }
                 catch (Exception ex)
                 {
@@ -89,8 +99,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                         // transaction back: the batch fails for the write's own reason and is rolled back, nothing stored.
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
                     }
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
                     batch[i].Fail(ex);
                 }
             }
@@ -187,6 +197,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             await _wal.DisposeAsync();
         }
+        await _savepoint.DisposeAsync();
+        await _release.DisposeAsync();
         await _connection.DisposeAsync();
     }
 
