@@ -27,7 +27,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     // Kept prepared: SqliteTransaction.Save and Release would prepare a new statement for every write.
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
-    private readonly Channel<IWork> _queue = Channel.CreateBounded<IWork>(new BoundedChannelOptions(16_384) { SingleReader = true });
+    private readonly WriteQueue<IWork> _queue = new(16_384);
     private readonly Task _loop;
     private readonly bool _durable;
     private readonly Action _afterCommit;
@@ -54,19 +54,25 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _syncLoop = Task.Run(SyncLoopAsync, CancellationToken.None);
     }
 
-    public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)
+    public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)
     {
         var work = new Work<T>(write, durable);
-        await _queue.Writer.WriteAsync(work, cancellationToken);
+        var queued = _queue.WriteAsync(work, cancellationToken);
+        return queued.IsCompletedSuccessfully ? work.Completion.Task : AfterQueuedAsync(queued, work);
+    }
+
+    private static async Task<T> AfterQueuedAsync<T>(ValueTask queued, Work<T> work)
+    {
+        await queued;
         return await work.Completion.Task;
     }
 
     private async Task RunAsync()
     {
         var batch = new List<IWork>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await _queue.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var work))
+            while (batch.Count < MaxBatch && _queue.TryRead(out var work))
             {
                 batch.Add(work);
             }
@@ -189,7 +195,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _loop;
         _unsynced.Writer.TryComplete();
         await _syncLoop;
@@ -200,6 +206,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         await _savepoint.DisposeAsync();
         await _release.DisposeAsync();
         await _connection.DisposeAsync();
+        _queue.Dispose();
     }
 
     private interface IWork
