@@ -21,8 +21,13 @@ namespace Herald.Storage.Sqlite;
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 512;
+    // One name serves every write: each savepoint is released (or rolled back and released) before the next is set.
+    private const string Savepoint = "w";
     private readonly SqliteConnection _connection;
-    private readonly Channel<IWork> _queue = Channel.CreateBounded<IWork>(new BoundedChannelOptions(16_384) { SingleReader = true });
+    // Kept prepared: SqliteTransaction.Save and Release would prepare a new statement for every write.
+    private readonly SqliteCommand _savepoint;
+    private readonly SqliteCommand _release;
+    private readonly WriteQueue<IWork> _queue = new(16_384);
     private readonly Task _loop;
     private readonly bool _durable;
     private readonly Action _afterCommit;
@@ -40,24 +45,34 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         _afterCommit = afterCommit;
         _durable = durable;
         _walPath = connection.DataSource + "-wal";
+        _savepoint = connection.CreateCommand();
+        _savepoint.CommandText = $"SAVEPOINT {Savepoint}";
+        _release = connection.CreateCommand();
+        _release.CommandText = $"RELEASE {Savepoint}";
         // Plain thread-pool loops: a dedicated (LongRunning) thread would be given up at the first await anyway.
         _loop = Task.Run(RunAsync, CancellationToken.None);
         _syncLoop = Task.Run(SyncLoopAsync, CancellationToken.None);
     }
 
-    public async Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)
+    public Task<T> EnqueueAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable, CancellationToken cancellationToken)
     {
         var work = new Work<T>(write, durable);
-        await _queue.Writer.WriteAsync(work, cancellationToken);
+        var queued = _queue.WriteAsync(work, cancellationToken);
+        return queued.IsCompletedSuccessfully ? work.Completion.Task : AfterQueuedAsync(queued, work);
+    }
+
+    private static async Task<T> AfterQueuedAsync<T>(ValueTask queued, Work<T> work)
+    {
+        await queued;
         return await work.Completion.Task;
     }
 
     private async Task RunAsync()
     {
         var batch = new List<IWork>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (await _queue.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var work))
+            while (batch.Count < MaxBatch && _queue.TryRead(out var work))
             {
                 batch.Add(work);
             }
@@ -72,14 +87,15 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         try
         {
             using var transaction = (SqliteTransaction)await _connection.BeginTransactionAsync();
+            _savepoint.Transaction = transaction;
+            _release.Transaction = transaction;
             for (int i = 0; i < batch.Count; i++)
             {
-                string savepoint = "w" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-                transaction.Save(savepoint);
+                _savepoint.ExecuteNonQuery();
                 try
                 {
                     await batch[i].RunAsync(_connection, transaction);
-                    transaction.Release(savepoint);
+                    _release.ExecuteNonQuery();
                 }
                 catch (Exception ex)
                 {
@@ -89,8 +105,8 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
                         // transaction back: the batch fails for the write's own reason and is rolled back, nothing stored.
                         System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
                     }
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
+                    transaction.Rollback(Savepoint);
+                    transaction.Release(Savepoint);
                     batch[i].Fail(ex);
                 }
             }
@@ -179,7 +195,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _queue.Complete();
         await _loop;
         _unsynced.Writer.TryComplete();
         await _syncLoop;
@@ -187,7 +203,10 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         {
             await _wal.DisposeAsync();
         }
+        await _savepoint.DisposeAsync();
+        await _release.DisposeAsync();
         await _connection.DisposeAsync();
+        _queue.Dispose();
     }
 
     private interface IWork

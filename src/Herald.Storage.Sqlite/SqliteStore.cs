@@ -141,6 +141,10 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
 
     /// <summary>One process owns the file: applications are cached until a write here changes them.</summary>
     public override Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
+        _applications.TryGet(idOrUid) ?? LoadApplicationAsync(idOrUid, cancellationToken);
+
+    // Apart, so that a hit does not allocate the loader.
+    private Task<Application?> LoadApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
         _applications.GetAsync(idOrUid, () => base.GetApplicationAsync(idOrUid, cancellationToken));
 
     // Dropped when the write runs and again after its batch commits (see ApplicationCache).

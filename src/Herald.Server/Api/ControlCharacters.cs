@@ -27,6 +27,11 @@ internal static class ControlCharacters
     public static List<ValidationErrorItem> Find(ReadOnlySpan<byte> json)
     {
         var problems = new List<ValidationErrorItem>();
+        if (!json.Contains((byte)'\\'))
+        {
+            // Without a backslash nothing is escaped, so nothing can hold a control character: no second parse.
+            return problems;
+        }
         var reader = new Utf8JsonReader(json);
         var frames = new List<Frame>();
         string? property = null;

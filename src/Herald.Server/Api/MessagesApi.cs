@@ -18,11 +18,13 @@ internal static class MessagesApi
             int maxPayload = options.Value.MaxPayloadBytes;
             var input = await RequestBody.ReadAsync(http, ApiJsonContext.Default.MessageIn, maxPayload + (64 * 1024));
             Validate(input);
-            string payload = input.Payload.GetRawText();
-            if (System.Text.Encoding.UTF8.GetByteCount(payload) > maxPayload)
+            // The payload's bytes as they came: measured without a copy, and kept as they were sent.
+            var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(input.Payload);
+            if (raw.Length > maxPayload)
             {
                 throw new ApiException(StatusCodes.Status413PayloadTooLarge, "payload_too_large", $"The payload is larger than the limit of {maxPayload} bytes.");
             }
+            string payload = System.Text.Encoding.UTF8.GetString(raw);
             var app = await store.GetApplicationAsync(app_id, http.RequestAborted);
             if (app is null)
             {

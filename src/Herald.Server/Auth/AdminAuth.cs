@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using Herald.Server.Api;
@@ -49,9 +50,39 @@ internal sealed partial class AdminAuth(ISettingsStore store, IOptions<HeraldOpt
         _hash = Convert.FromHexString(stored);
     }
 
-    public bool IsAuthorized(HttpContext context) => Matches(BearerToken(context));
+    public bool IsAuthorized(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && Matches(header.AsSpan(7).Trim());
+    }
 
-    public bool Matches(string? token) => token is not null && _hash.Length > 0 && CryptographicOperations.FixedTimeEquals(Hash(token), _hash);
+    public bool Matches(string? token) => token is not null && Matches(token.AsSpan());
+
+    /// <summary>Hashes on the stack: every API request is checked here.</summary>
+    private bool Matches(ReadOnlySpan<char> token)
+    {
+        if (_hash.Length == 0)
+        {
+            return false;
+        }
+        int max = Encoding.UTF8.GetMaxByteCount(token.Length);
+        byte[]? rented = max > 256 ? ArrayPool<byte>.Shared.Rent(max) : null;
+        try
+        {
+            Span<byte> utf8 = rented is null ? stackalloc byte[256] : rented;
+            int length = Encoding.UTF8.GetBytes(token, utf8);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(utf8[..length], hash);
+            return CryptographicOperations.FixedTimeEquals(hash, _hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     public static string? BearerToken(HttpContext context)
     {
@@ -72,22 +103,28 @@ internal static class AuthFilter
 {
     /// <summary>Requires the admin token on every route of the group.</summary>
     public static RouteGroupBuilder RequireAdmin(this RouteGroupBuilder group) =>
-        group.AddEndpointFilter(async (ctx, next) =>
+        group.AddEndpointFilter((ctx, next) =>
         {
             var http = ctx.HttpContext;
             var limiter = http.RequestServices.GetRequiredService<FailedAuthLimiter>();
             if (limiter.IsBlocked(http))
             {
-                return FailedAuthLimiter.TooManyApi(http);
+                return ValueTask.FromResult<object?>(FailedAuthLimiter.TooManyApi(http));
             }
-            var auth = http.RequestServices.GetRequiredService<AdminAuth>();
-            if (auth.IsAuthorized(http)
-                || (AdminAuth.BearerToken(http) is { } token && token.StartsWith(PortalAuth.Prefix, StringComparison.Ordinal)
-                    && await http.RequestServices.GetRequiredService<PortalAuth>().AllowsAsync(http, token)))
-            {
-                return await next(ctx);
-            }
-            limiter.RecordFailure(http);
-            return Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "A valid bearer token is required (Authorization: Bearer <token>).");
+            // The admin token (nearly every request) goes straight on, without a state machine of this filter's own.
+            return http.RequestServices.GetRequiredService<AdminAuth>().IsAuthorized(http) ? next(ctx) : OtherTokenAsync(ctx, next, limiter);
         });
+
+    /// <summary>A portal token scoped to the request's application, else a failed authentication.</summary>
+    private static async ValueTask<object?> OtherTokenAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next, FailedAuthLimiter limiter)
+    {
+        var http = ctx.HttpContext;
+        if (AdminAuth.BearerToken(http) is { } token && token.StartsWith(PortalAuth.Prefix, StringComparison.Ordinal)
+            && await http.RequestServices.GetRequiredService<PortalAuth>().AllowsAsync(http, token))
+        {
+            return await next(ctx);
+        }
+        limiter.RecordFailure(http);
+        return Reply.Problem(StatusCodes.Status401Unauthorized, "authentication_failed", "A valid bearer token is required (Authorization: Bearer <token>).");
+    }
 }

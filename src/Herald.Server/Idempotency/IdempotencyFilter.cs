@@ -21,67 +21,70 @@ internal static partial class IdempotencyFilter
     private static readonly TimeSpan LongestPoll = TimeSpan.FromMilliseconds(250);
 
     public static RouteGroupBuilder WithIdempotency(this RouteGroupBuilder group) =>
-        group.AddEndpointFilter(async (ctx, next) =>
+        group.AddEndpointFilter((ctx, next) =>
         {
             var http = ctx.HttpContext;
             string? key = http.Request.Headers["idempotency-key"];
-            if (!HttpMethods.IsPost(http.Request.Method) || string.IsNullOrEmpty(key))
-            {
-                return await next(ctx);
-            }
-            if (key.Length > MaxKeyLength)
-            {
-                return Reply.Problem(StatusCodes.Status400BadRequest, "bad_request", $"Idempotency-Key must be at most {MaxKeyLength} characters.");
-            }
-            var services = http.RequestServices;
-            var store = services.GetRequiredService<IIdempotencyStore>();
-            var time = services.GetRequiredService<TimeProvider>();
-            var options = services.GetRequiredService<IOptions<HeraldOptions>>().Value;
-            string scope = $"{http.Request.Path}|{key}";
-            string requestHash = await HashBodyAsync(http);
-
-            // Requests on this node queue here rather than poll the store; other nodes' requests meet in the store.
-            var gate = services.GetRequiredService<IdempotencyGates>();
-            using var turn = await gate.EnterAsync(scope, options.IdempotencyWait, time, http.RequestAborted);
-            var claim = await ClaimAsync(store, time, options, scope, requestHash, turn.Entered, http.RequestAborted);
-            switch (claim.State)
-            {
-                case IdempotencyClaimState.Completed when SameRequest(claim.RequestHash, requestHash):
-                    http.Response.Headers["Idempotent-Replayed"] = "true";
-                    return new JsonBody(claim.Response!.StatusCode, System.Text.Encoding.UTF8.GetBytes(claim.Response.Body));
-                case IdempotencyClaimState.Completed or IdempotencyClaimState.InProgress when !SameRequest(claim.RequestHash, requestHash):
-                    return Reply.Problem(StatusCodes.Status409Conflict, "idempotency_conflict", "This Idempotency-Key was used with a different request body.");
-                case IdempotencyClaimState.InProgress:
-                    http.Response.Headers.RetryAfter = "1";
-                    return Reply.Problem(StatusCodes.Status409Conflict, "request_in_progress",
-                        "A request with this Idempotency-Key is still in progress; retry it later with the same key to get its answer.");
-            }
-
-            var feature = new IdempotencyFeature(scope, claim.Token!, requestHash);
-            http.Features.Set(feature);
-            object? result;
-            try
-            {
-                result = await next(ctx);
-            }
-            catch
-            {
-                // Frees the key unless the failed write did in fact complete it (an unknown outcome that committed).
-                await ReleaseAsync(store, feature, services);
-                throw;
-            }
-            if (result is JsonBody { StatusCode: >= 200 and < 300 } body)
-            {
-                if (!feature.CompletedByWrite)
-                {
-                    // Not a message: the answer is saved right after the change, in a write of its own.
-                    await store.CompleteIdempotencyKeyAsync(feature.Completion(body.StatusCode!.Value, body.Body, time.GetUtcNow()), CancellationToken.None);
-                }
-                return result;
-            }
-            await ReleaseAsync(store, feature, services);
-            return result;
+            // A request without a key goes straight on, without a state machine of this filter's own.
+            return !HttpMethods.IsPost(http.Request.Method) || string.IsNullOrEmpty(key) ? next(ctx) : WithKeyAsync(ctx, next, key);
         });
+
+    private static async ValueTask<object?> WithKeyAsync(EndpointFilterInvocationContext ctx, EndpointFilterDelegate next, string key)
+    {
+        var http = ctx.HttpContext;
+        if (key.Length > MaxKeyLength)
+        {
+            return Reply.Problem(StatusCodes.Status400BadRequest, "bad_request", $"Idempotency-Key must be at most {MaxKeyLength} characters.");
+        }
+        var services = http.RequestServices;
+        var store = services.GetRequiredService<IIdempotencyStore>();
+        var time = services.GetRequiredService<TimeProvider>();
+        var options = services.GetRequiredService<IOptions<HeraldOptions>>().Value;
+        string scope = $"{http.Request.Path}|{key}";
+        string requestHash = await HashBodyAsync(http);
+
+        // Requests on this node queue here rather than poll the store; other nodes' requests meet in the store.
+        var gate = services.GetRequiredService<IdempotencyGates>();
+        using var turn = await gate.EnterAsync(scope, options.IdempotencyWait, time, http.RequestAborted);
+        var claim = await ClaimAsync(store, time, options, scope, requestHash, turn.Entered, http.RequestAborted);
+        switch (claim.State)
+        {
+            case IdempotencyClaimState.Completed when SameRequest(claim.RequestHash, requestHash):
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return new JsonBody(claim.Response!.StatusCode, System.Text.Encoding.UTF8.GetBytes(claim.Response.Body));
+            case IdempotencyClaimState.Completed or IdempotencyClaimState.InProgress when !SameRequest(claim.RequestHash, requestHash):
+                return Reply.Problem(StatusCodes.Status409Conflict, "idempotency_conflict", "This Idempotency-Key was used with a different request body.");
+            case IdempotencyClaimState.InProgress:
+                http.Response.Headers.RetryAfter = "1";
+                return Reply.Problem(StatusCodes.Status409Conflict, "request_in_progress",
+                    "A request with this Idempotency-Key is still in progress; retry it later with the same key to get its answer.");
+        }
+
+        var feature = new IdempotencyFeature(scope, claim.Token!, requestHash);
+        http.Features.Set(feature);
+        object? result;
+        try
+        {
+            result = await next(ctx);
+        }
+        catch
+        {
+            // Frees the key unless the failed write did in fact complete it (an unknown outcome that committed).
+            await ReleaseAsync(store, feature, services);
+            throw;
+        }
+        if (result is JsonBody { StatusCode: >= 200 and < 300 } body)
+        {
+            if (!feature.CompletedByWrite)
+            {
+                // Not a message: the answer is saved right after the change, in a write of its own.
+                await store.CompleteIdempotencyKeyAsync(feature.Completion(body.StatusCode!.Value, body.Body, time.GetUtcNow()), CancellationToken.None);
+            }
+            return result;
+        }
+        await ReleaseAsync(store, feature, services);
+        return result;
+    }
 
     /// <summary>Claims the key, waiting while another request holds it, until the wait is over.</summary>
     private static async Task<IdempotencyClaim> ClaimAsync(
