@@ -76,20 +76,34 @@ internal sealed partial class PostgresMessageBatch(NpgsqlConnection connection, 
         foreach (var pending in batch)
         {
             pending.BeginRun();
+            if (HoldsNul(pending.Message))
+            {
+                pending.Failure = new ArgumentException("PostgreSQL text cannot hold the NUL character (U+0000): the message is refused.");
+            }
+        }
+        // A message PostgreSQL would refuse fails here, alone: a refused statement would fail the whole batch.
+        var candidates = batch.Where(p => p.Failure is null).ToList();
+        if (candidates.Count == 0)
+        {
+            return false;
         }
         Dictionary<string, List<Endpoint>> endpoints;
         await using (var statements = new NpgsqlBatch(connection, transaction))
         {
-            statements.BatchCommands.Add(InsertMessagesCommand(batch));
-            statements.BatchCommands.Add(Command(FanOutSql, Parameter(batch.Select(p => p.Message.AppId).Distinct().ToArray(), NpgsqlDbType.Text)));
+            statements.BatchCommands.Add(InsertMessagesCommand(candidates));
+            statements.BatchCommands.Add(Command(FanOutSql, Parameter(candidates.Select(p => p.Message.AppId).Distinct().ToArray(), NpgsqlDbType.Text)));
             await using var reader = await statements.ExecuteReaderAsync();
-            await ReadOutcomesAsync(reader, batch);
+            await ReadOutcomesAsync(reader, candidates);
             await reader.NextResultAsync();
             endpoints = await ReadEndpointsAsync(reader);
         }
         var written = batch.Where(p => p.Failure is null).ToList();
         return written.Count > 0 && await WriteDeliveriesAsync(written, endpoints);
     }
+
+    private static bool HoldsNul(Message m) =>
+        m.Payload?.Contains('\0', StringComparison.Ordinal) == true || m.EventType.Contains('\0', StringComparison.Ordinal)
+        || m.EventId?.Contains('\0', StringComparison.Ordinal) == true || m.Channels?.Any(c => c.Contains('\0', StringComparison.Ordinal)) == true;
 
     private static NpgsqlBatchCommand InsertMessagesCommand(IReadOnlyList<PendingMessage> batch)
     {
