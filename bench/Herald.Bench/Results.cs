@@ -70,9 +70,10 @@ internal sealed record ScaleOutResult(int Nodes, IngestResult Ingest, DrainResul
 
 /// <summary>
 /// Nodes sending to one throttled endpoint: what arrived, over how long (first to last receipt), and the most
-/// that arrived within any one second (the sink's 100 ms buckets, ten at a time).
+/// that arrived within any one second (the sink's 100 ms buckets, ten at a time); MiddleRate the pace from the 5th
+/// to the 95th percent of the arrivals.
 /// </summary>
-internal sealed record ThrottleResult(string Store, int Nodes, int Rate, long Accepted, long Delivered, double Seconds, double AverageRate, long Busiest);
+internal sealed record ThrottleResult(string Store, int Nodes, int Rate, long Accepted, long Delivered, double Seconds, double AverageRate, long Busiest, double MiddleRate);
 
 internal sealed class Results
 {

@@ -90,7 +90,7 @@ internal static class Targets
         foreach (var t in r.Throttle)
         {
             rows.Add(new($"Cluster throttle, {t.Store}: {t.Nodes} nodes, throttleRate {t.Rate}/s on one endpoint: it receives <= {t.Rate * HeraldThrottle.TargetShare:0}/s",
-                $"busiest second {t.Busiest:N0}, average {t.AverageRate:0.0}/s",
+                $"busiest second {t.Busiest:N0}; {t.MiddleRate:0.0}/s from 5 % to 95 % of the arrivals, {t.AverageRate:0.0}/s first to last",
                 t.Delivered >= t.Accepted && t.Busiest <= t.Rate * HeraldThrottle.TargetShare,
                 Join($"{t.Delivered:N0} of {t.Accepted:N0} delivered in {t.Seconds:0.0} s", t.Nodes == 3 ? "" : $"indicative only: {t.Nodes} nodes, not 3")));
         }
