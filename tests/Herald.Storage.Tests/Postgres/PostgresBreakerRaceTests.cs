@@ -57,7 +57,7 @@ public sealed class PostgresBreakerRaceTests
 
             // The fan-out waits on the endpoint's row lock (seen in pg_stat_activity: the store's connections are the
             // ones named "herald"), rather than reading the breaker as open.
-            var waited = await WaitForLockWaitAsync(db, send);
+            var waited = await LockWaits.WaitForLockWaitAsync(db, send);
             Assert.True(waited, "the message was written without waiting for the breaker's close");
             await closing.CommitAsync();
             Assert.Equal(1, await send);
@@ -72,21 +72,5 @@ public sealed class PostgresBreakerRaceTests
         {
             await PostgresServer.DropDatabaseAsync(fresh);
         }
-    }
-
-    private static async Task<bool> WaitForLockWaitAsync(NpgsqlDataSource db, Task send)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !send.IsCompleted)
-        {
-            await using var waiting = db.CreateCommand(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'herald'");
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0)
-            {
-                return true;
-            }
-            await Task.Delay(20);
-        }
-        return false;
     }
 }

@@ -77,7 +77,7 @@ public sealed class PostgresMessageBatchTests(PostgresDatabase database) : IClas
         var neighbour = NewMessage(app.Id, T0.AddSeconds(3));
         var sendNeighbour = store.CreateMessageAsync(neighbour, null, null, Ct);
 
-        Assert.True(await WaitForLockWaitAsync(db, send), "the message's write did not wait on the idempotency key's row");
+        Assert.True(await LockWaits.WaitForLockWaitAsync(db, send), "the message's write did not wait on the idempotency key's row");
         await takeover.CommitAsync();
 
         await Assert.ThrowsAsync<IdempotencyClaimLostException>(() => send);
@@ -156,21 +156,5 @@ public sealed class PostgresMessageBatchTests(PostgresDatabase database) : IClas
             rows.Add((reader.GetInt64(0), reader.GetString(1), reader.GetBoolean(2)));
         }
         return rows;
-    }
-
-    private static async Task<bool> WaitForLockWaitAsync(NpgsqlDataSource db, Task send)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (DateTime.UtcNow < deadline && !send.IsCompleted)
-        {
-            await using var waiting = db.CreateCommand(
-                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND application_name = 'herald'");
-            if ((long)(await waiting.ExecuteScalarAsync())! > 0)
-            {
-                return true;
-            }
-            await Task.Delay(20);
-        }
-        return false;
     }
 }
