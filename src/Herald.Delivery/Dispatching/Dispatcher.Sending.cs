@@ -26,11 +26,12 @@ public sealed partial class Dispatcher
                 {
                     await WaitForTurnAsync(bucket);
                 }
-                if (delivery.ThrottleRate is { } rate && !_stopping && _store is IClusterThrottle cluster)
+                if (delivery.ThrottleRate is { } rate && !_stopping && _store is IClusterThrottle cluster
+                    && !await WaitForClusterTurnAsync(cluster, delivery, rate))
                 {
-                    await WaitForClusterTurnAsync(cluster, delivery.EndpointId, rate);
+                    // No turn within its lease: handed back, with what waits behind it.
                 }
-                if (_stopping || _abort.IsCancellationRequested || !LeaseCoversRequest(delivery))
+                else if (_stopping || _abort.IsCancellationRequested || !LeaseCoversRequest(delivery))
                 {
                     // Shutting down, or the lease could run out mid-request (after a wait in line, for a throttled
                     // endpoint's turn, or in a process frozen for a while) and another worker send it too: hand it
@@ -63,6 +64,9 @@ public sealed partial class Dispatcher
     /// </summary>
     private bool LeaseCoversRequest(DueDelivery delivery) => _time.GetUtcNow() + _options.RequestTimeout < delivery.LeaseUntil;
 
+    /// <summary>How much earlier than its lease allows a throttled delivery's turn must come: room for a late timer.</summary>
+    private static readonly TimeSpan TurnMargin = TimeSpan.FromSeconds(1);
+
     /// <summary>Results are written again: claiming resumes.</summary>
     private void RecordingSucceeded()
     {
@@ -87,14 +91,26 @@ public sealed partial class Dispatcher
     }
 
     /// <summary>
-    /// Waits for the throttled endpoint's next turn on the schedule every node shares. If the store cannot be asked,
+    /// Waits for the throttled endpoint's next turn on the schedule every node shares; false when the schedule has
+    /// no turn left that this delivery could use before its lease runs out. Then the delivery and what waits behind
+    /// it in this node's line are handed back, due when the schedule will have room for them, instead of taking
+    /// turns they could not keep (a turn nobody sends at is lost to the endpoint). If the store cannot be asked,
     /// this node's own bucket has to do: a rate briefly exceeded beats deliveries stopped by a bookkeeping outage.
     /// </summary>
-    private async ValueTask WaitForClusterTurnAsync(IClusterThrottle cluster, string endpointId, int rate)
+    private async ValueTask<bool> WaitForClusterTurnAsync(IClusterThrottle cluster, DueDelivery delivery, int rate)
     {
         try
         {
-            var wait = await cluster.TakeTurnAsync(endpointId, rate, _time.GetUtcNow(), _stop.Token) - _time.GetUtcNow();
+            var now = _time.GetUtcNow();
+            var reach = _options.Lease - _options.RequestTimeout - TurnMargin;
+            var turn = await cluster.TakeTurnAsync(delivery.EndpointId, rate, now, delivery.LeaseUntil - _options.RequestTimeout - TurnMargin, _stop.Token);
+            if (!turn.Granted)
+            {
+                var dueAt = turn.At - reach;
+                await ReleaseAsync([delivery, .. _lanes.TakeWaiting(delivery.EndpointId)], dueAt > now ? dueAt : now);
+                return false;
+            }
+            var wait = turn.At - _time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait, _time, _stop.Token);
@@ -106,8 +122,9 @@ public sealed partial class Dispatcher
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.ClusterThrottleFailed(_logger, endpointId, ex);
+            Log.ClusterThrottleFailed(_logger, delivery.EndpointId, ex);
         }
+        return true;
     }
 
     private async Task SendOneAsync(DueDelivery delivery)

@@ -9,8 +9,8 @@ namespace Herald.Delivery.Dispatching;
 /// <summary>
 /// Claims due deliveries in batches under a lease, sends them concurrently with per-endpoint limits, and writes
 /// the attempts back in batches. A claim that is never written back (a crash) expires and is claimed again.
-/// Sends to an endpoint with a throttle rate are paced by a token bucket per endpoint. The rate holds per node:
-/// with several dispatcher nodes each paces its own share, so the endpoint may see up to nodes × the rate.
+/// Sends to an endpoint with a throttle rate are paced by a token bucket per endpoint, and, when the store is shared
+/// by several nodes (<see cref="Herald.Storage.IClusterThrottle"/>), by turns on one schedule for the whole cluster.
 /// </summary>
 public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
 {
@@ -210,7 +210,9 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
         await delay.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
-    private async Task ReleaseAsync(List<DueDelivery> deliveries)
+    private Task ReleaseAsync(List<DueDelivery> deliveries) => ReleaseAsync(deliveries, _time.GetUtcNow());
+
+    private async Task ReleaseAsync(List<DueDelivery> deliveries, DateTimeOffset dueAt)
     {
         if (deliveries.Count == 0)
         {
@@ -218,7 +220,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
         }
         try
         {
-            await _store.ReleaseAsync(deliveries, _time.GetUtcNow(), CancellationToken.None);
+            await _store.ReleaseAsync(deliveries, dueAt, CancellationToken.None);
         }
         catch (Exception ex)
         {

@@ -17,15 +17,37 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
         await a.InitializeAsync(Ct);
 
         // 5 a second: a turn every 200 ms, each reserved by one ask.
-        Assert.Equal(T0, await a.TakeTurnAsync("ep_one", 5, T0, Ct));
-        Assert.Equal(T0.AddMilliseconds(200), await b.TakeTurnAsync("ep_one", 5, T0, Ct));
-        Assert.Equal(T0.AddMilliseconds(400), await a.TakeTurnAsync("ep_one", 5, T0.AddMilliseconds(100), Ct));
-        Assert.Equal(T0.AddMilliseconds(600), await b.TakeTurnAsync("ep_one", 5, T0.AddMilliseconds(150), Ct));
+        Assert.Equal(T0, await TurnAsync(a, "ep_one", 5, T0));
+        Assert.Equal(T0.AddMilliseconds(200), await TurnAsync(b, "ep_one", 5, T0));
+        Assert.Equal(T0.AddMilliseconds(400), await TurnAsync(a, "ep_one", 5, T0.AddMilliseconds(100)));
+        Assert.Equal(T0.AddMilliseconds(600), await TurnAsync(b, "ep_one", 5, T0.AddMilliseconds(150)));
 
-        Assert.Equal(T0, await b.TakeTurnAsync("ep_other", 5, T0, Ct)); // another endpoint has its own schedule
+        Assert.Equal(T0, await TurnAsync(b, "ep_other", 5, T0)); // another endpoint has its own schedule
         // After a quiet while the schedule starts again from now: no burst is saved up.
-        Assert.Equal(T0.AddSeconds(10), await a.TakeTurnAsync("ep_one", 5, T0.AddSeconds(10), Ct));
-        Assert.Equal(T0.AddSeconds(10).AddMilliseconds(200), await b.TakeTurnAsync("ep_one", 5, T0.AddSeconds(10), Ct));
+        Assert.Equal(T0.AddSeconds(10), await TurnAsync(a, "ep_one", 5, T0.AddSeconds(10)));
+        Assert.Equal(T0.AddSeconds(10).AddMilliseconds(200), await TurnAsync(b, "ep_one", 5, T0.AddSeconds(10)));
+    }
+
+    [Fact]
+    public async Task A_turn_later_than_the_asker_can_use_is_not_reserved()
+    {
+        await using var a = new PostgresStore(database.ConnectionString);
+        await using var b = new PostgresStore(database.ConnectionString);
+        await a.InitializeAsync(Ct);
+        var at = T0.AddMinutes(20);
+        for (int i = 0; i < 10; i++)
+        {
+            Assert.Equal(at.AddMilliseconds(100 * i), await TurnAsync(a, "ep_full", 10, at));
+        }
+        // The schedule's next turn is a second away: an asker that must send within half a second is refused and
+        // told when the next turn is; nothing is reserved, so the next asker that can wait gets that very turn.
+        var refused = await b.TakeTurnAsync("ep_full", 10, at, at.AddMilliseconds(500), Ct);
+        Assert.False(refused.Granted);
+        Assert.Equal(at.AddSeconds(1), refused.At);
+        Assert.Equal(new ThrottleTurn(at.AddSeconds(1), true), await b.TakeTurnAsync("ep_full", 10, at, at.AddSeconds(1), Ct));
+        Assert.False((await a.TakeTurnAsync("ep_full", 10, at.AddMilliseconds(50), at.AddSeconds(1), Ct)).Granted);
+        // A quiet endpoint's first turn is now, whatever the asker's reach.
+        Assert.Equal(new ThrottleTurn(at, true), await a.TakeTurnAsync("ep_quiet", 10, at, at, Ct));
     }
 
     [Fact]
@@ -35,8 +57,16 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
         await using var b = new PostgresStore(database.ConnectionString);
         await a.InitializeAsync(Ct);
         var at = T0.AddMinutes(5);
-        var turns = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? a : b).TakeTurnAsync("ep_busy", 8, at, Ct)));
+        var turns = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => TurnAsync((i % 2 == 0 ? a : b), "ep_busy", 8, at)));
         Assert.Equal(Enumerable.Range(0, 40).Select(i => at.AddMilliseconds(125 * i)), turns.Order());
+    }
+
+    /// <summary>Asks for a turn with an hour to spare, which is always granted.</summary>
+    private static async Task<DateTimeOffset> TurnAsync(PostgresStore store, string endpointId, int perSecond, DateTimeOffset now)
+    {
+        var turn = await store.TakeTurnAsync(endpointId, perSecond, now, now.AddHours(1), Ct);
+        Assert.True(turn.Granted);
+        return turn.At;
     }
 
     [Fact]
@@ -57,7 +87,7 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
                 pending[n] = [];
                 for (int i = 0; i < 20; i++)
                 {
-                    pending[n].Add(await nodes[n].TakeTurnAsync("ep_paced", rate, start, Ct));
+                    pending[n].Add(await TurnAsync(nodes[n], "ep_paced", rate, start));
                 }
             }
             for (var now = start; now < start.AddSeconds(3); now = now.AddMilliseconds(1))
@@ -68,7 +98,7 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
                     {
                         pending[n].Remove(due);
                         sent.Add(now);
-                        pending[n].Add(await nodes[n].TakeTurnAsync("ep_paced", rate, now, Ct));
+                        pending[n].Add(await TurnAsync(nodes[n], "ep_paced", rate, now));
                     }
                 }
             }
