@@ -20,6 +20,9 @@ LOG=$BASE/postgres.log
 ENV_FILE=$BASE/env
 PORT_FILE=$BASE/port
 FSYNC=${HERALD_PG_FSYNC:-off}
+# Extra server settings (`-c name=value ...`), after and so over the defaults below; the bench's durable server
+# passes production-like memory and checkpoint settings this way.
+SETTINGS=${HERALD_PG_SETTINGS:-}
 DB_USER=herald
 DB_PASSWORD=herald
 DB_NAME=herald_test
@@ -92,7 +95,7 @@ start_server() {
     log "starting PostgreSQL on 127.0.0.1:$port (fsync=$FSYNC, log $LOG)"
     # 9>&-: the server must not inherit (and hold forever) the script's lock.
     if as_pg "$PG_BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 60 start -o \
-      "-p $port -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=$FSYNC -c synchronous_commit=$([[ $FSYNC == off ]] && echo off || echo on) -c full_page_writes=$FSYNC -c max_connections=300 -c shared_buffers=64MB" >&2 9>&-; then
+      "-p $port -k $SOCK -c listen_addresses=127.0.0.1 -c fsync=$FSYNC -c synchronous_commit=$([[ $FSYNC == off ]] && echo off || echo on) -c full_page_writes=$FSYNC -c max_connections=300 -c shared_buffers=64MB $SETTINGS" >&2 9>&-; then
       return 0
     fi
     # Another process may have taken the free port between the check and the start: try another one.

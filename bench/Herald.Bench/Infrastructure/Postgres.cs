@@ -27,19 +27,63 @@ internal sealed class Postgres(string connectionString)
         {
             return (null, "no --postgres, no HERALD_TEST_POSTGRES and no scripts/postgres.sh");
         }
-        var start = new ProcessStartInfo("bash", [script, "start"]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var (exit, stdout, stderr) = await RunScriptAsync(script, "start", cancellationToken);
+        var pg = exit == 0 ? Parse(stdout) : null;
+        if (pg is not null && !await pg.HasServerSettingsAsync(cancellationToken))
+        {
+            // Found running with other settings (started by hand, or by an older bench): start it again with ours.
+            NpgsqlConnection.ClearAllPools(); // their connections die with the server
+            (exit, stdout, stderr) = await RunScriptAsync(script, "restart", cancellationToken);
+            pg = exit == 0 ? Parse(stdout) : null;
+        }
+        return pg is null
+            ? (null, $"scripts/postgres.sh failed: {stderr.Trim()}")
+            : (pg, $"scripts/postgres.sh, durable, in {DurableDirectory}");
+    }
+
+    /// <summary>
+    /// The durable server's settings besides fsync and synchronous_commit: memory and checkpoints as a production
+    /// server of this size would have them (the script's defaults are sized for the tests' throwaway instance).
+    /// With the default 1 GB of WAL between checkpoints, a checkpoint starts every few seconds under load, and the
+    /// full-page images written after each one multiply the WAL; figures would depend on where in that cycle each
+    /// step happened to run.
+    /// </summary>
+    public static IReadOnlyList<(string Name, string Value)> ServerSettings { get; } =
+        [("shared_buffers", "1GB"), ("max_wal_size", "8GB"), ("checkpoint_timeout", "15min")];
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunScriptAsync(string script, string verb, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("bash", [script, verb]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.Environment["HERALD_PG_DIR"] = DurableDirectory;
         start.Environment["HERALD_PG_FSYNC"] = "on";
+        start.Environment["HERALD_PG_SETTINGS"] = string.Join(' ', ServerSettings.Select(s => $"-c {s.Name}={s.Value}"));
         using var process = Process.Start(start) ?? throw new InvalidOperationException("bash could not start.");
         var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
         await process.WaitForExitAsync(cancellationToken);
-        string line = (await stdout).Split('\n').FirstOrDefault(l => l.StartsWith("export HERALD_TEST_POSTGRES=", StringComparison.Ordinal)) ?? "";
-        if (process.ExitCode != 0 || line.Length == 0)
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static Postgres? Parse(string stdout)
+    {
+        const string prefix = "export HERALD_TEST_POSTGRES=";
+        string line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) ?? "";
+        return line.Length == 0 ? null : new Postgres(line[prefix.Length..].Trim('\'', '"'));
+    }
+
+    private async Task<bool> HasServerSettingsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        foreach (var (name, value) in ServerSettings)
         {
-            return (null, $"scripts/postgres.sh failed: {(await stderr).Trim()}");
+            await using var cmd = new NpgsqlCommand($"SELECT current_setting('{name}')", connection);
+            if (!string.Equals((string?)await cmd.ExecuteScalarAsync(cancellationToken), value, StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
         }
-        return (new Postgres(line["export HERALD_TEST_POSTGRES=".Length..].Trim('\'', '"')), $"scripts/postgres.sh, durable, in {DurableDirectory}");
+        return true;
     }
 
     /// <summary>Where the bench's own durable PostgreSQL lives; <c>HERALD_PG_DIR=… scripts/postgres.sh stop</c> stops it.</summary>
@@ -83,12 +127,15 @@ internal sealed class Postgres(string connectionString)
         }
     }
 
-    /// <summary>Server version and the settings that decide durability, for the report.</summary>
+    /// <summary>Server version, the settings that decide durability and those that size it, for the report.</summary>
     public async Task<string> DescribeAsync(CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using var cmd = new NpgsqlCommand("SELECT current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')", connection);
+        await using var cmd = new NpgsqlCommand(
+            "SELECT current_setting('server_version') || ', fsync=' || current_setting('fsync') || ', synchronous_commit=' || current_setting('synchronous_commit')"
+            + " || ', full_page_writes=' || current_setting('full_page_writes') || ', shared_buffers=' || current_setting('shared_buffers')"
+            + " || ', max_wal_size=' || current_setting('max_wal_size') || ', checkpoint_timeout=' || current_setting('checkpoint_timeout')", connection);
         return (string)(await cmd.ExecuteScalarAsync(cancellationToken) ?? "");
     }
 }
