@@ -1,41 +1,60 @@
-using Dapper;
+using Npgsql;
 
 namespace Herald.Storage.Postgres;
 
 /// <summary>
 /// The cluster-wide throttle as one schedule per throttled endpoint: a row holds the time of the endpoint's next
-/// free turn (µs). A send reserves the next turn in one statement, which moves the row on by one interval
-/// (1 / rate), and the sender waits for its turn; a turn in the past (the endpoint was quiet) is now. Every node
-/// reserves from the same row, so together they send on one evenly spaced schedule: any second, wherever it
+/// free turn (µs). Turns are reserved in consecutive runs, in one statement that moves the row on by one interval
+/// (1 / rate) per turn, and each sender waits for its turn; a turn in the past (the endpoint was quiet) is now. Every
+/// node reserves from the same row, so together they send on one evenly spaced schedule: any second, wherever it
 /// starts, holds at most the rate plus one send, however many nodes send. A reservation is kept: each send asks
-/// once, so waiting senders cost nothing. A turn later than the asker can use (its lease would run out) is not
-/// reserved: a reserved turn nobody sends at would be a gap in the endpoint's schedule. The table is unlogged: a
-/// crash only forgets the schedule.
+/// once, so waiting senders cost nothing. A turn later than the askers can use (their leases would run out) is not
+/// reserved: a reserved turn nobody sends at would be a gap in the endpoint's schedule.
+/// The statement runs on its own (no transaction around it), so the row is locked only while it runs, not for a
+/// round trip to the node: one hot row serves every node. The table is unlogged: a crash only forgets the schedule.
 /// </summary>
 public sealed partial class PostgresStore : IClusterThrottle
 {
-    public Task<ThrottleTurn> TakeTurnAsync(string endpointId, int perSecond, DateTimeOffset now, DateTimeOffset latest, CancellationToken cancellationToken)
+    public Task<ThrottleTurns> TakeTurnsAsync(
+        string endpointId, int perSecond, int count, DateTimeOffset now, DateTimeOffset latest, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(perSecond, 1);
-        long interval = Math.Max(1, 1_000_000 / perSecond);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var spacing = ThrottleTurns.SpacingOf(perSecond);
+        long interval = spacing.Ticks / 10;
         long nowMicros = Micros(now);
         long latestMicros = Math.Max(nowMicros, Micros(latest));
-        return WriteBookkeepingAsync(async (c, t) =>
+        // A reservation that is repeated after a lost answer only leaves a gap: it may run as a read does.
+        return ReadAsync(async connection =>
         {
-            long? turn = await c.ExecuteScalarAsync<long?>(new CommandDefinition(
-                """
-                INSERT INTO throttle_pace (endpoint_id, next_turn) VALUES (@endpointId, @now + @interval)
-                ON CONFLICT (endpoint_id) DO UPDATE SET next_turn = GREATEST(throttle_pace.next_turn, @now) + @interval
-                WHERE GREATEST(throttle_pace.next_turn, @now) <= @latest
-                RETURNING next_turn - @interval
-                """, new { endpointId, now = nowMicros, latest = latestMicros, interval }, t, cancellationToken: cancellationToken));
-            if (turn is { } granted)
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)connection)
             {
-                return new ThrottleTurn(At(granted), Granted: true);
+                BatchCommands =
+                {
+                    new("INSERT INTO throttle_pace (endpoint_id, next_turn) VALUES ($1, 0) ON CONFLICT (endpoint_id) DO NOTHING") { Parameters = { new() { Value = endpointId } } },
+                    // start > latest (>= now) means start is the row's own next turn: nothing granted, nothing moved.
+                    new(
+                        """
+                        WITH cur AS (SELECT GREATEST(next_turn, $2) AS start FROM throttle_pace WHERE endpoint_id = $1 FOR UPDATE),
+                             n AS (SELECT start, CASE WHEN start > $3 THEN 0 ELSE LEAST($4, ($3 - start) / $5 + 1) END AS granted FROM cur)
+                        UPDATE throttle_pace p SET next_turn = n.start + (n.granted * $5) FROM n WHERE p.endpoint_id = $1
+                        RETURNING n.start, n.granted
+                        """)
+                    {
+                        Parameters =
+                        {
+                            new() { Value = endpointId }, new() { Value = nowMicros }, new() { Value = latestMicros }, new() { Value = (long)count },
+                            new() { Value = interval },
+                        },
+                    },
+                },
+            };
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"The throttle schedule of endpoint {endpointId} was not found after it was created.");
             }
-            long next = await c.ExecuteScalarAsync<long>(new CommandDefinition(
-                "SELECT next_turn FROM throttle_pace WHERE endpoint_id = @endpointId", new { endpointId }, t, cancellationToken: cancellationToken));
-            return new ThrottleTurn(At(next), Granted: false);
+            return new ThrottleTurns(At(reader.GetInt64(0)), (int)reader.GetInt64(1), spacing);
         }, cancellationToken);
     }
 

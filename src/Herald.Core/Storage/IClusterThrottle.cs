@@ -8,15 +8,29 @@ namespace Herald.Storage;
 public interface IClusterThrottle
 {
     /// <summary>
-    /// Reserves the endpoint's next turn to send, on one schedule of <paramref name="perSecond"/> sends a second that
-    /// every node shares, when that turn comes no later than <paramref name="latest"/> (the last moment the caller
-    /// can still send: its lease must outlast the request). Granted, the caller sends at the turn (at once when it
-    /// is not after <paramref name="now"/>) without asking again. Refused, nothing is reserved and the answer holds
-    /// the schedule's next free turn: the caller hands the delivery back rather than hold a turn it could not use,
-    /// which would leave a gap in the endpoint's schedule.
+    /// Reserves up to <paramref name="count"/> consecutive turns of the endpoint, on one schedule of
+    /// <paramref name="perSecond"/> sends a second that every node shares: those that come no later than
+    /// <paramref name="latest"/> (the last moment the callers can still send: their leases must outlast the request).
+    /// Each granted turn is kept by one send, at its time (at once when it is not after <paramref name="now"/>),
+    /// without asking again. A turn later than <paramref name="latest"/> is not reserved: a turn nobody sends at
+    /// would be a gap in the endpoint's schedule; the answer then tells when the next free turn is.
     /// </summary>
-    Task<ThrottleTurn> TakeTurnAsync(string endpointId, int perSecond, DateTimeOffset now, DateTimeOffset latest, CancellationToken cancellationToken);
+    Task<ThrottleTurns> TakeTurnsAsync(string endpointId, int perSecond, int count, DateTimeOffset now, DateTimeOffset latest, CancellationToken cancellationToken);
 }
 
-/// <summary>The answer to a request for a throttled endpoint's turn: the reserved turn, or (refused) the next free one.</summary>
-public readonly record struct ThrottleTurn(DateTimeOffset At, bool Granted);
+/// <summary>
+/// Turns reserved on a throttled endpoint's schedule: <see cref="Granted"/> of them, the first at
+/// <see cref="First"/> and each next one <see cref="Spacing"/> later. With none granted, <see cref="First"/> is the
+/// schedule's next free turn.
+/// </summary>
+public readonly record struct ThrottleTurns(DateTimeOffset First, int Granted, TimeSpan Spacing)
+{
+    /// <summary>The time of granted turn <paramref name="index"/> (0 is the first).</summary>
+    public DateTimeOffset At(int index) => First + (Spacing * index);
+
+    /// <summary>The schedule's next free turn after these.</summary>
+    public DateTimeOffset Next => At(Granted);
+
+    /// <summary>The spacing of a schedule of <paramref name="perSecond"/> turns a second, whole microseconds.</summary>
+    public static TimeSpan SpacingOf(int perSecond) => TimeSpan.FromTicks(Math.Max(1, 1_000_000 / perSecond) * 10);
+}

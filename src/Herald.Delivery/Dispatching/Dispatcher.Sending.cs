@@ -26,8 +26,8 @@ public sealed partial class Dispatcher
                 {
                     await WaitForTurnAsync(bucket);
                 }
-                if (delivery.ThrottleRate is { } rate && !_stopping && _store is IClusterThrottle cluster
-                    && !await WaitForClusterTurnAsync(cluster, delivery, rate))
+                if (delivery.ThrottleRate is { } rate && !_stopping && _clusterTurns is not null
+                    && !await WaitForClusterTurnAsync(_clusterTurns, delivery, rate))
                 {
                     // No turn within its lease: handed back, with what waits behind it.
                 }
@@ -92,28 +92,23 @@ public sealed partial class Dispatcher
 
     /// <summary>
     /// Waits for the throttled endpoint's next turn on the schedule every node shares; false when the schedule has
-    /// no turn left that this delivery could use before its lease runs out. Then the delivery and what waits behind
+    /// no turn left that this delivery could use before its lease runs out (or it kept missing its turns, see
+    /// <see cref="ClusterTurns"/>). Then the delivery and what waits behind
     /// it in this node's line are handed back, due when the schedule will have room for them, instead of taking
     /// turns they could not keep (a turn nobody sends at is lost to the endpoint). If the store cannot be asked,
     /// this node's own bucket has to do: a rate briefly exceeded beats deliveries stopped by a bookkeeping outage.
     /// </summary>
-    private async ValueTask<bool> WaitForClusterTurnAsync(IClusterThrottle cluster, DueDelivery delivery, int rate)
+    private async ValueTask<bool> WaitForClusterTurnAsync(ClusterTurns cluster, DueDelivery delivery, int rate)
     {
         try
         {
-            var now = _time.GetUtcNow();
-            var reach = _options.Lease - _options.RequestTimeout - TurnMargin;
-            var turn = await cluster.TakeTurnAsync(delivery.EndpointId, rate, now, delivery.LeaseUntil - _options.RequestTimeout - TurnMargin, _stop.Token);
-            if (!turn.Granted)
+            if (await cluster.WaitForTurnAsync(delivery.EndpointId, rate, delivery.LeaseUntil - _options.RequestTimeout - TurnMargin, _stop.Token) is { } next)
             {
-                var dueAt = turn.At - reach;
-                await ReleaseAsync([delivery, .. _lanes.TakeWaiting(delivery.EndpointId)], dueAt > now ? dueAt : now);
+                var now = _time.GetUtcNow();
+                var dueAt = next - (_options.Lease - _options.RequestTimeout - TurnMargin);
+                // A schedule full beyond this lease holds back the line behind it too; a missed turn only this one.
+                await ReleaseAsync(dueAt > now ? [delivery, .. _lanes.TakeWaiting(delivery.EndpointId)] : [delivery], dueAt > now ? dueAt : now);
                 return false;
-            }
-            var wait = turn.At - _time.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                await Task.Delay(wait, _time, _stop.Token);
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)

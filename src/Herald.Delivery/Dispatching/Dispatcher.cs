@@ -24,6 +24,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly EndpointLanes _lanes;
+    private readonly ClusterTurns? _clusterTurns;
     private readonly Channel<(DueDelivery Delivery, DeliveryResult Result)> _results;
     private readonly IDeliveryObserver[] _observers;
     private readonly CancellationTokenSource _abort = new();
@@ -49,6 +50,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
         _observers = observers.ToArray();
         _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2),
             options.Lease, time, options.PerAppLimit, options.RetryLimit);
+        _clusterTurns = store is Herald.Storage.IClusterThrottle cluster ? new ClusterTurns(cluster, time) : null;
         _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }
 

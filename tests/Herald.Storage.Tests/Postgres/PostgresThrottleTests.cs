@@ -35,19 +35,22 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
         await using var b = new PostgresStore(database.ConnectionString);
         await a.InitializeAsync(Ct);
         var at = T0.AddMinutes(20);
-        for (int i = 0; i < 10; i++)
-        {
-            Assert.Equal(at.AddMilliseconds(100 * i), await TurnAsync(a, "ep_full", 10, at));
-        }
+        var spacing = TimeSpan.FromMilliseconds(100);
+        // Ten turns at once: consecutive, from now.
+        Assert.Equal(new ThrottleTurns(at, 10, spacing), await a.TakeTurnsAsync("ep_full", 10, 10, at, at.AddHours(1), Ct));
         // The schedule's next turn is a second away: an asker that must send within half a second is refused and
         // told when the next turn is; nothing is reserved, so the next asker that can wait gets that very turn.
-        var refused = await b.TakeTurnAsync("ep_full", 10, at, at.AddMilliseconds(500), Ct);
-        Assert.False(refused.Granted);
-        Assert.Equal(at.AddSeconds(1), refused.At);
-        Assert.Equal(new ThrottleTurn(at.AddSeconds(1), true), await b.TakeTurnAsync("ep_full", 10, at, at.AddSeconds(1), Ct));
-        Assert.False((await a.TakeTurnAsync("ep_full", 10, at.AddMilliseconds(50), at.AddSeconds(1), Ct)).Granted);
+        var refused = await b.TakeTurnsAsync("ep_full", 10, 1, at, at.AddMilliseconds(500), Ct);
+        Assert.Equal(new ThrottleTurns(at.AddSeconds(1), 0, spacing), refused);
+        Assert.Equal(at.AddSeconds(1), refused.Next);
+        // Of five asked, only the three that fall within the askers' reach are granted.
+        var some = await b.TakeTurnsAsync("ep_full", 10, 5, at, at.AddMilliseconds(1200), Ct);
+        Assert.Equal(new ThrottleTurns(at.AddSeconds(1), 3, spacing), some);
+        Assert.Equal(at.AddMilliseconds(1300), some.Next);
+        Assert.Equal(0, (await a.TakeTurnsAsync("ep_full", 10, 1, at.AddMilliseconds(50), at.AddMilliseconds(1250), Ct)).Granted);
+        Assert.Equal(new ThrottleTurns(at.AddMilliseconds(1300), 1, spacing), await a.TakeTurnsAsync("ep_full", 10, 1, at.AddMilliseconds(50), at.AddMilliseconds(1300), Ct));
         // A quiet endpoint's first turn is now, whatever the asker's reach.
-        Assert.Equal(new ThrottleTurn(at, true), await a.TakeTurnAsync("ep_quiet", 10, at, at, Ct));
+        Assert.Equal(new ThrottleTurns(at, 1, spacing), await a.TakeTurnsAsync("ep_quiet", 10, 1, at, at, Ct));
     }
 
     [Fact]
@@ -64,9 +67,9 @@ public sealed class PostgresThrottleTests(PostgresDatabase database) : IClassFix
     /// <summary>Asks for a turn with an hour to spare, which is always granted.</summary>
     private static async Task<DateTimeOffset> TurnAsync(PostgresStore store, string endpointId, int perSecond, DateTimeOffset now)
     {
-        var turn = await store.TakeTurnAsync(endpointId, perSecond, now, now.AddHours(1), Ct);
-        Assert.True(turn.Granted);
-        return turn.At;
+        var turns = await store.TakeTurnsAsync(endpointId, perSecond, 1, now, now.AddHours(1), Ct);
+        Assert.Equal(1, turns.Granted);
+        return turns.First;
     }
 
     [Fact]
