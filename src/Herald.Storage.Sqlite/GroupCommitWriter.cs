@@ -17,6 +17,11 @@ namespace Herald.Storage.Sqlite;
 /// bookkeeping does not wait for the fsync; a later one covers it, since WAL commits are ordered. A checkpoint
 /// syncs the WAL before copying it and the database after, so a WAL reset never drops an unsynced commit.
 /// </para>
+/// <para>
+/// Background work that may wait (retention's deletes) queues apart and runs only when nothing else is queued, in
+/// a transaction of its own: it never lengthens a batch that API requests wait for, and a request that arrives
+/// meanwhile waits at most for that one small write.
+/// </para>
 /// </summary>
 internal sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -28,6 +33,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private readonly SqliteCommand _savepoint;
     private readonly SqliteCommand _release;
     private readonly WriteQueue<IWork> _queue = new(16_384);
+    private readonly Channel<IWork> _whenIdle = Channel.CreateUnbounded<IWork>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
     private readonly bool _durable;
     private readonly Action _afterCommit;
@@ -61,6 +67,17 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         return queued.IsCompletedSuccessfully ? work.Completion.Task : AfterQueuedAsync(queued, work);
     }
 
+    /// <summary>Queues a write that runs only when no other write is queued, alone in its transaction; never durable.</summary>
+    public Task<T> EnqueueWhenIdleAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write)
+    {
+        var work = new Work<T>(write, durable: false);
+        if (!_whenIdle.Writer.TryWrite(work))
+        {
+            work.Fail(new ChannelClosedException());
+        }
+        return work.Completion.Task;
+    }
+
     private static async Task<T> AfterQueuedAsync<T>(ValueTask queued, Work<T> work)
     {
         await queued;
@@ -70,14 +87,60 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<IWork>(MaxBatch);
-        while (await _queue.WaitToReadAsync())
+        while (true)
         {
             while (batch.Count < MaxBatch && _queue.TryRead(out var work))
             {
                 batch.Add(work);
             }
-            await CommitAsync(batch);
-            batch.Clear();
+            if (batch.Count == 0 && _whenIdle.Reader.TryRead(out var idle))
+            {
+                batch.Add(idle);
+            }
+            if (batch.Count > 0)
+            {
+                await CommitAsync(batch);
+                batch.Clear();
+                continue;
+            }
+            if (!await WaitForWorkAsync())
+            {
+                break;
+            }
+        }
+        // Closed: background work still queued fails rather than waits forever.
+        while (_whenIdle.Reader.TryRead(out var left))
+        {
+            left.Fail(new ChannelClosedException());
+        }
+    }
+
+    /// <summary>Waits until either queue has work; false once the main queue is closed and empty.</summary>
+    private async ValueTask<bool> WaitForWorkAsync()
+    {
+        var queued = _queue.WaitToReadAsync();
+        if (queued.IsCompleted)
+        {
+            return queued.Result;
+        }
+        var main = queued.AsTask();
+        while (true)
+        {
+            var idle = _whenIdle.Reader.WaitToReadAsync();
+            if (idle.IsCompleted)
+            {
+                // Work in the background queue; or it is closed, and only the main queue counts.
+                return idle.Result || await main;
+            }
+            var idleTask = idle.AsTask();
+            if (await Task.WhenAny(main, idleTask) == main)
+            {
+                return await main;
+            }
+            if (await idleTask)
+            {
+                return true;
+            }
         }
     }
 
@@ -196,6 +259,7 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Complete();
+        _whenIdle.Writer.TryComplete();
         await _loop;
         _unsynced.Writer.TryComplete();
         await _syncLoop;

@@ -108,6 +108,9 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
     protected override Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         ForgetOnFailure(_writer.EnqueueAsync(write, durable: false, cancellationToken));
 
+    protected override Task<T> WriteInBackgroundAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        ForgetOnFailure(_writer.EnqueueWhenIdleAsync(write));
+
     // One process owns the file and every write runs on the writer, so the endpoints a message fans out to can be
     // kept in memory between writes that change them.
     protected override async Task<IReadOnlyList<Endpoint>> FanOutCandidatesAsync(DbConnection c, DbTransaction t, string appId, CancellationToken cancellationToken)

@@ -12,9 +12,10 @@ public abstract partial class RelationalStore
     // older than the cutoff (one node at a time runs retention, under the cluster lock).
     private const string RetentionBatchSql = "SELECT id FROM messages WHERE created_at < @before ORDER BY created_at LIMIT @max";
 
-    // A bookkeeping write: a delete lost to a power cut is simply done again by the next round.
+    // A background write: a delete lost to a power cut is simply done again by the next round, and it can wait
+    // for a moment when nothing else is being written.
     public Task<RetentionBatch> DeleteMessagesBeforeAsync(DateTimeOffset before, int maxMessages, CancellationToken cancellationToken) =>
-        WriteBookkeepingAsync(async (c, t) =>
+        WriteInBackgroundAsync(async (c, t) =>
         {
             var args = new { before = Time.Ms(before), max = maxMessages };
             long undelivered = await c.ExecuteScalarAsync<long>(Cmd(

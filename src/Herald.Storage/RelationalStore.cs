@@ -30,6 +30,13 @@ public abstract partial class RelationalStore : IHeraldStore
     protected virtual Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         WriteAsync(write, cancellationToken);
 
+    /// <summary>
+    /// Background upkeep (retention's deletes): a bookkeeping write that may wait until nothing else is being
+    /// written, where writes queue for one writer.
+    /// </summary>
+    protected virtual Task<T> WriteInBackgroundAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
+        WriteBookkeepingAsync(write, cancellationToken);
+
     /// <summary>Versioned schema scripts, applied in order.</summary>
     protected abstract IReadOnlyList<string> Migrations { get; }
 
