@@ -74,7 +74,11 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         if (!_whenIdle.Writer.TryWrite(work))
         {
             work.Fail(new ChannelClosedException());
+            return work.Completion.Task;
         }
+        // Wakes the loop if it waits (it only ever waits on the main queue); skipped when it is read.
+        _ = _queue.WriteAsync(IdleWake.Instance, CancellationToken.None).AsTask().ContinueWith(
+            static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         return work.Completion.Task;
     }
 
@@ -87,60 +91,34 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<IWork>(MaxBatch);
-        while (true)
+        while (await _queue.WaitToReadAsync())
         {
-            while (batch.Count < MaxBatch && _queue.TryRead(out var work))
+            // Until both queues are empty: a batch of everything queued, else one piece of background work alone.
+            while (true)
             {
-                batch.Add(work);
-            }
-            if (batch.Count == 0 && _whenIdle.Reader.TryRead(out var idle))
-            {
-                batch.Add(idle);
-            }
-            if (batch.Count > 0)
-            {
+                while (batch.Count < MaxBatch && _queue.TryRead(out var work))
+                {
+                    if (work is not IdleWake)
+                    {
+                        batch.Add(work);
+                    }
+                }
+                if (batch.Count == 0 && _whenIdle.Reader.TryRead(out var idle))
+                {
+                    batch.Add(idle);
+                }
+                if (batch.Count == 0)
+                {
+                    break;
+                }
                 await CommitAsync(batch);
                 batch.Clear();
-                continue;
-            }
-            if (!await WaitForWorkAsync())
-            {
-                break;
             }
         }
         // Closed: background work still queued fails rather than waits forever.
         while (_whenIdle.Reader.TryRead(out var left))
         {
             left.Fail(new ChannelClosedException());
-        }
-    }
-
-    /// <summary>Waits until either queue has work; false once the main queue is closed and empty.</summary>
-    private async ValueTask<bool> WaitForWorkAsync()
-    {
-        var queued = _queue.WaitToReadAsync();
-        if (queued.IsCompleted)
-        {
-            return queued.Result;
-        }
-        var main = queued.AsTask();
-        while (true)
-        {
-            var idle = _whenIdle.Reader.WaitToReadAsync();
-            if (idle.IsCompleted)
-            {
-                // Work in the background queue; or it is closed, and only the main queue counts.
-                return idle.Result || await main;
-            }
-            var idleTask = idle.AsTask();
-            if (await Task.WhenAny(main, idleTask) == main)
-            {
-                return await main;
-            }
-            if (await idleTask)
-            {
-                return true;
-            }
         }
     }
 
@@ -280,6 +258,24 @@ internal sealed class GroupCommitWriter : IAsyncDisposable
         Task RunAsync(DbConnection connection, DbTransaction transaction);
         void Fail(Exception exception);
         void Complete();
+    }
+
+    /// <summary>A wake-up for the loop when background work is queued; nothing to run.</summary>
+    private sealed class IdleWake : IWork
+    {
+        public static readonly IdleWake Instance = new();
+
+        public bool Durable => false;
+
+        public Task RunAsync(DbConnection connection, DbTransaction transaction) => Task.CompletedTask;
+
+        public void Fail(Exception exception)
+        {
+        }
+
+        public void Complete()
+        {
+        }
     }
 
     private sealed class Work<T>(Func<DbConnection, DbTransaction, Task<T>> write, bool durable) : IWork
