@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Dapper;
 using Npgsql;
@@ -17,8 +16,8 @@ public sealed partial class PostgresStore : IStoreWakeups
     /// <summary>The shortest gap between two NOTIFYs this store sends; commits in between share the next one.</summary>
     private static readonly TimeSpan NotifyGap = TimeSpan.FromMilliseconds(5);
 
-    // Set by WriteAsync for the transaction it runs; a write that queues deliveries marks it.
-    private readonly AsyncLocal<StrongBox<bool>?> _queuedByWrite = new();
+    // Set by WriteAsync for the transaction it runs; a write that queues deliveries, or changes applications, marks it.
+    private readonly AsyncLocal<WriteMarks?> _marks = new();
     private readonly Channel<bool> _notifyRequests = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Task _notifier = Task.CompletedTask;
@@ -31,9 +30,9 @@ public sealed partial class PostgresStore : IStoreWakeups
     /// </summary>
     protected override Task AfterDeliveriesQueuedAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
     {
-        if (_queuedByWrite.Value is { } queued)
+        if (_marks.Value is { } marks)
         {
-            queued.Value = true;
+            marks.Queued = true;
             return Task.CompletedTask;
         }
         return connection.ExecuteAsync(new CommandDefinition($"NOTIFY {DeliveriesChannel}", transaction: transaction, cancellationToken: cancellationToken));
@@ -129,5 +128,13 @@ public sealed partial class PostgresStore : IStoreWakeups
             }
             backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
         }
+    }
+
+    /// <summary>What a write did that needs doing something about after its commit.</summary>
+    private sealed class WriteMarks
+    {
+        public bool Queued { get; set; }
+
+        public bool ApplicationsChanged { get; set; }
     }
 }

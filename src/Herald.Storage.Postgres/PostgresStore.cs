@@ -142,15 +142,16 @@ public sealed partial class PostgresStore : RelationalStore
     /// (single ones and batches of new messages alike): a commit whose answer was lost is reported as
     /// <see cref="StoreOutcomeUnknownException"/> and never repeated, an unreachable server is retried once on a fresh
     /// connection, a write the server refuses for its state names the cause, a deadlock is run again. Any other
-    /// failure of a statement reaches the caller as it is. A NOTIFY a write asked for is sent after its commit.
+    /// failure of a statement reaches the caller as it is. A NOTIFY a write asked for is sent after its commit, and
+    /// the application cache is dropped again after a commit that changed applications.
     /// </summary>
     private async Task<T> TransactAsync<T>(Func<NpgsqlConnection, NpgsqlTransaction, Task<T>> write, CancellationToken cancellationToken)
     {
         for (int attempt = 1; ; attempt++)
         {
             bool committing = false;
-            var queued = new StrongBox<bool>();
-            _queuedByWrite.Value = queued;
+            var marks = new WriteMarks();
+            _marks.Value = marks;
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
@@ -158,9 +159,13 @@ public sealed partial class PostgresStore : RelationalStore
                 var result = await write(connection, transaction);
                 committing = true;
                 await transaction.CommitAsync(cancellationToken);
-                if (queued.Value)
+                if (marks.Queued)
                 {
                     RequestNotify();
+                }
+                if (marks.ApplicationsChanged)
+                {
+                    _applications.Forget();
                 }
                 return result;
             }
