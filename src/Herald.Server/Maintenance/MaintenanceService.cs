@@ -54,7 +54,7 @@ internal sealed partial class MaintenanceService(
     /// round). Where the deletes share the store's one writer with ingest and result writes (SQLite), each batch runs
     /// only when nothing else is queued for the writer, is sized to hold it for about <see cref="BatchTime"/>, and
     /// the next one waits twice as long as the last one took: retention gets at most a third of the writer's time,
-    /// and a request that arrives during a batch waits about a millisecond at most. Elsewhere (PostgreSQL) batches
+    /// and a request that arrives during a batch waits a few milliseconds at most. Elsewhere (PostgreSQL) batches
     /// of <see cref="RetentionOptions.BatchSize"/> run back to back.
     /// </summary>
     private async Task DeleteOldMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken)
@@ -115,7 +115,7 @@ internal sealed partial class MaintenanceService(
     }
 
     /// <summary>How long one delete batch should hold the writer.</summary>
-    internal static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(1);
+    internal static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(2);
 
     private const int FirstBatch = 100;
 
