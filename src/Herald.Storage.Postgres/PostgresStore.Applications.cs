@@ -1,5 +1,3 @@
-using Herald.Model;
-
 namespace Herald.Storage.Postgres;
 
 /// <summary>
@@ -16,12 +14,7 @@ public sealed partial class PostgresStore
 
     private readonly ApplicationCache _applications = new(ApplicationMaxAge);
 
-    public override Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
-        _applications.TryGet(idOrUid) ?? LoadApplicationAsync(idOrUid, cancellationToken);
-
-    // Apart, so that a hit does not allocate the loader.
-    private Task<Application?> LoadApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
-        _applications.GetAsync(idOrUid, () => base.GetApplicationAsync(idOrUid, cancellationToken));
+    internal override ApplicationCache Applications => _applications;
 
     protected override void ApplicationsChanged()
     {

@@ -143,12 +143,7 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
     }
 
     /// <summary>One process owns the file: applications are cached until a write here changes them.</summary>
-    public override Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
-        _applications.TryGet(idOrUid) ?? LoadApplicationAsync(idOrUid, cancellationToken);
-
-    // Apart, so that a hit does not allocate the loader.
-    private Task<Application?> LoadApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
-        _applications.GetAsync(idOrUid, () => base.GetApplicationAsync(idOrUid, cancellationToken));
+    internal override ApplicationCache Applications => _applications;
 
     // Dropped when the write runs and again after its batch commits (see ApplicationCache).
     protected override void ApplicationsChanged()

@@ -13,7 +13,19 @@ public abstract partial class RelationalStore
             $"INSERT INTO applications ({AppColumns}) VALUES (@id, @uid, @name, @throttle, @metadata, @created, @updated)",
             AppArgs(app), t, cancellationToken)), cancellationToken);
 
-    public virtual Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
+    /// <summary>The store's cache of applications, if it keeps one; every write that changes one drops it (see <see cref="ApplicationsChanged"/>).</summary>
+    internal virtual ApplicationCache? Applications => null;
+
+    public Task<Application?> GetApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
+        Applications is { } cache
+            ? cache.TryGet(idOrUid) ?? LoadCachedApplicationAsync(cache, idOrUid, cancellationToken)
+            : ReadApplicationAsync(idOrUid, cancellationToken);
+
+    // Apart, so that a hit does not allocate the loader.
+    private Task<Application?> LoadCachedApplicationAsync(ApplicationCache cache, string idOrUid, CancellationToken cancellationToken) =>
+        cache.GetAsync(idOrUid, () => ReadApplicationAsync(idOrUid, cancellationToken));
+
+    private Task<Application?> ReadApplicationAsync(string idOrUid, CancellationToken cancellationToken) =>
         ReadAsync(async c => (await c.QueryFirstOrDefaultAsync<AppRow>(Cmd(
             $"SELECT {AppColumns} FROM applications WHERE id = @v UNION ALL SELECT {AppColumns} FROM applications WHERE uid = @v LIMIT 1",
             new { v = idOrUid }, null, cancellationToken)))?.ToModel(), cancellationToken);
