@@ -16,6 +16,13 @@ public sealed partial class PostgresStore
 
     protected override string RowLockClause => " FOR UPDATE";
 
+    // Statements that pick rows by id must not be tempted into ix_deliveries_due: on tables whose statistics lag
+    // behind a backlog (a fresh or quickly grown database) the planner estimates few due or sending rows and ANDs
+    // that index, which then holds every due row, with the primary key. Hiding the column keeps them on the key.
+    protected override string DueOfRowsById => "(next_attempt_at + 0)";
+
+    private static readonly string IsSending = $"d.status + 0 = {StoredStatus.Sending}";
+
     /// <summary>
     /// One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED and reading them from
     /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>).
@@ -44,7 +51,7 @@ public sealed partial class PostgresStore
                                       AND EXISTS (SELECT 1 FROM endpoints e WHERE e.id = d.endpoint_id AND e.ordering_on_exhaustion = 1) THEN 1 ELSE 0 END
             FROM unnest(@ids::bigint[], @tokens::bigint[], @statuses::integer[], @attempts::integer[], @nexts::bigint[], @nows::bigint[])
                  AS v(id, token, status, attempts, next, now)
-            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
+            WHERE d.id = v.id AND d.lease_token = v.token AND {IsSending}
             """, new
             {
                 ids = results.Select(r => r.DeliveryId).ToArray(),
@@ -91,7 +98,7 @@ public sealed partial class PostgresStore
             $"""
             UPDATE deliveries d SET status = {StoredStatus.Pending}, next_attempt_at = @dueAt
             FROM unnest(@ids::bigint[], @tokens::bigint[]) AS v(id, token)
-            WHERE d.id = v.id AND d.lease_token = v.token AND d.status = {StoredStatus.Sending}
+            WHERE d.id = v.id AND d.lease_token = v.token AND {IsSending}
             """, new { dueAt, ids = deliveries.Select(d => d.DeliveryId).ToArray(), tokens = deliveries.Select(d => d.LeaseToken).ToArray() },
             t, cancellationToken: ct));
 }

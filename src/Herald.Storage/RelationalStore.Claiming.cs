@@ -21,6 +21,12 @@ public abstract partial class RelationalStore
     /// <summary>The due-order expression of the per-endpoint queue index, for statements that touch one endpoint's queue.</summary>
     protected virtual string EndpointDueOrder => "next_attempt_at";
 
+    /// <summary>
+    /// The due-time expression of the claim's re-check over rows already picked by id (PostgreSQL hides it from
+    /// ix_deliveries_due, so that the planner fetches the few rows by primary key).
+    /// </summary>
+    protected virtual string DueOfRowsById => "next_attempt_at";
+
     /// <summary>Claims, marks sending and returns the ids of up to <paramref name="max"/> due deliveries, shared fairly.</summary>
     private async Task<List<long>> ClaimFairlyAsync(
         DbConnection c, DbTransaction t, DateTimeOffset now, DateTimeOffset leaseUntil, int max, ClaimLimits limits, CancellationToken ct)
@@ -102,7 +108,7 @@ public abstract partial class RelationalStore
         await c.QueryAsync<long>(Cmd(
             $"""
             UPDATE deliveries SET status = {StoredStatus.Sending}, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
-            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN {StoredStatus.Queued} AND next_attempt_at <= @now
+            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN {StoredStatus.Queued} AND {DueOfRowsById} <= @now
                          AND {OrderedHeadCheck("deliveries")}{ClaimLockClause})
             RETURNING id
             """, new { ids = candidates.ToArray(), now = Time.Ms(now), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));
