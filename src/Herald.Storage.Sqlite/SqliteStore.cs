@@ -102,8 +102,11 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
     protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         ForgetOnFailure(_writer.EnqueueAsync(write, durable: true, cancellationToken));
 
-    /// <summary>Every write, deletes included, runs on the one writer (<see cref="GroupCommitWriter"/>).</summary>
-    public override bool DeletesShareTheWriter => true;
+    /// <summary>
+    /// Every write, deletes included, runs on the one writer (<see cref="GroupCommitWriter"/>): a delete batch holds
+    /// ingest for as long as it takes, so it stays short.
+    /// </summary>
+    public override TimeSpan RetentionBatchTime => TimeSpan.FromMilliseconds(2);
 
     protected override Task<T> WriteBookkeepingAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         ForgetOnFailure(_writer.EnqueueAsync(write, durable: false, cancellationToken));

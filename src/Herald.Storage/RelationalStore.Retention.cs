@@ -4,7 +4,7 @@ namespace Herald.Storage;
 
 public abstract partial class RelationalStore
 {
-    public virtual bool DeletesShareTheWriter => false;
+    public virtual TimeSpan RetentionBatchTime => TimeSpan.FromMilliseconds(20);
 
     // The batch: the oldest messages, through ix_messages_created. Each statement names the batch by this subquery,
     // not by a list of ids, so that every statement has one short, fixed text and two parameters whatever the batch

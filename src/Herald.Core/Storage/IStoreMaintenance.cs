@@ -18,8 +18,10 @@ public interface IStoreMaintenance
     /// </summary>
     Task<RetentionBatch> DeleteMessagesBeforeAsync(DateTimeOffset before, int maxMessages, CancellationToken cancellationToken);
     /// <summary>
-    /// Whether retention's deletes queue behind the one writer that ingest and result writes also wait for (SQLite),
-    /// so that the maintenance round paces them; on PostgreSQL deletes lock only their own rows and run unpaced.
+    /// How long one retention batch should take. The maintenance round sizes its batches towards this time and
+    /// pauses twice as long as each batch took, so retention gets about a third of the store's time. Short where
+    /// deletes queue behind the one writer that ingest and result writes also wait for (SQLite), longer where they
+    /// only compete for disk and WAL with concurrent writes (PostgreSQL).
     /// </summary>
-    bool DeletesShareTheWriter { get; }
+    TimeSpan RetentionBatchTime { get; }
 }

@@ -51,11 +51,10 @@ internal sealed partial class MaintenanceService(
 
     /// <summary>
     /// Deletes in small transactions until nothing old is left or an interval is spent (the rest waits for the next
-    /// round). Where the deletes share the store's one writer with ingest and result writes (SQLite), each batch runs
-    /// only when nothing else is queued for the writer, is sized to hold it for about <see cref="BatchTime"/>, and
-    /// the next one waits twice as long as the last one took: retention gets at most a third of the writer's time,
-    /// and a request that arrives during a batch waits a few milliseconds at most. Elsewhere (PostgreSQL) batches
-    /// of <see cref="RetentionOptions.BatchSize"/> run back to back.
+    /// round). Each batch is sized towards the store's <see cref="IStoreMaintenance.RetentionBatchTime"/> (2 ms on
+    /// SQLite, where a batch holds the one writer that ingest waits for; 20 ms on PostgreSQL) and the next one waits
+    /// twice as long as the last one took: retention gets at most about a third of the store's time, and a request
+    /// that arrives during a batch waits for one short batch at most.
     /// </summary>
     private async Task DeleteOldMessagesAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -68,8 +67,8 @@ internal sealed partial class MaintenanceService(
         var budget = maintenance.Value.Interval;
         long started = time.GetTimestamp();
         int messages = 0, deliveries = 0, attempts = 0, undelivered = 0;
-        bool paced = store.DeletesShareTheWriter;
-        int size = paced ? Math.Min(settings.BatchSize, FirstBatch) : settings.BatchSize;
+        var target = store.RetentionBatchTime;
+        int size = Math.Min(settings.BatchSize, FirstBatch);
         bool done;
         try
         {
@@ -85,11 +84,7 @@ internal sealed partial class MaintenanceService(
                 {
                     break;
                 }
-                if (!paced)
-                {
-                    continue;
-                }
-                size = NextBatchSize(size, took, settings.BatchSize);
+                size = NextBatchSize(size, took, target, settings.BatchSize);
                 if (took > TimeSpan.Zero)
                 {
                     await Task.Delay(took * 2, time, cancellationToken);
@@ -114,22 +109,19 @@ internal sealed partial class MaintenanceService(
         }
     }
 
-    /// <summary>How long one delete batch should hold the writer.</summary>
-    internal static readonly TimeSpan BatchTime = TimeSpan.FromMilliseconds(2);
-
     private const int FirstBatch = 100;
 
     /// <summary>
-    /// The next batch's size: moved halfway towards the size that would have taken <see cref="BatchTime"/>, between
-    /// 1 and the configured maximum.
+    /// The next batch's size: moved halfway towards the size that would have taken <paramref name="target"/>,
+    /// between 1 and the configured maximum.
     /// </summary>
-    internal static int NextBatchSize(int size, TimeSpan took, int max)
+    internal static int NextBatchSize(int size, TimeSpan took, TimeSpan target, int max)
     {
         if (took <= TimeSpan.Zero)
         {
             return Math.Min(max, size * 2);
         }
-        double ideal = size * (BatchTime / took);
+        double ideal = size * (target / took);
         return (int)Math.Clamp(Math.Round((size + ideal) / 2), 1, max);
     }
 

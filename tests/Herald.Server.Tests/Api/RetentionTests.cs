@@ -65,17 +65,17 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public void Delete_batches_are_sized_towards_the_time_they_may_hold_the_writer()
+    public void Delete_batches_are_sized_towards_the_time_the_store_gives_a_batch()
     {
-        var target = Herald.Server.Maintenance.MaintenanceService.BatchTime;
+        var target = TimeSpan.FromMilliseconds(20);
         // A batch of 100 that took four times too long halves and more; one that was quick grows, up to the maximum.
-        Assert.Equal(62, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target * 4, 1000));
-        Assert.Equal(300, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target / 5, 1000));
-        Assert.Equal(1000, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(900, target / 5, 1000));
-        Assert.Equal(100, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target, 1000));
+        Assert.Equal(62, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target * 4, target, 1000));
+        Assert.Equal(300, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target / 5, target, 1000));
+        Assert.Equal(1000, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(900, target / 5, target, 1000));
+        Assert.Equal(100, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(100, target, target, 1000));
         // Never below one message, and a clock that did not move (a fake one) doubles the size.
-        Assert.Equal(1, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(1, target * 1000, 1000));
-        Assert.Equal(4, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(2, TimeSpan.Zero, 1000));
+        Assert.Equal(1, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(1, target * 1000, target, 1000));
+        Assert.Equal(4, Herald.Server.Maintenance.MaintenanceService.NextBatchSize(2, TimeSpan.Zero, target, 1000));
     }
 
     [Theory]
