@@ -4,11 +4,15 @@ using System.Net.Sockets;
 
 namespace Herald.Bench.Infrastructure;
 
-/// <summary>A child process (the Herald server or the sink) with its output kept for error messages and its memory sampled.</summary>
+/// <summary>
+/// A child process (the Herald server or the sink) with its output kept for error messages and its memory sampled.
+/// With HERALD_BENCH_CHILD_LOGS set to a folder, every line it prints is also written to a file there.
+/// </summary>
 internal sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private StreamWriter? _log;
 
     private ChildProcess(Process process) => _process = process;
 
@@ -40,6 +44,11 @@ internal sealed class ChildProcess : IAsyncDisposable
             info.Environment[k] = v;
         }
         var child = new ChildProcess(Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}."));
+        if (Environment.GetEnvironmentVariable("HERALD_BENCH_CHILD_LOGS") is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            child._log = new StreamWriter(Path.Combine(folder, $"{Path.GetFileNameWithoutExtension(arguments.FirstOrDefault() ?? fileName)}-{child.Id}.log")) { AutoFlush = true };
+        }
         child._process.OutputDataReceived += (_, e) => child.Keep(e.Data);
         child._process.ErrorDataReceived += (_, e) => child.Keep(e.Data);
         child._process.BeginOutputReadLine();
@@ -55,6 +64,7 @@ internal sealed class ChildProcess : IAsyncDisposable
         }
         lock (_tail)
         {
+            _log?.WriteLine(line);
             _tail.Enqueue(line);
             while (_tail.Count > 40)
             {
@@ -161,6 +171,11 @@ internal sealed class ChildProcess : IAsyncDisposable
     {
         await KillAsync();
         _process.Dispose();
+        lock (_tail)
+        {
+            _log?.Dispose();
+            _log = null;
+        }
     }
 }
 

@@ -16,6 +16,10 @@ internal sealed partial class MaintenanceService(
 {
     private const long LockKey = 0x4865_7261_6C64_0002;
 
+    // Whether the last round ran out of time with old messages left: the next one then starts at once, so that
+    // paced deletes keep up with a high message rate instead of idling for an interval between rounds.
+    private volatile bool _behind;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = maintenance.Value.Interval;
@@ -23,7 +27,11 @@ internal sealed partial class MaintenanceService(
         {
             try
             {
-                await Task.Delay(interval, time, stoppingToken);
+                if (!_behind)
+                {
+                    await Task.Delay(interval, time, stoppingToken);
+                }
+                _behind = false;
                 // Once per round across all nodes: whoever holds the lock does it.
                 await clusterLock.TryRunExclusiveAsync(LockKey, RunOnceAsync, stoppingToken);
             }
@@ -66,7 +74,7 @@ internal sealed partial class MaintenanceService(
         var cutoff = now - settings.Period;
         var budget = maintenance.Value.Interval;
         long started = time.GetTimestamp();
-        int messages = 0, deliveries = 0, attempts = 0, undelivered = 0;
+        int messages = 0, deliveries = 0, attempts = 0, undelivered = 0, batches = 0;
         var target = store.RetentionBatchTime;
         int size = Math.Min(settings.BatchSize, FirstBatch);
         bool done;
@@ -77,6 +85,7 @@ internal sealed partial class MaintenanceService(
                 long batchStarted = time.GetTimestamp();
                 var batch = await store.DeleteMessagesBeforeAsync(cutoff, size, cancellationToken);
                 var took = time.GetElapsedTime(batchStarted);
+                batches++;
                 (messages, deliveries, attempts, undelivered) =
                     (messages + batch.Messages, deliveries + batch.Deliveries, attempts + batch.Attempts, undelivered + batch.Undelivered);
                 done = batch.Messages < size;
@@ -96,7 +105,7 @@ internal sealed partial class MaintenanceService(
             // What was deleted before a failure is gone all the same: say so.
             if (messages > 0)
             {
-                LogDeleted(logger, messages, deliveries, attempts, cutoff);
+                LogDeleted(logger, messages, deliveries, attempts, cutoff, batches, time.GetElapsedTime(started));
             }
             if (undelivered > 0)
             {
@@ -105,6 +114,7 @@ internal sealed partial class MaintenanceService(
         }
         if (!done)
         {
+            _behind = true;
             LogBehind(logger, budget);
         }
     }
@@ -131,12 +141,12 @@ internal sealed partial class MaintenanceService(
     [LoggerMessage(2, LogLevel.Warning, "Maintenance failed; trying again in {Interval}")]
     private static partial void LogFailed(ILogger logger, Exception exception, TimeSpan interval);
 
-    [LoggerMessage(3, LogLevel.Information, "Retention deleted {Messages} messages created before {Cutoff:O}, with {Deliveries} deliveries and {Attempts} attempts")]
-    private static partial void LogDeleted(ILogger logger, int messages, int deliveries, int attempts, DateTimeOffset cutoff);
+    [LoggerMessage(3, LogLevel.Information, "Retention deleted {Messages} messages created before {Cutoff:O}, with {Deliveries} deliveries and {Attempts} attempts, in {Batches} batches over {Elapsed}")]
+    private static partial void LogDeleted(ILogger logger, int messages, int deliveries, int attempts, DateTimeOffset cutoff, int batches, TimeSpan elapsed);
 
     [LoggerMessage(4, LogLevel.Warning, "Retention deleted {Count} deliveries that were never completed (pending, waiting for a retry or being sent): their messages were older than the retention period {Period}")]
     private static partial void LogUndelivered(ILogger logger, int count, TimeSpan period);
 
-    [LoggerMessage(5, LogLevel.Warning, "Retention used its time budget of {Budget} and older messages remain; the next rounds continue")]
+    [LoggerMessage(5, LogLevel.Warning, "Retention used its time budget of {Budget} and older messages remain; the next round starts at once")]
     private static partial void LogBehind(ILogger logger, TimeSpan budget);
 }
