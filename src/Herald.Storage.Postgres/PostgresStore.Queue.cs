@@ -25,17 +25,18 @@ public sealed partial class PostgresStore
 
     /// <summary>
     /// One round trip: a lateral subquery per endpoint, each locking its rows with SKIP LOCKED and reading them from
-    /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>).
+    /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>). Rows taken
+    /// already are left out in the statement, so that no more rows are locked than can be used.
     /// </summary>
     protected override async Task<List<long>> SelectDuePerEndpointAsync(
-        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, bool retries, CancellationToken ct) =>
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, IReadOnlySet<long> taken, bool retries, CancellationToken ct) =>
         (await c.QueryAsync<long>(new CommandDefinition(
             $"""
             SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
                 SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
-                  AND {OrderedHeadCheck("deliveries")}
+                  AND NOT (id = ANY(@taken)) AND {OrderedHeadCheck("deliveries")}
                 ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
-            """, new { endpoints = endpoints.ToArray(), now, perEndpoint }, t, cancellationToken: ct))).ToList();
+            """, new { endpoints = endpoints.ToArray(), now, perEndpoint, taken = taken.ToArray() }, t, cancellationToken: ct))).ToList();
 
     /// <summary>
     /// A whole batch of results in two statements, the rows passed as arrays. As in the shared path the deliveries

@@ -12,8 +12,14 @@ public abstract partial class RelationalStore
     /// <summary>How many rounds a claim hands out what earlier rounds left, to the applications that had more.</summary>
     private const int ClaimRounds = 3;
 
+    /// <summary>How long a claim goes straight to an application's endpoints after its window was found full of excluded work.</summary>
+    private const long WindowFullForMs = 1000;
+
     // The application this store's last claim started with; the next claim starts with the one after it.
     private string? _claimTurn;
+
+    // Applications (and kind: retries or not) whose queue front was last found full of excluded endpoints' work, and when.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string App, bool Retries), long> _windowFullAt = new();
 
     /// <summary>The due-order expression of the per-application queue indexes (PostgreSQL hides it from ix_deliveries_due).</summary>
     protected virtual string AppDueOrder => "next_attempt_at";
@@ -115,18 +121,32 @@ public abstract partial class RelationalStore
 
     /// <summary>
     /// The oldest due deliveries of one kind (first attempts or retries) of one application, read from the front of
-    /// its queue: as many rows as wanted, four times as many when endpoints are excluded. When the excluded
-    /// endpoints' backlog fills that window, the application's other endpoints are read one by one instead.
+    /// its queue, leaving out the excluded endpoints' rows in the statement itself so that only usable rows come back.
+    /// With endpoints excluded the statement looks at no more than <paramref name="scan"/> rows from the front; when
+    /// it finds fewer than wanted, the result says whether that window was full (so excluded endpoints' backlog may
+    /// hide the rest) or the application's due queue simply ended.
     /// </summary>
-    protected virtual async Task<List<(long Id, string EndpointId)>> SelectDueOfAppAsync(
-        DbConnection c, DbTransaction t, string appId, bool retries, long now, int scan, CancellationToken ct) =>
-        (await c.QueryAsync<(long, string)>(Cmd(
-            $"""
+    protected virtual async Task<(List<long> Ids, bool WindowFull)> SelectDueOfAppAsync(
+        DbConnection c, DbTransaction t, string appId, bool retries, long now, int want, int scan, IReadOnlySet<string> excluded, CancellationToken ct)
+    {
+        string due = $"""
             SELECT id, endpoint_id FROM deliveries
             WHERE app_id = @appId AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
               AND {OrderedHeadCheck("deliveries")}
-            ORDER BY {AppDueOrder} LIMIT @scan
-            """, new { appId, now, scan }, t, ct))).ToList();
+            ORDER BY {AppDueOrder}
+            """;
+        if (excluded.Count == 0)
+        {
+            return ((await c.QueryAsync<long>(Cmd($"{due} LIMIT @want", new { appId, now, want }, t, ct))).AsList(), false);
+        }
+        // The window is a subquery with its own LIMIT: it is read only as far as the outer LIMIT needs.
+        var args = new { appId, now, want, scan, excluded = excluded.ToArray() };
+        var ids = (await c.QueryAsync<long>(Cmd(
+            $"SELECT id FROM ({due} LIMIT @scan) w WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @want", args, t, ct))).AsList();
+        bool full = ids.Count < want
+            && await c.ExecuteScalarAsync<long>(Cmd($"SELECT COUNT(*) FROM ({due} LIMIT @scan) w", args, t, ct)) == scan;
+        return (ids, full);
+    }
 
     /// <summary>Takes candidates for one claim, keeping count of the retries it may still take.</summary>
     private sealed class Take(RelationalStore store, DbConnection c, DbTransaction t, long now, IReadOnlyCollection<string> excluded, CancellationToken ct)
@@ -150,18 +170,27 @@ public abstract partial class RelationalStore
 
         private async Task<int> KindAsync(string appId, bool retries, int want, List<long> into)
         {
-            int scan = _excluded.Count == 0 ? want : want * 4;
-            var rows = await store.SelectDueOfAppAsync(c, t, appId, retries, now, scan, ct);
+            // While excluded endpoints' backlog fills the front of the application's queue (a hanging endpoint's, until
+            // its breaker opens), every window read would come back full of it: go to the other endpoints at once.
+            var key = (appId, retries);
+            bool direct = _excluded.Count > 0 && store._windowFullAt.TryGetValue(key, out long fullAt) && now - fullAt < WindowFullForMs;
             int got = 0;
-            foreach (var (id, endpointId) in rows)
+            if (!direct)
             {
-                if (got < want && !_excluded.Contains(endpointId))
+                var (ids, full) = await store.SelectDueOfAppAsync(c, t, appId, retries, now, want, want * 4, _excluded, ct);
+                into.AddRange(ids);
+                got = ids.Count;
+                if (full)
                 {
-                    into.Add(id);
-                    got++;
+                    store._windowFullAt[key] = now;
                 }
+                else
+                {
+                    store._windowFullAt.TryRemove(key, out _);
+                }
+                direct = got < want && full;
             }
-            if (got < want && rows.Count == scan)
+            if (direct)
             {
                 // The window was all excluded endpoints' backlog: look at each other endpoint of the application.
                 var taken = into.ToHashSet();
@@ -170,7 +199,7 @@ public abstract partial class RelationalStore
                 if (endpoints.Count > 0)
                 {
                     int perEndpoint = Math.Max(1, (want - got + endpoints.Count - 1) / endpoints.Count);
-                    foreach (var id in await store.SelectDuePerEndpointAsync(c, t, endpoints, now, perEndpoint + got, retries, ct))
+                    foreach (var id in await store.SelectDuePerEndpointAsync(c, t, endpoints, now, perEndpoint, taken, retries, ct))
                     {
                         if (got < want && taken.Add(id))
                         {

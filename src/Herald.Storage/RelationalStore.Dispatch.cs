@@ -35,12 +35,14 @@ public abstract partial class RelationalStore
         }, cancellationToken);
 
     /// <summary>
-    /// The ids of the oldest due first attempts (or retries) of each endpoint, at most <paramref name="perEndpoint"/>
-    /// each, locked for the claim.
+    /// The ids of the oldest due first attempts (or retries) of each endpoint besides those <paramref name="taken"/>
+    /// already, at least <paramref name="perEndpoint"/> each where there are as many, locked for the claim. This one
+    /// reads as many more per endpoint as are taken already and leaves the filtering to the caller.
     /// </summary>
     protected virtual async Task<List<long>> SelectDuePerEndpointAsync(
-        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, bool retries, CancellationToken ct)
+        DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, IReadOnlySet<long> taken, bool retries, CancellationToken ct)
     {
+        perEndpoint += taken.Count;
         var ids = new List<long>();
         using var select = _statements.Create(c, t,
             $"""
