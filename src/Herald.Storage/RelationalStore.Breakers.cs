@@ -82,11 +82,12 @@ public abstract partial class RelationalStore
         bool opened = after.Open && !before.Open;
         bool closed = before.Open && !after.Open;
         bool retriesBeforeProbe = after.Open && results.Exists(r => r.NewStatus == Model.DeliveryStatus.Pending && r.NextAttemptAt < after.NextProbeAt);
+        bool moreToHold = false;
         if (opened || (after.Open && probeFailed) || retriesBeforeProbe)
         {
             // Held back until the probe: not attempted, no retry used up. Retries of attempts that were in flight as
             // it opened are held back too.
-            await HoldForProbeAsync(c, t, endpointId, Time.Ms(after.NextProbeAt)!.Value,
+            moreToHold = await HoldForProbeAsync(c, t, endpointId, Time.Ms(after.NextProbeAt)!.Value,
                 policy is null ? null : Time.Ms(last.Now + policy.MaxOpenInterval), ct);
         }
         if (closed)
@@ -109,10 +110,13 @@ public abstract partial class RelationalStore
                 "UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now WHERE id = @endpointId AND disabled = 0",
                 new { endpointId, reason = gone ? GoneReason : FailingReason, now = Time.Ms(last.Now) }, t, ct)) > 0;
         var update = after.Open || closed
-            ? new BreakerUpdate(endpointId, closed ? after with { OpenedAt = before.OpenedAt } : after, opened || closed)
+            ? new BreakerUpdate(endpointId, closed ? after with { OpenedAt = before.OpenedAt } : after, opened || closed) { MoreToHold = moreToHold }
             : null;
         return (disabled, update);
     }
+
+    /// <summary>How many of an endpoint's pending deliveries one transaction parks; the rest follow in later ones.</summary>
+    public const int HoldChunk = 1000;
 
     /// <summary>
     /// Holds an open endpoint's pending deliveries back: those due before the probe time are parked until
@@ -120,20 +124,36 @@ public abstract partial class RelationalStore
     /// probe time unless a delivery of the endpoint already is (waiting, or out as the probe). Each failed probe then
     /// rewrites one row, not the endpoint's whole backlog. Should that one row go (its message deleted, say), the
     /// parked ones fall due at <paramref name="parkUntil"/> and the next probe goes out then.
+    /// At most <see cref="HoldChunk"/> rows are parked, the earliest due (on PostgreSQL skipping rows others hold), so
+    /// that the transaction stays short whatever the backlog: a result write or claim waiting on it would hold up
+    /// every other endpoint's deliveries. Returns true when there may be more to park (see <see cref="HoldBackAsync"/>).
     /// </summary>
-    private async Task HoldForProbeAsync(DbConnection c, DbTransaction t, string endpointId, long probeAt, long? parkUntil, CancellationToken ct)
+    private async Task<bool> HoldForProbeAsync(DbConnection c, DbTransaction t, string endpointId, long probeAt, long? parkUntil, CancellationToken ct)
     {
-        var args = new { endpointId, probeAt, park = Math.Max(parkUntil ?? probeAt, probeAt) };
-        await c.ExecuteAsync(Cmd(
-            $"UPDATE deliveries SET next_attempt_at = @park WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND {EndpointDueOrder} < @probeAt",
-            args, t, ct));
+        var args = new { endpointId, probeAt, park = Math.Max(parkUntil ?? probeAt, probeAt), chunk = HoldChunk };
+        int parked = await c.ExecuteAsync(Cmd(
+            $"""
+            UPDATE deliveries SET next_attempt_at = @park
+            WHERE id IN (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND {EndpointDueOrder} < @probeAt
+                         ORDER BY {EndpointDueOrder} LIMIT @chunk{ClaimLockClause})
+            """, args, t, ct));
         await c.ExecuteAsync(Cmd(
             $"""
             UPDATE deliveries SET next_attempt_at = @probeAt
             WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND next_attempt_at IS NOT NULL ORDER BY {EndpointDueOrder} LIMIT 1)
               AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = @endpointId AND status IN {StoredStatus.Queued} AND {EndpointDueOrder} <= @probeAt)
             """, args, t, ct));
+        return parked == HoldChunk;
     }
+
+    public Task<bool> HoldBackAsync(string endpointId, DateTimeOffset now, TimeSpan park, CancellationToken cancellationToken) =>
+        WriteBookkeepingAsync(async (c, t) =>
+        {
+            var state = await c.QuerySingleOrDefaultAsync<(long State, long? ProbeAt)?>(Cmd(
+                $"SELECT breaker_state, breaker_probe_at FROM endpoints WHERE id = @endpointId{RowLockClause}", new { endpointId }, t, cancellationToken));
+            return state is { State: 1, ProbeAt: { } probeAt }
+                && await HoldForProbeAsync(c, t, endpointId, probeAt, Time.Ms(now + park), cancellationToken);
+        }, cancellationToken);
 
     public Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, TimeSpan park, CancellationToken cancellationToken) =>
         deliveries.Count == 0 ? Task.FromResult<IReadOnlyList<BreakerPass>>([]) : WriteBookkeepingAsync<IReadOnlyList<BreakerPass>>(async (c, t) =>

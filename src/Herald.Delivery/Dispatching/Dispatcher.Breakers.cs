@@ -41,6 +41,10 @@ public sealed partial class Dispatcher
                 {
                     ready.Add(pass);
                 }
+                else
+                {
+                    HoldBackInBackground(held[i].EndpointId); // its backlog was claimable: park the rest of it
+                }
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -101,6 +105,10 @@ public sealed partial class Dispatcher
                 Log.BreakerOpened(_logger, update.EndpointId, update.Breaker.ConsecutiveFailures, update.Breaker.NextProbeAt);
                 _ = HoldBackWaitingAsync(update.EndpointId);
             }
+            if (update.MoreToHold)
+            {
+                HoldBackInBackground(update.EndpointId);
+            }
             else if (update.Closed)
             {
                 Log.BreakerClosed(_logger, update.EndpointId);
@@ -111,6 +119,55 @@ public sealed partial class Dispatcher
         {
             _signal.Notify();
         }
+    }
+
+    /// <summary>
+    /// Parks the rest of an open endpoint's backlog, a bounded part per transaction, one endpoint at a time per
+    /// node. Until it is done the endpoint is left out of this node's claims (see <see cref="ClaimLimits"/>), which
+    /// would otherwise take its still-due deliveries only to hand them back.
+    /// </summary>
+    private void HoldBackInBackground(string endpointId)
+    {
+        if (_breaker is not { } breaker || _stopping || !_holding.TryAdd(endpointId, 0))
+        {
+            return;
+        }
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (!_stopping && await _store.HoldBackAsync(endpointId, _time.GetUtcNow(), breaker.MaxOpenInterval, _stop.Token))
+                {
+                }
+            }
+            catch (Exception ex) when (!_stopping)
+            {
+                // Not fatal: what is left is claimed, found open and held back then.
+                Log.StoreFailed(_logger, ex);
+            }
+            catch (Exception)
+            {
+                // shutting down
+            }
+            finally
+            {
+                _holding.TryRemove(endpointId, out _);
+                _signal.Notify(); // claims may take the endpoint's work again (its probe, say)
+            }
+        }, CancellationToken.None);
+    }
+
+    /// <summary>What the next claim may take: what the lanes allow, less the endpoints whose backlog is being held back.</summary>
+    private ClaimLimits CurrentClaimLimits()
+    {
+        var limits = _lanes.Limits();
+        if (_holding.IsEmpty)
+        {
+            return limits;
+        }
+        var excluded = new HashSet<string>(limits.ExcludedEndpoints, StringComparer.Ordinal);
+        excluded.UnionWith(_holding.Keys);
+        return limits with { ExcludedEndpoints = excluded };
     }
 
     /// <summary>

@@ -77,6 +77,39 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task Breaker_HoldsALargeBacklogBack_APartPerTransaction_UntilNothingIsDueBeforeTheProbe()
+    {
+        var app = await CreateAppAsync();
+        var endpoint = await CreateEndpointAsync(app.Id);
+        int backlog = RelationalStore.HoldChunk + 300;
+        for (int i = 0; i < backlog; i++)
+        {
+            await SendAsync(app.Id, T0.AddMilliseconds(i));
+        }
+        var claimed = await ClaimAsync(T0.AddSeconds(1), max: 3);
+        var t1 = T0.AddSeconds(2);
+        var update = Assert.Single((await Store.RecordResultsAsync(claimed.Select(d => Failed(d, t1)).ToList(), Ct)).Breakers);
+        Assert.True(update.Opened);
+        Assert.True(update.MoreToHold); // one transaction parked a bounded part of the backlog
+
+        // The part left is still due (the oldest were parked first); HoldBackAsync parks it, then reports nothing left.
+        Assert.True(await Store.NextDueAtAsync(Ct) < t1);
+        Assert.False(await Store.HoldBackAsync(endpoint.Id, t1, Breaker3.MaxOpenInterval, Ct));
+        Assert.False(await Store.HoldBackAsync(endpoint.Id, t1, Breaker3.MaxOpenInterval, Ct));
+        Assert.Equal(t1.AddSeconds(5), await Store.NextDueAtAsync(Ct));
+        Assert.Empty(await ClaimAsync(t1.AddSeconds(4)));
+        var probe = Assert.Single(await ClaimAsync(t1.AddSeconds(5))); // only the probe is due
+        Assert.Equal(BreakerPass.Probe, Assert.Single(await Store.PassBreakersAsync([probe], t1.AddSeconds(5), Lease, Breaker3.MaxOpenInterval, Ct)));
+
+        // Closed, everything is due at once; holding back a closed endpoint's deliveries does nothing.
+        var t2 = t1.AddSeconds(6);
+        Assert.True(Assert.Single((await Store.RecordResultsAsync(
+            [Result(probe, t2, DeliveryStatus.Success, 200, EndpointHealth.Succeeded) with { Breaker = Breaker3, Probe = true }], Ct)).Breakers).Closed);
+        Assert.False(await Store.HoldBackAsync(endpoint.Id, t2, Breaker3.MaxOpenInterval, Ct));
+        Assert.Equal(backlog - 1, (await ClaimAsync(t2, max: backlog)).Count);
+    }
+
+    [Fact]
     public async Task Breaker_FailuresBelowTheThreshold_DoNotOpen_AndASuccessResetsTheCount()
     {
         var app = await CreateAppAsync();

@@ -29,7 +29,7 @@ public interface IDeliveryQueue
     /// <summary>
     /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand, and each
     /// endpoint's circuit breaker (see <see cref="DeliveryResult.Breaker"/>) in the same transaction. Opening defers
-    /// the endpoint's pending deliveries to the first probe; closing makes all of them due now.
+    /// the endpoint's pending deliveries to the first probe (a bounded number of them: see <see cref="BreakerUpdate.MoreToHold"/>); closing makes all of them due now.
     /// A result whose lease token is no longer current (the delivery was claimed again) stores its attempt, since the
     /// request was made, but leaves the delivery's state alone; an attempt of a delivery that no longer exists is dropped.
     /// Returns the endpoints this call disabled and the breakers that are open or that it closed.
@@ -42,9 +42,16 @@ public interface IDeliveryQueue
     /// moves to <c>now + probeLease</c>, so across all nodes only one is sent), and every other one is handed back to
     /// pending with no attempt counted. The endpoint's held deliveries are parked for <paramref name="park"/> (the
     /// longest probe interval) except one that is due at the next probe, so that a failed probe rewrites one row and
-    /// not the whole backlog. Results are in the order of <paramref name="deliveries"/>.
+    /// not the whole backlog (a bounded number per call: see <see cref="HoldBackAsync"/>). Results are in the order of <paramref name="deliveries"/>.
     /// </summary>
     Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, TimeSpan park, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Parks the next part of an open endpoint's pending deliveries as <see cref="RecordResultsAsync"/> and
+    /// <see cref="PassBreakersAsync"/> do (each transaction parks a bounded number, so that no write holds up other
+    /// endpoints' bookkeeping for long); returns true while there may be more. Does nothing when the breaker is closed.
+    /// </summary>
+    Task<bool> HoldBackAsync(string endpointId, DateTimeOffset now, TimeSpan park, CancellationToken cancellationToken);
 
     /// <summary>Counts the queue (pending and sending deliveries), finds the oldest due one and counts open breakers; read by metrics.</summary>
     Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
