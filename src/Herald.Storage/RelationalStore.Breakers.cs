@@ -34,7 +34,6 @@ public abstract partial class RelationalStore
         var after = before;
         long? failingSince = row.failing_since;
         bool gone = false;
-        bool probeFailed = false;
         foreach (var r in results)
         {
             switch (r.Health)
@@ -54,7 +53,6 @@ public abstract partial class RelationalStore
                     {
                         int failed = after.FailedProbes + 1;
                         after = after with { FailedProbes = failed, NextProbeAt = r.Now + policy.IntervalAfter(failed) };
-                        probeFailed = true;
                     }
                     break;
                 case EndpointHealth.Gone:
@@ -81,18 +79,10 @@ public abstract partial class RelationalStore
         }
         bool opened = after.Open && !before.Open;
         bool closed = before.Open && !after.Open;
-        bool retriesBeforeProbe = after.Open && results.Exists(r => r.NewStatus == Model.DeliveryStatus.Pending && r.NextAttemptAt < after.NextProbeAt);
-        bool moreToHold = false;
-        if (opened || (after.Open && probeFailed) || retriesBeforeProbe)
-        {
-            // Held back until the probe: not attempted, no retry used up. Retries of attempts that were in flight as
-            // it opened are held back too.
-            moreToHold = await HoldForProbeAsync(c, t, endpointId, Time.Ms(after.NextProbeAt)!.Value,
-                policy is null ? null : Time.Ms(last.Now + policy.MaxOpenInterval), ct);
-        }
         if (closed)
         {
-            // Recovered: everything held back and every waiting retry goes out now.
+            // Recovered: every waiting retry, and what the fan-out held back for the probe, goes out now (what was
+            // due already while open was only left out of claims: it goes out as it is).
             int due = await c.ExecuteAsync(Cmd(
                 $"UPDATE deliveries SET next_attempt_at = @now WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND next_attempt_at > @now",
                 new { endpointId, now = Time.Ms(last.Now) }, t, ct));
@@ -110,52 +100,25 @@ public abstract partial class RelationalStore
                 "UPDATE endpoints SET disabled = 1, disabled_reason = @reason, updated_at = @now WHERE id = @endpointId AND disabled = 0",
                 new { endpointId, reason = gone ? GoneReason : FailingReason, now = Time.Ms(last.Now) }, t, ct)) > 0;
         var update = after.Open || closed
-            ? new BreakerUpdate(endpointId, closed ? after with { OpenedAt = before.OpenedAt } : after, opened || closed) { MoreToHold = moreToHold }
+            ? new BreakerUpdate(endpointId, closed ? after with { OpenedAt = before.OpenedAt } : after, opened || closed)
             : null;
         return (disabled, update);
     }
 
-    /// <summary>How many of an endpoint's pending deliveries one transaction parks; the rest follow in later ones.</summary>
-    public const int HoldChunk = 1000;
-
     /// <summary>
-    /// Holds an open endpoint's pending deliveries back: those due before the probe time are parked until
-    /// <paramref name="parkUntil"/> (the longest probe interval from now), and one of them, the earliest, is due at the
-    /// probe time unless a delivery of the endpoint already is (waiting, or out as the probe). Each failed probe then
-    /// rewrites one row, not the endpoint's whole backlog. Should that one row go (its message deleted, say), the
-    /// parked ones fall due at <paramref name="parkUntil"/> and the next probe goes out then.
-    /// At most <see cref="HoldChunk"/> rows are parked, the earliest due (on PostgreSQL skipping rows others hold), so
-    /// that the transaction stays short whatever the backlog: a result write or claim waiting on it would hold up
-    /// every other endpoint's deliveries. Returns true when there may be more to park (see <see cref="HoldBackAsync"/>).
+    /// Open endpoints whose probe is not due: claims leave their deliveries alone (see ClaimFairlyAsync), so that an
+    /// open endpoint's backlog is never rewritten, however large. Read through ix_endpoints_breaker_open.
     /// </summary>
-    private async Task<bool> HoldForProbeAsync(DbConnection c, DbTransaction t, string endpointId, long probeAt, long? parkUntil, CancellationToken ct)
-    {
-        var args = new { endpointId, probeAt, park = Math.Max(parkUntil ?? probeAt, probeAt), chunk = HoldChunk };
-        int parked = await c.ExecuteAsync(Cmd(
-            $"""
-            UPDATE deliveries SET next_attempt_at = @park
-            WHERE id IN (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND {EndpointDueOrder} < @probeAt
-                         ORDER BY {EndpointDueOrder} LIMIT @chunk{ClaimLockClause})
-            """, args, t, ct));
-        await c.ExecuteAsync(Cmd(
-            $"""
-            UPDATE deliveries SET next_attempt_at = @probeAt
-            WHERE id = (SELECT id FROM deliveries WHERE endpoint_id = @endpointId AND status = {StoredStatus.Pending} AND next_attempt_at IS NOT NULL ORDER BY {EndpointDueOrder} LIMIT 1)
-              AND NOT EXISTS (SELECT 1 FROM deliveries WHERE endpoint_id = @endpointId AND status IN {StoredStatus.Queued} AND {EndpointDueOrder} <= @probeAt)
-            """, args, t, ct));
-        return parked == HoldChunk;
-    }
+    private static async Task<List<string>> HeldBackEndpointsAsync(DbConnection c, DbTransaction t, long now, CancellationToken ct) =>
+        (await c.QueryAsync<string>(Cmd(
+            "SELECT id FROM endpoints WHERE breaker_state = 1 AND (breaker_probe_at IS NULL OR breaker_probe_at > @now)", new { now }, t, ct))).AsList();
 
-    public Task<bool> HoldBackAsync(string endpointId, DateTimeOffset now, TimeSpan park, CancellationToken cancellationToken) =>
-        WriteBookkeepingAsync(async (c, t) =>
-        {
-            var state = await c.QuerySingleOrDefaultAsync<(long State, long? ProbeAt)?>(Cmd(
-                $"SELECT breaker_state, breaker_probe_at FROM endpoints WHERE id = @endpointId{RowLockClause}", new { endpointId }, t, cancellationToken));
-            return state is { State: 1, ProbeAt: { } probeAt }
-                && await HoldForProbeAsync(c, t, endpointId, probeAt, Time.Ms(now + park), cancellationToken);
-        }, cancellationToken);
+    /// <summary>Open endpoints whose probe is due: a claim takes one delivery of each, the probe's candidate.</summary>
+    private static async Task<List<string>> ProbeDueEndpointsAsync(DbConnection c, DbTransaction t, long now, CancellationToken ct) =>
+        (await c.QueryAsync<string>(Cmd(
+            "SELECT id FROM endpoints WHERE breaker_state = 1 AND breaker_probe_at <= @now", new { now }, t, ct))).AsList();
 
-    public Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, TimeSpan park, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken) =>
         deliveries.Count == 0 ? Task.FromResult<IReadOnlyList<BreakerPass>>([]) : WriteBookkeepingAsync<IReadOnlyList<BreakerPass>>(async (c, t) =>
         {
             var passes = new BreakerPass[deliveries.Count];
@@ -167,15 +130,13 @@ public abstract partial class RelationalStore
                 bool probe = await c.ExecuteAsync(Cmd(
                     "UPDATE endpoints SET breaker_probe_at = @until WHERE id = @endpointId AND breaker_state = 1 AND breaker_probe_at <= @now",
                     args, t, cancellationToken)) > 0;
-                long? probeAt = args.until;
                 if (!probe)
                 {
-                    // Locked (PostgreSQL), so that a result closing the breaker right now is waited for and seen: read
-                    // as still open, these would be put back to wait for a probe time that no longer means anything,
-                    // after the close had already made everything of the endpoint due.
-                    var state = await c.QuerySingleOrDefaultAsync<(long State, long? ProbeAt)?>(Cmd(
-                        $"SELECT breaker_state, breaker_probe_at FROM endpoints WHERE id = @endpointId{RowLockClause}", args, t, cancellationToken));
-                    if (state is not { State: 1 } open)
+                    // Locked (PostgreSQL), so that a result closing the breaker right now is waited for and seen, and
+                    // these are sent rather than handed back.
+                    var state = await c.QuerySingleOrDefaultAsync<long?>(Cmd(
+                        $"SELECT breaker_state FROM endpoints WHERE id = @endpointId{RowLockClause}", args, t, cancellationToken));
+                    if (state != 1)
                     {
                         foreach (var x in group)
                         {
@@ -183,7 +144,6 @@ public abstract partial class RelationalStore
                         }
                         continue;
                     }
-                    probeAt = open.ProbeAt ?? args.until;
                 }
                 var deferred = new List<DueDelivery>();
                 int probeIndex = probe ? group.First().Index : -1;
@@ -197,16 +157,12 @@ public abstract partial class RelationalStore
                     passes[x.Index] = BreakerPass.Deferred;
                     deferred.Add(x.Delivery);
                 }
-                long parkUntil = Time.Ms(now + park);
                 if (deferred.Count > 0)
                 {
-                    // Fenced like any release: a delivery another worker claimed meanwhile is left to it.
-                    await ReleaseRowsAsync(c, t, deferred, Math.Max(parkUntil, probeAt ?? args.until), cancellationToken);
+                    // Back to pending, due as they were: claims leave them alone while the breaker is open and its
+                    // probe not due. Fenced like any release: a delivery another worker claimed meanwhile is left to it.
+                    await ReleaseRowsAsync(c, t, deferred, Time.Ms(now), cancellationToken);
                 }
-                // Everything else of the endpoint that is due before the probe's outcome waits for it too, moved in
-                // one statement: otherwise, once the probe time has come, claims would take the endpoint's whole
-                // backlog batch by batch only to put it back here, while the probe is still out.
-                await HoldForProbeAsync(c, t, group.Key, probeAt ?? args.until, parkUntil, cancellationToken);
             }
             return passes;
         }, cancellationToken);

@@ -59,8 +59,19 @@ public abstract partial class RelationalStore
         }
         var apps = TakeTurn(queued);
         var room = apps.ToDictionary(a => a, limits.RoomOf, StringComparer.Ordinal);
-        var take = new Take(this, c, t, Time.Ms(now), limits.ExcludedEndpoints, ct) { RetriesLeft = limits.Retries ?? int.MaxValue };
+        long at = Time.Ms(now);
+        // Open breakers: an endpoint waiting for its probe is left out like a full lane, so its backlog stays where it
+        // is; one whose probe is due gives one delivery, the probe's candidate (see PassBreakersAsync), and no more.
+        var excluded = new HashSet<string>(limits.ExcludedEndpoints, StringComparer.Ordinal);
+        excluded.UnionWith(await HeldBackEndpointsAsync(c, t, at, ct));
+        var probing = (await ProbeDueEndpointsAsync(c, t, at, ct)).Where(excluded.Add).ToList();
+        var take = new Take(this, c, t, at, excluded, ct) { RetriesLeft = limits.Retries ?? int.MaxValue };
         var claimed = new List<long>(max);
+        if (probing.Count > 0)
+        {
+            var candidates = await SelectProbeCandidatesAsync(c, t, probing, at, Math.Min(max, probing.Count), ct);
+            claimed.AddRange(await MarkClaimedAsync(c, t, candidates, now, leaseUntil, ct));
+        }
         for (int round = 0; round < ClaimRounds && claimed.Count < max && apps.Count > 0; round++)
         {
             int share = Math.Max(1, (max - claimed.Count + apps.Count - 1) / apps.Count);
@@ -146,6 +157,22 @@ public abstract partial class RelationalStore
         bool full = ids.Count < want
             && await c.ExecuteScalarAsync<long>(Cmd($"SELECT COUNT(*) FROM ({due} LIMIT @scan) w", args, t, ct)) == scan;
         return (ids, full);
+    }
+
+    /// <summary>The earliest due delivery of each endpoint (at most <paramref name="max"/> endpoints), locked for the claim.</summary>
+    private async Task<List<long>> SelectProbeCandidatesAsync(DbConnection c, DbTransaction t, List<string> endpoints, long now, int max, CancellationToken ct)
+    {
+        var ids = new List<long>();
+        foreach (var endpoint in endpoints.Take(max))
+        {
+            ids.AddRange(await c.QueryAsync<long>(Cmd(
+                $"""
+                SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN {StoredStatus.Queued} AND {EndpointDueOrder} <= @now
+                  AND {OrderedHeadCheck("deliveries")}
+                ORDER BY {EndpointDueOrder} LIMIT 1{ClaimLockClause}
+                """, new { endpoint, now }, t, ct)));
+        }
+        return ids;
     }
 
     /// <summary>Takes candidates for one claim, keeping count of the retries it may still take.</summary>

@@ -25,12 +25,6 @@ public sealed record BreakerUpdate(string EndpointId, EndpointBreaker Breaker, b
 {
     public bool Opened => Changed && Breaker.Open;
     public bool Closed => Changed && !Breaker.Open;
-
-    /// <summary>
-    /// The write held back only part of the endpoint's pending deliveries (a transaction parks a bounded number);
-    /// the dispatcher holds back the rest with <c>IDeliveryQueue.HoldBackAsync</c>.
-    /// </summary>
-    public bool MoreToHold { get; init; }
 }
 
 /// <summary>What to do with a claimed delivery whose endpoint's breaker was open.</summary>

@@ -34,16 +34,12 @@ public sealed partial class Dispatcher
         var ready = due.Where(d => !d.BreakerOpen || d.EndpointDisabled).ToList();
         try
         {
-            var passes = await _store.PassBreakersAsync(held, _time.GetUtcNow(), _options.Lease, _breaker.MaxOpenInterval, cancellationToken);
+            var passes = await _store.PassBreakersAsync(held, _time.GetUtcNow(), _options.Lease, cancellationToken);
             for (int i = 0; i < held.Count; i++)
             {
                 if (Passed(held[i], passes[i]) is { } pass)
                 {
                     ready.Add(pass);
-                }
-                else
-                {
-                    HoldBackInBackground(held[i].EndpointId); // its backlog was claimable: park the rest of it
                 }
             }
         }
@@ -67,7 +63,7 @@ public sealed partial class Dispatcher
         }
         try
         {
-            var passes = await _store.PassBreakersAsync([delivery], _time.GetUtcNow(), _options.Lease, _breaker.MaxOpenInterval, CancellationToken.None);
+            var passes = await _store.PassBreakersAsync([delivery], _time.GetUtcNow(), _options.Lease, CancellationToken.None);
             return Passed(delivery, passes[0]);
         }
         catch (Exception ex)
@@ -105,10 +101,6 @@ public sealed partial class Dispatcher
                 Log.BreakerOpened(_logger, update.EndpointId, update.Breaker.ConsecutiveFailures, update.Breaker.NextProbeAt);
                 _ = HoldBackWaitingAsync(update.EndpointId);
             }
-            if (update.MoreToHold)
-            {
-                HoldBackInBackground(update.EndpointId);
-            }
             else if (update.Closed)
             {
                 Log.BreakerClosed(_logger, update.EndpointId);
@@ -119,55 +111,6 @@ public sealed partial class Dispatcher
         {
             _signal.Notify();
         }
-    }
-
-    /// <summary>
-    /// Parks the rest of an open endpoint's backlog, a bounded part per transaction, one endpoint at a time per
-    /// node. Until it is done the endpoint is left out of this node's claims (see <see cref="ClaimLimits"/>), which
-    /// would otherwise take its still-due deliveries only to hand them back.
-    /// </summary>
-    private void HoldBackInBackground(string endpointId)
-    {
-        if (_breaker is not { } breaker || _stopping || !_holding.TryAdd(endpointId, 0))
-        {
-            return;
-        }
-        _ = Task.Run(async () =>
-        {
-            try
-            {
-                while (!_stopping && await _store.HoldBackAsync(endpointId, _time.GetUtcNow(), breaker.MaxOpenInterval, _stop.Token))
-                {
-                }
-            }
-            catch (Exception ex) when (!_stopping)
-            {
-                // Not fatal: what is left is claimed, found open and held back then.
-                Log.StoreFailed(_logger, ex);
-            }
-            catch (Exception)
-            {
-                // shutting down
-            }
-            finally
-            {
-                _holding.TryRemove(endpointId, out _);
-                _signal.Notify(); // claims may take the endpoint's work again (its probe, say)
-            }
-        }, CancellationToken.None);
-    }
-
-    /// <summary>What the next claim may take: what the lanes allow, less the endpoints whose backlog is being held back.</summary>
-    private ClaimLimits CurrentClaimLimits()
-    {
-        var limits = _lanes.Limits();
-        if (_holding.IsEmpty)
-        {
-            return limits;
-        }
-        var excluded = new HashSet<string>(limits.ExcludedEndpoints, StringComparer.Ordinal);
-        excluded.UnionWith(_holding.Keys);
-        return limits with { ExcludedEndpoints = excluded };
     }
 
     /// <summary>
@@ -185,7 +128,7 @@ public sealed partial class Dispatcher
         List<DueDelivery>? ready = null;
         try
         {
-            var passes = await _store.PassBreakersAsync(waiting, _time.GetUtcNow(), _options.Lease, _breaker?.MaxOpenInterval ?? _options.Lease, CancellationToken.None);
+            var passes = await _store.PassBreakersAsync(waiting, _time.GetUtcNow(), _options.Lease, CancellationToken.None);
             for (int i = 0; i < waiting.Count; i++)
             {
                 if (Passed(waiting[i], passes[i]) is { } pass)

@@ -21,8 +21,6 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
     private readonly Retries.RetryPolicy _retry;
     private readonly Breakers.BreakerPolicy? _breaker;
     private readonly OpenBreakers _openBreakers = new();
-    // Open endpoints whose backlog this node is holding back in the background (see HoldBackInBackground).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _holding = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly EndpointLanes _lanes;
@@ -176,7 +174,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
     private async Task<int> ClaimAndStartAsync(int want, CancellationToken stoppingToken)
     {
         var now = _time.GetUtcNow();
-        var due = await _store.ClaimDueAsync(now, _options.Lease, want, CurrentClaimLimits(), stoppingToken);
+        var due = await _store.ClaimDueAsync(now, _options.Lease, want, _lanes.Limits(), stoppingToken);
         if (Admit(await PassBreakersAsync(due, stoppingToken)) is { } overflow)
         {
             await ReleaseAsync(overflow);

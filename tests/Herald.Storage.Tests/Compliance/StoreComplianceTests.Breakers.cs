@@ -35,34 +35,28 @@ public abstract partial class StoreComplianceTests
 
         // Everything pending waits for the probe; new messages too, and none is claimed before it.
         await SendAsync(app.Id, t1);
-        Assert.Equal(t1.AddSeconds(5), await Store.NextDueAtAsync(Ct));
         Assert.Empty(await ClaimAsync(t1.AddSeconds(4)));
 
-        // At the probe time only one held delivery is due (the others are parked for the longest probe interval, so
-        // that a failed probe need not move them again), with the message that arrived while open. One is the probe;
-        // the other goes back, attempts untouched.
-        var due = await ClaimAsync(t1.AddSeconds(5));
-        Assert.Equal(2, due.Count);
-        Assert.All(due, d => Assert.True(d.BreakerOpen));
-        var passes = await Store.PassBreakersAsync(due, t1.AddSeconds(5), Lease, Breaker3.MaxOpenInterval, Ct);
-        Assert.Equal(1, passes.Count(p => p == BreakerPass.Probe));
-        Assert.Equal(1, passes.Count(p => p == BreakerPass.Deferred));
-        Assert.All(await Store.PassBreakersAsync(due.Where((_, i) => passes[i] == BreakerPass.Deferred).ToList(), t1.AddSeconds(5), Lease, Breaker3.MaxOpenInterval, Ct),
-            p => Assert.Equal(BreakerPass.Deferred, p)); // the probe is taken: nobody else probes
-        var probe = due[passes.ToList().IndexOf(BreakerPass.Probe)];
+        // At the probe time a claim takes one delivery of the endpoint, the earliest due: it is the probe. Others
+        // claiming then find the probe taken and the endpoint left alone again.
+        var probe = Assert.Single(await ClaimAsync(t1.AddSeconds(5)));
+        Assert.True(probe.BreakerOpen);
+        Assert.Equal(0, probe.AttemptsMade);
+        Assert.Equal(BreakerPass.Probe, Assert.Single(await Store.PassBreakersAsync([probe], t1.AddSeconds(5), Lease, Ct)));
+        Assert.Empty(await ClaimAsync(t1.AddSeconds(5)));
 
         // A failed probe doubles the wait.
         var t2 = t1.AddSeconds(6);
         var afterProbe = Assert.Single((await Store.RecordResultsAsync([Failed(probe, t2, probe: true)], Ct)).Breakers);
         Assert.Equal((true, false, (DateTimeOffset?)t2.AddSeconds(10)), (afterProbe.Breaker.Open, afterProbe.Changed, afterProbe.Breaker.NextProbeAt));
-        Assert.Equal(t2.AddSeconds(10), await Store.NextDueAtAsync(Ct));
+        Assert.Empty(await ClaimAsync(t2.AddSeconds(9)));
         var page = await Store.ListAttemptsAsync(app.Id, new AttemptQuery { Page = new PageRequest(50), EndpointId = endpoint.Id }, Ct);
         Assert.Equal(4, page.Data.Count); // three failures and the probe; nothing for the held-back deliveries
 
         // A successful probe closes it and everything is due at once. Before, only the next probe is due.
         var t3 = t2.AddSeconds(10);
         var next = Assert.Single(await ClaimAsync(t3));
-        var nextPasses = await Store.PassBreakersAsync([next], t3, Lease, Breaker3.MaxOpenInterval, Ct);
+        var nextPasses = await Store.PassBreakersAsync([next], t3, Lease, Ct);
         Assert.Equal(BreakerPass.Probe, Assert.Single(nextPasses));
         var second = next;
         var closed = Assert.Single((await Store.RecordResultsAsync(
@@ -77,36 +71,42 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
-    public async Task Breaker_HoldsALargeBacklogBack_APartPerTransaction_UntilNothingIsDueBeforeTheProbe()
+    public async Task Breaker_LeavesAnOpenEndpointsBacklogWhereItIs_WhileTheApplicationsOtherEndpointsAreClaimed()
     {
         var app = await CreateAppAsync();
-        var endpoint = await CreateEndpointAsync(app.Id);
-        int backlog = RelationalStore.HoldChunk + 300;
-        for (int i = 0; i < backlog; i++)
+        var failing = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        var healthy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        for (int i = 0; i < 40; i++)
         {
             await SendAsync(app.Id, T0.AddMilliseconds(i));
         }
-        var claimed = await ClaimAsync(T0.AddSeconds(1), max: 3);
-        var t1 = T0.AddSeconds(2);
-        var update = Assert.Single((await Store.RecordResultsAsync(claimed.Select(d => Failed(d, t1)).ToList(), Ct)).Breakers);
-        Assert.True(update.Opened);
-        Assert.True(update.MoreToHold); // one transaction parked a bounded part of the backlog
+        var t1 = T0.AddSeconds(1);
+        var claimed = await ClaimAsync(t1, max: 3);
+        Assert.True(Assert.Single((await Store.RecordResultsAsync(claimed.Select(d => Failed(d, t1)).ToList(), Ct)).Breakers).Opened);
+        for (int i = 0; i < 3; i++)
+        {
+            await SendAsync(app.Id, t1.AddMilliseconds(i), "invoice.voided"); // queued behind the failing endpoint's backlog
+        }
 
-        // The part left is still due (the oldest were parked first); HoldBackAsync parks it, then reports nothing left.
-        Assert.True(await Store.NextDueAtAsync(Ct) < t1);
-        Assert.False(await Store.HoldBackAsync(endpoint.Id, t1, Breaker3.MaxOpenInterval, Ct));
-        Assert.False(await Store.HoldBackAsync(endpoint.Id, t1, Breaker3.MaxOpenInterval, Ct));
-        Assert.Equal(t1.AddSeconds(5), await Store.NextDueAtAsync(Ct));
+        // The backlog keeps its place in the queue (nothing of it was rewritten), yet claims pass over it.
+        Assert.Equal(T0.AddMilliseconds(3), await Store.NextDueAtAsync(Ct));
+        var others = await ClaimAsync(t1.AddSeconds(1), max: 10);
+        Assert.Equal(3, others.Count);
+        Assert.All(others, d => Assert.Equal(healthy.Id, d.EndpointId));
         Assert.Empty(await ClaimAsync(t1.AddSeconds(4)));
-        var probe = Assert.Single(await ClaimAsync(t1.AddSeconds(5))); // only the probe is due
-        Assert.Equal(BreakerPass.Probe, Assert.Single(await Store.PassBreakersAsync([probe], t1.AddSeconds(5), Lease, Breaker3.MaxOpenInterval, Ct)));
 
-        // Closed, everything is due at once; holding back a closed endpoint's deliveries does nothing.
+        // At the probe time one delivery of the failing endpoint comes with a claim, not its backlog.
+        var probe = Assert.Single(await ClaimAsync(t1.AddSeconds(5), max: 50));
+        Assert.Equal((failing.Id, 0), (probe.EndpointId, probe.AttemptsMade));
+
+        // Closed by the probe's success, the whole backlog is due at once, retries included.
         var t2 = t1.AddSeconds(6);
+        Assert.Equal(BreakerPass.Probe, Assert.Single(await Store.PassBreakersAsync([probe], t2, Lease, Ct)));
         Assert.True(Assert.Single((await Store.RecordResultsAsync(
             [Result(probe, t2, DeliveryStatus.Success, 200, EndpointHealth.Succeeded) with { Breaker = Breaker3, Probe = true }], Ct)).Breakers).Closed);
-        Assert.False(await Store.HoldBackAsync(endpoint.Id, t2, Breaker3.MaxOpenInterval, Ct));
-        Assert.Equal(backlog - 1, (await ClaimAsync(t2, max: backlog)).Count);
+        var drained = await ClaimAsync(t2, max: 100);
+        Assert.Equal(39, drained.Count);
+        Assert.All(drained, d => Assert.Equal(failing.Id, d.EndpointId));
     }
 
     [Fact]

@@ -28,8 +28,9 @@ public interface IDeliveryQueue
 
     /// <summary>
     /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand, and each
-    /// endpoint's circuit breaker (see <see cref="DeliveryResult.Breaker"/>) in the same transaction. Opening defers
-    /// the endpoint's pending deliveries to the first probe (a bounded number of them: see <see cref="BreakerUpdate.MoreToHold"/>); closing makes all of them due now.
+    /// endpoint's circuit breaker (see <see cref="DeliveryResult.Breaker"/>) in the same transaction. While a breaker
+    /// is open and its probe not due, claims leave the endpoint's deliveries alone (none is rewritten, however many
+    /// wait); closing makes all of them due now, retries waiting for later included.
     /// A result whose lease token is no longer current (the delivery was claimed again) stores its attempt, since the
     /// request was made, but leaves the delivery's state alone; an attempt of a delivery that no longer exists is dropped.
     /// Returns the endpoints this call disabled and the breakers that are open or that it closed.
@@ -40,18 +41,10 @@ public interface IDeliveryQueue
     /// Decides, for claimed deliveries whose endpoint's breaker was open, which may be sent: per endpoint, all of them
     /// if the breaker has closed meanwhile; else, when its probe is due, the first becomes the probe (the next probe
     /// moves to <c>now + probeLease</c>, so across all nodes only one is sent), and every other one is handed back to
-    /// pending with no attempt counted. The endpoint's held deliveries are parked for <paramref name="park"/> (the
-    /// longest probe interval) except one that is due at the next probe, so that a failed probe rewrites one row and
-    /// not the whole backlog (a bounded number per call: see <see cref="HoldBackAsync"/>). Results are in the order of <paramref name="deliveries"/>.
+    /// pending, due as before, with no attempt counted (claims give an open endpoint whose probe is due one delivery,
+    /// so there are few). Results are in the order of <paramref name="deliveries"/>.
     /// </summary>
-    Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, TimeSpan park, CancellationToken cancellationToken);
-
-    /// <summary>
-    /// Parks the next part of an open endpoint's pending deliveries as <see cref="RecordResultsAsync"/> and
-    /// <see cref="PassBreakersAsync"/> do (each transaction parks a bounded number, so that no write holds up other
-    /// endpoints' bookkeeping for long); returns true while there may be more. Does nothing when the breaker is closed.
-    /// </summary>
-    Task<bool> HoldBackAsync(string endpointId, DateTimeOffset now, TimeSpan park, CancellationToken cancellationToken);
+    Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken);
 
     /// <summary>Counts the queue (pending and sending deliveries), finds the oldest due one and counts open breakers; read by metrics.</summary>
     Task<QueueStats> GetQueueStatsAsync(DateTimeOffset now, CancellationToken cancellationToken);
