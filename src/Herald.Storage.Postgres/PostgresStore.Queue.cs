@@ -28,11 +28,11 @@ public sealed partial class PostgresStore
     /// ix_deliveries_endpoint_due (see PostgresSchema for why it is written with <c>next_attempt_at + 0</c>). Rows taken
     /// already are left out in the statement, so that no more rows are locked than can be used.
     /// </summary>
-    protected override async Task<List<long>> SelectDuePerEndpointAsync(
+    protected override async Task<List<(long Id, string EndpointId)>> SelectDuePerEndpointAsync(
         DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, IReadOnlySet<long> taken, bool retries, CancellationToken ct) =>
-        (await c.QueryAsync<long>(new CommandDefinition(
+        (await c.QueryAsync<(long, string)>(new CommandDefinition(
             $"""
-            SELECT d.id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
+            SELECT d.id, e.endpoint_id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
                 SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
                   AND NOT (id = ANY(@taken)) AND {OrderedHeadCheck("deliveries")}
                 ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d

@@ -219,22 +219,35 @@ public abstract partial class RelationalStore
             }
             if (direct)
             {
-                // The window was all excluded endpoints' backlog: look at each other endpoint of the application.
-                var taken = into.ToHashSet();
-                var endpoints = (await c.QueryAsync<string>(Cmd("SELECT id FROM endpoints WHERE app_id = @appId", new { appId }, t, ct)))
-                    .Where(e => !_excluded.Contains(e)).ToList();
-                if (endpoints.Count > 0)
+                got += await FromEachEndpointAsync(appId, retries, want - got, into);
+            }
+            return got;
+        }
+
+        /// <summary>
+        /// Takes up to <paramref name="want"/> due deliveries from the application's endpoints that are not excluded,
+        /// an equal part from each; what endpoints with less work leave goes, in further rounds, to those that had more.
+        /// </summary>
+        private async Task<int> FromEachEndpointAsync(string appId, bool retries, int want, List<long> into)
+        {
+            var taken = into.ToHashSet();
+            var endpoints = (await c.QueryAsync<string>(Cmd("SELECT id FROM endpoints WHERE app_id = @appId", new { appId }, t, ct)))
+                .Where(e => !_excluded.Contains(e)).ToList();
+            int got = 0;
+            for (int round = 0; round < ClaimRounds && got < want && endpoints.Count > 0; round++)
+            {
+                int perEndpoint = Math.Max(1, (want - got + endpoints.Count - 1) / endpoints.Count);
+                var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                foreach (var (id, endpointId) in await store.SelectDuePerEndpointAsync(c, t, endpoints, now, perEndpoint, taken, retries, ct))
                 {
-                    int perEndpoint = Math.Max(1, (want - got + endpoints.Count - 1) / endpoints.Count);
-                    foreach (var id in await store.SelectDuePerEndpointAsync(c, t, endpoints, now, perEndpoint, taken, retries, ct))
+                    if (got < want && taken.Add(id))
                     {
-                        if (got < want && taken.Add(id))
-                        {
-                            into.Add(id);
-                            got++;
-                        }
+                        into.Add(id);
+                        got++;
+                        counts[endpointId] = counts.GetValueOrDefault(endpointId) + 1;
                     }
                 }
+                endpoints = endpoints.Where(e => counts.GetValueOrDefault(e) >= perEndpoint).ToList();
             }
             return got;
         }

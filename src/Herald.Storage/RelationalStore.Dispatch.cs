@@ -35,15 +35,16 @@ public abstract partial class RelationalStore
         }, cancellationToken);
 
     /// <summary>
-    /// The ids of the oldest due first attempts (or retries) of each endpoint besides those <paramref name="taken"/>
+    /// The ids (with their endpoint) of the oldest due first attempts (or retries) of each endpoint besides those <paramref name="taken"/>
     /// already, at least <paramref name="perEndpoint"/> each where there are as many, locked for the claim. This one
     /// reads as many more per endpoint as are taken already and leaves the filtering to the caller.
     /// </summary>
-    protected virtual async Task<List<long>> SelectDuePerEndpointAsync(
+    protected virtual async Task<List<(long Id, string EndpointId)>> SelectDuePerEndpointAsync(
         DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, IReadOnlySet<long> taken, bool retries, CancellationToken ct)
     {
         perEndpoint += taken.Count;
         var ids = new List<long>();
+        var rows = new List<(long, string)>();
         using var select = _statements.Create(c, t,
             $"""
             SELECT id FROM deliveries WHERE endpoint_id = @endpoint AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at <= @now
@@ -52,9 +53,14 @@ public abstract partial class RelationalStore
             """, "endpoint", "now", "take");
         foreach (var endpoint in endpoints)
         {
+            int before = ids.Count;
             await select.ReadLongsAsync(ids, ct, endpoint, now, perEndpoint);
+            for (int i = before; i < ids.Count; i++)
+            {
+                rows.Add((ids[i], endpoint));
+            }
         }
-        return ids;
+        return rows;
     }
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
