@@ -132,10 +132,10 @@ public abstract partial class RelationalStore
                     args, t, cancellationToken)) > 0;
                 if (!probe)
                 {
-                    // Locked (PostgreSQL), so that a result closing the breaker right now is waited for and seen, and
-                    // these are sent rather than handed back.
+                    // Not locked: this runs in the claim, which must not wait for a result write of the endpoint. Should
+                    // a close commit right after this read, the deliveries handed back are due now and claimed again.
                     var state = await c.QuerySingleOrDefaultAsync<long?>(Cmd(
-                        $"SELECT breaker_state FROM endpoints WHERE id = @endpointId{RowLockClause}", args, t, cancellationToken));
+                        "SELECT breaker_state FROM endpoints WHERE id = @endpointId", args, t, cancellationToken));
                     if (state != 1)
                     {
                         foreach (var x in group)

@@ -28,10 +28,10 @@ public abstract partial class RelationalStore
     protected virtual string EndpointDueOrder => "next_attempt_at";
 
     /// <summary>
-    /// The due-time expression of the claim's re-check over rows already picked by id (PostgreSQL hides it from
-    /// ix_deliveries_due, so that the planner fetches the few rows by primary key).
+    /// The claim's re-check over rows already picked by id: queued and due. PostgreSQL writes it so that no index
+    /// but the primary key can serve it (see PostgresStore), so that the planner fetches the few rows by id.
     /// </summary>
-    protected virtual string DueOfRowsById => "next_attempt_at";
+    protected virtual string QueuedAndDueOfRowsById => $"status IN {StoredStatus.Queued} AND next_attempt_at <= @now";
 
     /// <summary>Claims, marks sending and returns the ids of up to <paramref name="max"/> due deliveries, shared fairly.</summary>
     private async Task<List<long>> ClaimFairlyAsync(
@@ -125,7 +125,7 @@ public abstract partial class RelationalStore
         await c.QueryAsync<long>(Cmd(
             $"""
             UPDATE deliveries SET status = {StoredStatus.Sending}, next_attempt_at = @leaseUntil, lease_token = lease_token + 1, lease_owner = @node
-            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND status IN {StoredStatus.Queued} AND {DueOfRowsById} <= @now
+            WHERE id IN (SELECT id FROM deliveries WHERE {InList("id", "@ids")} AND {QueuedAndDueOfRowsById}
                          AND {OrderedHeadCheck("deliveries")}{ClaimLockClause})
             RETURNING id
             """, new { ids = candidates.ToArray(), now = Time.Ms(now), leaseUntil = Time.Ms(leaseUntil), node = NodeId }, t, ct));

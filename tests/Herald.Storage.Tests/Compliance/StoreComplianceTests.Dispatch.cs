@@ -139,6 +139,30 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task ClaimDue_BehindAnExcludedBacklog_GivesWhatEndpointsWithLessWorkLeaveToThoseWithMore()
+    {
+        var app = await CreateAppAsync();
+        var busy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var many = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        var one = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.sent"]);
+        for (int i = 0; i < 60; i++)
+        {
+            await SendAsync(app.Id, T0.AddSeconds(i), "invoice.voided");
+        }
+        for (int i = 0; i < 12; i++)
+        {
+            await SendAsync(app.Id, T0.AddSeconds(100 + i));
+        }
+        await SendAsync(app.Id, T0.AddSeconds(200), "invoice.sent");
+
+        // An equal part each would be 5 and 1; the part the second endpoint could not use goes to the first.
+        var claimed = await ClaimAsync(T0.AddMinutes(5), max: 10, busy.Id);
+        Assert.Equal(10, claimed.Count);
+        Assert.Equal(9, claimed.Count(d => d.EndpointId == many.Id));
+        Assert.Single(claimed, d => d.EndpointId == one.Id);
+    }
+
+    [Fact]
     public async Task ClaimDue_ReportsADisabledEndpoint_SoTheDispatcherCanGiveUp()
     {
         var app = await CreateAppAsync();
