@@ -62,6 +62,7 @@ internal static class HeraldScenarios
         var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
         var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline", cancellationToken);
         var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy", cancellationToken, limit);
+        Ui.Info($"{baseStore.Name} isolation baseline, deliveries per second: {PerSecond(baseline.Buckets)}");
 
         foreach (bool separate in new[] { false, true })
         {
@@ -72,7 +73,12 @@ internal static class HeraldScenarios
             var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
             var result = new IsolationResult(baseStore.Name, variant, baseline, withBad, counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso"));
             ctx.Results.Isolation.Add(result);
+            Ui.Info($"{baseStore.Name} isolation ({variant}), deliveries per second: {PerSecond(withBad.Buckets)}");
             Ui.Info($"{baseStore.Name} isolation ({variant}): healthy {withBad.Rate:N0}/s with bad endpoints vs {baseline.Rate:N0}/s without = {result.Ratio:P0}");
         }
     }
+
+    /// <summary>The sink's receipts per second (all paths), from its first receipt.</summary>
+    private static string PerSecond(long[] buckets) =>
+        string.Join(' ', buckets.Chunk(1000 / Sink.SinkServer.BucketMs).Select(c => c.Sum().ToString(System.Globalization.CultureInfo.InvariantCulture)));
 }
