@@ -51,6 +51,12 @@ public sealed partial class PostgresStore : RelationalStore
         {
             pooled.MaxAutoPrepare = 64;
         }
+        // Herald's statements are short and run thousands of times a second: JIT compiling one whose estimate crosses
+        // jit_above_cost (claims on tables whose statistics lag) costs far more than running it. An explicit setting wins.
+        if (pooled.Options?.Contains("jit", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            pooled.Options = string.IsNullOrWhiteSpace(pooled.Options) ? "-c jit=off" : pooled.Options + " -c jit=off";
+        }
         _dataSource = NpgsqlDataSource.Create(pooled.ConnectionString);
         // The listener holds its connection for hours: keep it out of the pool and probe it so a dead peer is noticed.
         var listen = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
