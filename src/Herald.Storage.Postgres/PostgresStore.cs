@@ -44,6 +44,23 @@ public sealed partial class PostgresStore : RelationalStore
     public PostgresStore(string connectionString, TimeProvider timeProvider, string? nodeId)
     {
         NodeId = nodeId;
+        var pooled = PooledConnectionString(connectionString);
+        _dataSource = NpgsqlDataSource.Create(pooled.ConnectionString);
+        // The listener holds its connection for hours: keep it out of the pool and probe it so a dead peer is noticed.
+        var listen = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
+        if (listen.KeepAlive == 0)
+        {
+            listen.KeepAlive = 15;
+        }
+        _listenSource = NpgsqlDataSource.Create(listen.ConnectionString);
+        _time = timeProvider;
+        _messages = new PostgresGroupCommit(GroupCommitters, GroupCommitMaxBatch, CommitMessagesAsync);
+        StartNotifier();
+    }
+
+    /// <summary>The connection string of the store's pool: the caller's, with Herald's defaults where it sets nothing.</summary>
+    internal static NpgsqlConnectionStringBuilder PooledConnectionString(string connectionString)
+    {
         var pooled = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = true };
         pooled.ApplicationName ??= "herald";
         // The same few statements run on every message and claim: let Npgsql prepare them on each pooled connection.
@@ -57,17 +74,7 @@ public sealed partial class PostgresStore : RelationalStore
         {
             pooled.Options = string.IsNullOrWhiteSpace(pooled.Options) ? "-c jit=off" : pooled.Options + " -c jit=off";
         }
-        _dataSource = NpgsqlDataSource.Create(pooled.ConnectionString);
-        // The listener holds its connection for hours: keep it out of the pool and probe it so a dead peer is noticed.
-        var listen = new NpgsqlConnectionStringBuilder(pooled.ConnectionString) { Pooling = false };
-        if (listen.KeepAlive == 0)
-        {
-            listen.KeepAlive = 15;
-        }
-        _listenSource = NpgsqlDataSource.Create(listen.ConnectionString);
-        _time = timeProvider;
-        _messages = new PostgresGroupCommit(GroupCommitters, GroupCommitMaxBatch, CommitMessagesAsync);
-        StartNotifier();
+        return pooled;
     }
 
     protected override IReadOnlyList<string> Migrations => PostgresSchema.Migrations;
