@@ -106,17 +106,21 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>
-    /// Open endpoints whose probe is not due: claims leave their deliveries alone (see ClaimFairlyAsync), so that an
-    /// open endpoint's backlog is never rewritten, however large. Read through ix_endpoints_breaker_open.
+    /// The open endpoints, split by whether their probe is due, in one read through ix_endpoints_breaker_open. Claims
+    /// leave the held-back ones' deliveries alone (see ClaimFairlyAsync), so that an open endpoint's backlog is never
+    /// rewritten, however large; of each probing one they take one delivery, the probe's candidate.
     /// </summary>
-    private static async Task<List<string>> HeldBackEndpointsAsync(DbConnection c, DbTransaction t, long now, CancellationToken ct) =>
-        (await c.QueryAsync<string>(Cmd(
-            "SELECT id FROM endpoints WHERE breaker_state = 1 AND (breaker_probe_at IS NULL OR breaker_probe_at > @now)", new { now }, t, ct))).AsList();
-
-    /// <summary>Open endpoints whose probe is due: a claim takes one delivery of each, the probe's candidate.</summary>
-    private static async Task<List<string>> ProbeDueEndpointsAsync(DbConnection c, DbTransaction t, long now, CancellationToken ct) =>
-        (await c.QueryAsync<string>(Cmd(
-            "SELECT id FROM endpoints WHERE breaker_state = 1 AND breaker_probe_at <= @now", new { now }, t, ct))).AsList();
+    private static async Task<(List<string> HeldBack, List<string> Probing)> OpenEndpointsAsync(DbConnection c, DbTransaction t, long now, CancellationToken ct)
+    {
+        var heldBack = new List<string>();
+        var probing = new List<string>();
+        foreach (var (id, probeAt) in await c.QueryAsync<(string, long?)>(Cmd(
+                     "SELECT id, breaker_probe_at FROM endpoints WHERE breaker_state = 1", null, t, ct)))
+        {
+            (probeAt <= now ? probing : heldBack).Add(id);
+        }
+        return (heldBack, probing);
+    }
 
     public Task<IReadOnlyList<BreakerPass>> PassBreakersAsync(IReadOnlyList<DueDelivery> deliveries, DateTimeOffset now, TimeSpan probeLease, CancellationToken cancellationToken) =>
         deliveries.Count == 0 ? Task.FromResult<IReadOnlyList<BreakerPass>>([]) : WriteBookkeepingAsync<IReadOnlyList<BreakerPass>>(async (c, t) =>

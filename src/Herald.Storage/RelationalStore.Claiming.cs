@@ -62,9 +62,10 @@ public abstract partial class RelationalStore
         long at = Time.Ms(now);
         // Open breakers: an endpoint waiting for its probe is left out like a full lane, so its backlog stays where it
         // is; one whose probe is due gives one delivery, the probe's candidate (see PassBreakersAsync), and no more.
+        var (heldBack, probeDue) = await OpenEndpointsAsync(c, t, at, ct);
         var excluded = new HashSet<string>(limits.ExcludedEndpoints, StringComparer.Ordinal);
-        excluded.UnionWith(await HeldBackEndpointsAsync(c, t, at, ct));
-        var probing = (await ProbeDueEndpointsAsync(c, t, at, ct)).Where(excluded.Add).ToList();
+        excluded.UnionWith(heldBack);
+        var probing = probeDue.Where(excluded.Add).ToList();
         var take = new Take(this, c, t, at, excluded, ct) { RetriesLeft = limits.Retries ?? int.MaxValue };
         var claimed = new List<long>(max);
         if (probing.Count > 0)
