@@ -99,6 +99,16 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
         return await read(connection);
     }
 
+    /// <summary>A PRAGMA's value as the writer connection sees it, read in a write of its own.</summary>
+    internal Task<string?> WriterPragmaAsync(string name, CancellationToken cancellationToken) =>
+        WriteAsync(async (c, t) =>
+        {
+            await using var command = c.CreateCommand();
+            command.Transaction = t;
+            command.CommandText = "PRAGMA " + name;
+            return Convert.ToString(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
     protected override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> write, CancellationToken cancellationToken) =>
         ForgetOnFailure(_writer.EnqueueAsync(write, durable: true, cancellationToken));
 
@@ -223,7 +233,9 @@ public sealed class SqliteStore : RelationalStore, IClusterLock, ILocalDatabaseF
         bool wal = string.Equals(pragma.ExecuteScalar() as string, "wal", StringComparison.OrdinalIgnoreCase);
         // In WAL mode commits do not wait for the disk (NORMAL); the writer syncs the WAL itself for durable writes.
         // A database that cannot use WAL (in memory) keeps SQLite's own FULL commits.
-        pragma.CommandText = $"PRAGMA synchronous = {(wal || !synchronousFull ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000;";
+        // temp_store = MEMORY also keeps the statement journal of each write's savepoint in memory: on a file it was
+        // written page by page (two write calls a page) for every page a write touched first in its savepoint.
+        pragma.CommandText = $"PRAGMA synchronous = {(wal || !synchronousFull ? "NORMAL" : "FULL")}; PRAGMA busy_timeout = 30000; PRAGMA wal_autocheckpoint = 4000; PRAGMA temp_store = MEMORY;";
         pragma.ExecuteNonQuery();
         if (_maxSizeBytes is { } max)
         {

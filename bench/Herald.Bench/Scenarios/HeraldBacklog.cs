@@ -12,7 +12,8 @@ internal sealed record Backlog(string AppId, IReadOnlyList<(string Path, string 
 internal static class HeraldBacklog
 {
     /// <param name="nodes">API nodes sharing the database (PostgreSQL); the clients are spread over them.</param>
-    public static async Task<Backlog> BuildAsync(BenchContext ctx, HeraldStore store, IReadOnlyList<string> paths, int messages, string label, CancellationToken cancellationToken, bool separateReceivers = false, int nodes = 1)
+    /// <param name="warmUp">Whether the servers first take <see cref="BenchOptions.Warmup"/> of ingest (for a measured ingest).</param>
+    public static async Task<Backlog> BuildAsync(BenchContext ctx, HeraldStore store, IReadOnlyList<string> paths, int messages, string label, CancellationToken cancellationToken, bool separateReceivers = false, int nodes = 1, bool warmUp = false)
     {
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api", cancellationToken);
         await using var others = new ServerGroup();
@@ -26,6 +27,10 @@ internal static class HeraldBacklog
         {
             var api = apis[0];
             var (appId, endpoints) = await SetUpAsync(ctx, api, paths, label, cancellationToken, separateReceivers);
+            if (warmUp && ctx.Options.Warmup > TimeSpan.Zero)
+            {
+                await WarmUpAsync(ctx, apis, store.Name, cancellationToken);
+            }
             await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
                 ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "ingest-postgres" : "ingest")
                 : null;
@@ -46,6 +51,20 @@ internal static class HeraldBacklog
                 a.Dispose();
             }
         }
+    }
+
+    /// <summary>
+    /// The same closed-loop ingest for <see cref="BenchOptions.Warmup"/> into an application of its own, which is then
+    /// deleted with everything it holds: the measured ingest meets a server that has compiled its hot code, and the
+    /// drain sees only the measured messages.
+    /// </summary>
+    private static async Task WarmUpAsync(BenchContext ctx, IReadOnlyList<HeraldApi> apis, string store, CancellationToken cancellationToken)
+    {
+        var (appId, _) = await SetUpAsync(ctx, apis[0], ["/ok/warmup"], "warm-up", cancellationToken);
+        var warm = await Ui.TrackAsync($"{store}: warm-up, {ctx.Options.Warmup.TotalSeconds:0} s of ingest", ctx.Options.Warmup.TotalSeconds,
+            progress => IngestAsync(apis, appId, store, int.MaxValue, ctx.Options.IngestConcurrency, _ => { }, cancellationToken, ctx.Options.Warmup, progress));
+        await apis[0].DeleteAppAsync(appId, cancellationToken);
+        Ui.Info($"{store} warm-up: {warm.Rate:N0} msg/s over {warm.Seconds:0.0} s, p99 {warm.P99Ms:0.0} ms (not counted)");
     }
 
     /// <summary>
@@ -74,8 +93,12 @@ internal static class HeraldBacklog
         IngestAsync([api], appId, store, messages, concurrency, progress, cancellationToken);
 
     /// <summary>Closed-loop ingest spread over several nodes: client <c>w</c> posts to node <c>w mod n</c>.</summary>
-    public static async Task<IngestResult> IngestAsync(IReadOnlyList<HeraldApi> apis, string appId, string store, int messages, int concurrency, Action<double> progress, CancellationToken cancellationToken)
+    /// <param name="duration">When given, the clients stop taking new messages after this long.</param>
+    /// <param name="elapsed">Told the seconds elapsed while <paramref name="duration"/> runs.</param>
+    public static async Task<IngestResult> IngestAsync(IReadOnlyList<HeraldApi> apis, string appId, string store, int messages, int concurrency, Action<double> progress, CancellationToken cancellationToken,
+        TimeSpan? duration = null, Action<double>? elapsed = null)
     {
+        long deadline = duration is { } d ? Stopwatch.GetTimestamp() + (long)(d.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         long next = 0, accepted = 0, errors = 0;
         var histograms = new LongHistogram[concurrency];
         var sw = Stopwatch.StartNew();
@@ -84,7 +107,7 @@ internal static class HeraldBacklog
             var h = histograms[w] = new LongHistogram(60_000_000, 3);
             var api = apis[w % apis.Count];
             long seq;
-            while ((seq = Interlocked.Increment(ref next)) <= messages)
+            while (Stopwatch.GetTimestamp() < deadline && (seq = Interlocked.Increment(ref next)) <= messages)
             {
                 long start = Stopwatch.GetTimestamp();
                 bool ok;
@@ -104,6 +127,7 @@ internal static class HeraldBacklog
         while (await Task.WhenAny(all, Task.Delay(200, cancellationToken)) != all)
         {
             progress(Interlocked.Read(ref accepted) + Interlocked.Read(ref errors));
+            elapsed?.Invoke(sw.Elapsed.TotalSeconds);
         }
         await all;
         double seconds = sw.Elapsed.TotalSeconds;

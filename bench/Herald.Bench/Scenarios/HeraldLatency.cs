@@ -22,7 +22,7 @@ internal static class HeraldLatency
         {
             // Warm-up at the same rate (JIT, connection pools, SQLite cache); its payloads carry no send time.
             await ctx.Sink.ResetAsync(cancellationToken);
-            var warm = await OpenLoadAsync(api, appId, rate, ctx.Options.LatencyWarmup, carryTime: false, null, ctx.Options.LatencyGrace, cancellationToken);
+            var warm = await OpenLoadAsync(api, appId, rate, ctx.Options.Warmup, carryTime: false, null, ctx.Options.LatencyGrace, cancellationToken);
             await ctx.Sink.WaitForAsync(_ => true, warm.Accepted, ctx.Options.Stall, ctx.Options.LatencyGrace, null, cancellationToken);
 
             await ctx.Sink.ResetAsync(cancellationToken);
@@ -37,7 +37,21 @@ internal static class HeraldLatency
             ctx.Results.Latency.Add(result);
             Ui.Info($"{store.Name} {rate:N0} msg/s: p50 {result.P50:0.0} ms, p95 {result.P95:0.0}, p99 {result.P99:0.0}, max {result.Max:0.0}; " +
                 $"accepted {result.AcceptedRate:N0}/s, delivered {result.DeliveredRate:N0}/s in the window, backlog at end {result.BacklogAtEnd:N0}, kept up: {result.KeptUp}");
+            Ui.Info(SlowWindows(stats, TimeSpan.FromMilliseconds(50)));
         }
+    }
+
+    /// <summary>Where in the run the tail happened: the 100 ms windows of receipt time whose slowest delivery passed <paramref name="limit"/>.</summary>
+    internal static string SlowWindows(Sink.SinkStats stats, TimeSpan limit)
+    {
+        long limitUs = (long)(limit.TotalMilliseconds * 1000);
+        var slow = stats.SlowestUs.Select((us, i) => (At: i * Sink.SinkServer.BucketMs / 1000.0, Ms: us / 1000.0)).Where(w => w.Ms * 1000 > limitUs).ToList();
+        if (slow.Count == 0)
+        {
+            return $"no 100 ms window had a delivery slower than {limit.TotalMilliseconds:0} ms";
+        }
+        var worst = slow.OrderByDescending(w => w.Ms).Take(8).OrderBy(w => w.At).Select(w => $"{w.At:0.0} s: {w.Ms:0} ms");
+        return $"{slow.Count} of {stats.SlowestUs.Length} 100 ms windows had a delivery slower than {limit.TotalMilliseconds:0} ms; the worst (time since the sink's reset): {string.Join(", ", worst)}";
     }
 
     /// <summary>What an open-model load did: requests issued, answered 202 (in all and within the window), failed.</summary>

@@ -9,7 +9,7 @@ internal static class HeraldScenarios
     {
         int n = ctx.Options.Messages;
         var store = await ctx.NewStoreAsync(kind, "drain1", cancellationToken);
-        var backlog = await HeraldBacklog.BuildAsync(ctx, store, ["/ok/one"], n, "1 endpoint", cancellationToken);
+        var backlog = await HeraldBacklog.BuildAsync(ctx, store, ["/ok/one"], n, "1 endpoint", cancellationToken, warmUp: true);
         ctx.Results.Ingest.Add(backlog.Ingest);
         var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p == "/ok/one", backlog.Accepted, "1 endpoint", cancellationToken);
         ctx.Results.Drains.Add(drain);

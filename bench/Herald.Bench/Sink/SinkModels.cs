@@ -5,10 +5,13 @@ namespace Herald.Bench.Sink;
 
 internal sealed record SinkCount(long Total, Dictionary<string, long> Paths);
 
-/// <summary>What the sink saw since its last reset: times in ms since the reset, raw Stopwatch timestamps, latency in ms.</summary>
+/// <summary>
+/// What the sink saw since its last reset: times in ms since the reset, raw Stopwatch timestamps, latency in ms;
+/// per 100 ms of receipt time the deliveries received (<see cref="Buckets"/>) and the slowest latency among them in µs.
+/// </summary>
 internal sealed record SinkStats(
     long Total, Dictionary<string, long> Paths, long Verified, long BadSignatures,
-    double FirstMs, double LastMs, long FirstTimestamp, long LastTimestamp, long[] Buckets,
+    double FirstMs, double LastMs, long FirstTimestamp, long LastTimestamp, long[] Buckets, long[] SlowestUs,
     long LatencyCount, double P50, double P95, double P99, double P999, double Max, double Mean,
     double[][] Curve);
 

@@ -42,6 +42,8 @@ internal sealed class SinkServer
     private readonly Lock _histogramGate = new();
     private LongHistogram _latency = NewHistogram();
     private long[] _buckets = new long[36_000];
+    // The slowest latency (µs) among the deliveries received in each bucket: where in a run the tail happened.
+    private long[] _slowest = new long[36_000];
     private long _resetAt = Stopwatch.GetTimestamp();
     private long _total;
     private long _first = long.MaxValue;
@@ -143,6 +145,12 @@ internal sealed class SinkServer
             return;
         }
         long micros = Math.Max(0, (now - sent) * 1_000_000 / Stopwatch.Frequency);
+        long bucket = (now - Volatile.Read(ref _resetAt)) * 1000 / Stopwatch.Frequency / BucketMs;
+        var slowest = _slowest;
+        if (bucket >= 0 && bucket < slowest.Length)
+        {
+            InterlockedMax(ref slowest[bucket], micros);
+        }
         lock (_histogramGate)
         {
             _latency.RecordValue(Math.Min(micros, _latency.HighestTrackableValue));
@@ -221,6 +229,7 @@ internal sealed class SinkServer
             _latency = NewHistogram();
         }
         _buckets = new long[_buckets.Length];
+        _slowest = new long[_slowest.Length];
         Interlocked.Exchange(ref _total, 0);
         Interlocked.Exchange(ref _verified, 0);
         Interlocked.Exchange(ref _badSignatures, 0);
@@ -249,6 +258,7 @@ internal sealed class SinkServer
             last == 0 ? -1 : (last - resetAt) * 1000.0 / Stopwatch.Frequency,
             first == long.MaxValue ? 0 : first, last,
             buckets.AsSpan(0, used).ToArray(),
+            _slowest.AsSpan(0, used).ToArray(),
             h.TotalCount,
             h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(50) / 1000.0,
             h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(95) / 1000.0,

@@ -38,6 +38,18 @@ internal sealed class HeraldApi : IDisposable
         await PostForIdAsync($"/api/v1/app/{appId}/endpoint",
             $$"""{"url":"{{url}}"{{(ordering is null ? "" : $",\"ordering\":\"{ordering}\"")}}{{(throttleRate is null ? "" : $",\"throttleRate\":{throttleRate}")}}}""", cancellationToken);
 
+    /// <summary>Deletes an application with its endpoints, messages, deliveries and attempts.</summary>
+    public async Task DeleteAppAsync(string appId, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/api/v1/app/{appId}");
+        request.Headers.Authorization = Bearer;
+        using var response = await _client.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"Herald answered {(int)response.StatusCode} to deleting application {appId}.");
+        }
+    }
+
     public async Task<string> GetSecretAsync(string appId, string endpointId, CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/app/{appId}/endpoint/{endpointId}/secret");
@@ -55,7 +67,6 @@ internal sealed class HeraldApi : IDisposable
         return (json.GetProperty("success").GetInt64(), json.GetProperty("pending").GetInt64(), json.GetProperty("fail").GetInt64(), json.GetProperty("sending").GetInt64());
     }
 
-    /// <summary>Sends one message; true when Herald answered 202 (durably accepted).</summary>
     /// <summary>Creates one message (the load generator's request: see <see cref="LeanPoster"/>); true when accepted.</summary>
     public async Task<bool> SendMessageAsync(string appId, byte[] body, CancellationToken cancellationToken) =>
         await _poster.PostJsonAsync($"/api/v1/app/{appId}/msg", body, cancellationToken) == (int)HttpStatusCode.Accepted;

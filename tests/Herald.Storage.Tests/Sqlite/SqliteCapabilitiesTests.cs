@@ -34,6 +34,19 @@ public sealed class SqliteCapabilitiesTests : IDisposable
     }
 
     [Fact]
+    public async Task The_writer_commits_to_a_write_ahead_log_and_keeps_each_writes_savepoint_journal_in_memory()
+    {
+        await using var store = new SqliteStore(_directory.File("settings.db"));
+        await store.InitializeAsync(Ct);
+
+        Assert.Equal("wal", await store.WriterPragmaAsync("journal_mode", Ct));
+        // NORMAL: the writer fsyncs the log itself before it answers a durable write (GroupCommitWriter).
+        Assert.Equal("1", await store.WriterPragmaAsync("synchronous", Ct));
+        // MEMORY: the statement journal of every write's savepoint stays off the disk.
+        Assert.Equal("2", await store.WriterPragmaAsync("temp_store", Ct));
+    }
+
+    [Fact]
     public async Task Disposing_twice_is_harmless()
     {
         var store = new SqliteStore(_directory.File("twice.db"));
