@@ -122,6 +122,8 @@ init_cluster() {
 
 ensure_role_and_db() {
   psql_admin -c "DO \$\$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER') THEN CREATE ROLE $DB_USER LOGIN CREATEDB PASSWORD '$DB_PASSWORD'; END IF; END \$\$;"
+  # The bench starts every PostgreSQL drain with a CHECKPOINT (PostgreSQL 15 lets a member of pg_checkpoint run it).
+  psql_admin -c "DO \$\$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'pg_checkpoint') THEN EXECUTE 'GRANT pg_checkpoint TO $DB_USER'; END IF; END \$\$;"
   if [[ -z $(psql_admin -c "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'") ]]; then
     psql_admin -c "CREATE DATABASE $DB_NAME OWNER $DB_USER"
   fi

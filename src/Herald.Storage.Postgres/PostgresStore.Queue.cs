@@ -38,16 +38,17 @@ public sealed partial class PostgresStore
         DbConnection c, DbTransaction t, IReadOnlyList<string> endpoints, long now, int perEndpoint, IReadOnlySet<long> taken, bool retries, CancellationToken ct)
     {
         // Read in index order and stop at the limit: a bitmap scan would fetch and sort every due row of each endpoint,
-        // and with statistics that lag behind a backlog the planner takes it for the cheaper plan.
-        await c.ExecuteAsync(new CommandDefinition("SET LOCAL enable_bitmapscan = off", null, t, cancellationToken: ct));
+        // and with statistics that lag behind a backlog the planner takes it for the cheaper plan. The settings and the
+        // read go in one round trip.
         var rows = (await c.QueryAsync<(long, string)>(new CommandDefinition(
             $"""
+            SET LOCAL enable_bitmapscan = off;
             SELECT d.id, e.endpoint_id FROM unnest(@endpoints) AS e(endpoint_id) CROSS JOIN LATERAL (
                 SELECT id FROM deliveries WHERE endpoint_id = e.endpoint_id AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND next_attempt_at + 0 <= @now
                   AND NOT (id = ANY(@taken)) AND {OrderedHeadCheck("deliveries")}
-                ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d
+                ORDER BY next_attempt_at + 0 LIMIT @perEndpoint FOR UPDATE SKIP LOCKED) d;
+            SET LOCAL enable_bitmapscan = on
             """, new { endpoints = endpoints.ToArray(), now, perEndpoint, taken = taken.ToArray() }, t, cancellationToken: ct))).AsList();
-        await c.ExecuteAsync(new CommandDefinition("SET LOCAL enable_bitmapscan = on", null, t, cancellationToken: ct));
         return rows;
     }
 

@@ -21,6 +21,14 @@ public abstract partial class RelationalStore
     // Applications (and kind: retries or not) whose queue front was last found full of excluded endpoints' work, and when.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string App, bool Retries), long> _windowFullAt = new();
 
+    // The endpoints of applications whose claims go to their endpoints one by one, and when they were read: while a
+    // queue front stays full of excluded work every claim of the application needs the list, and it rarely changes.
+    // An endpoint added meanwhile is found by the next read, at most EndpointListForMs later (and by the window reads).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long At, string[] Ids)> _claimEndpoints = new(StringComparer.Ordinal);
+
+    /// <summary>How long a claim reuses an application's endpoint list read by an earlier claim.</summary>
+    private const long EndpointListForMs = 1000;
+
     /// <summary>The due-order expression of the per-application queue indexes (PostgreSQL hides it from ix_deliveries_due).</summary>
     protected virtual string AppDueOrder => "next_attempt_at";
 
@@ -176,6 +184,22 @@ public abstract partial class RelationalStore
         return ids;
     }
 
+    /// <summary>The application's endpoint ids, read at most once per <see cref="EndpointListForMs"/>.</summary>
+    private async Task<string[]> EndpointsOfAsync(DbConnection c, DbTransaction t, string appId, long now, CancellationToken ct)
+    {
+        if (_claimEndpoints.TryGetValue(appId, out var known) && now - known.At is >= 0 and < EndpointListForMs)
+        {
+            return known.Ids;
+        }
+        var ids = (await c.QueryAsync<string>(Cmd("SELECT id FROM endpoints WHERE app_id = @appId", new { appId }, t, ct))).ToArray();
+        if (_claimEndpoints.Count > 10_000)
+        {
+            _claimEndpoints.Clear();
+        }
+        _claimEndpoints[appId] = (now, ids);
+        return ids;
+    }
+
     /// <summary>Takes candidates for one claim, keeping count of the retries it may still take.</summary>
     private sealed class Take(RelationalStore store, DbConnection c, DbTransaction t, long now, IReadOnlyCollection<string> excluded, CancellationToken ct)
     {
@@ -232,8 +256,7 @@ public abstract partial class RelationalStore
         private async Task<int> FromEachEndpointAsync(string appId, bool retries, int want, List<long> into)
         {
             var taken = into.ToHashSet();
-            var endpoints = (await c.QueryAsync<string>(Cmd("SELECT id FROM endpoints WHERE app_id = @appId", new { appId }, t, ct)))
-                .Where(e => !_excluded.Contains(e)).ToList();
+            var endpoints = (await store.EndpointsOfAsync(c, t, appId, now, ct)).Where(e => !_excluded.Contains(e)).ToList();
             int got = 0;
             for (int round = 0; round < ClaimRounds && got < want && endpoints.Count > 0; round++)
             {
