@@ -64,8 +64,7 @@ public abstract partial class RelationalStore
     }
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c => Time.At(await c.ExecuteScalarAsync<long?>(Cmd(
-            $"SELECT MIN(next_attempt_at) FROM deliveries WHERE status IN {StoredStatus.Queued}", null, null, cancellationToken))), cancellationToken);
+        ReadAsync(async c => Time.At(await EarliestDueAsync(c, null, cancellationToken)), cancellationToken);
 
     public Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync(async (c, t) =>

@@ -88,11 +88,18 @@ public abstract partial class StoreComplianceTests
             await SendAsync(app.Id, t1.AddMilliseconds(i), "invoice.voided"); // queued behind the failing endpoint's backlog
         }
 
-        // The backlog keeps its place in the queue (nothing of it was rewritten), yet claims pass over it.
-        Assert.Equal(T0.AddMilliseconds(3), await Store.NextDueAtAsync(Ct));
+        // The backlog keeps its place in the queue (nothing of it was rewritten), yet claims pass over it, and the
+        // dispatcher's next wake-up is the other endpoint's work, not the backlog that waits for its probe.
+        Assert.Equal(t1, await Store.NextDueAtAsync(Ct));
         var others = await ClaimAsync(t1.AddSeconds(1), max: 10);
         Assert.Equal(3, others.Count);
         Assert.All(others, d => Assert.Equal(healthy.Id, d.EndpointId));
+
+        // Waiting for its probe, the backlog is not overdue work: the queue's oldest due counts it from the probe time.
+        Assert.Null((await Store.GetQueueStatsAsync(t1.AddSeconds(2), Ct)).OldestDueAt);
+        var probeAt = Assert.NotNull(await Store.NextDueAtAsync(Ct));
+        Assert.InRange(probeAt, t1.AddSeconds(4).AddTicks(1), t1.AddSeconds(5));
+        Assert.Equal(probeAt, (await Store.GetQueueStatsAsync(t1.AddSeconds(6), Ct)).OldestDueAt);
         Assert.Empty(await ClaimAsync(t1.AddSeconds(4)));
 
         // At the probe time one delivery of the failing endpoint comes with a claim, not its backlog.

@@ -23,7 +23,10 @@ public interface IDeliveryQueue
     /// </summary>
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, ClaimLimits limits, CancellationToken cancellationToken);
 
-    /// <summary>The earliest time at which some delivery becomes due, or null when none is waiting.</summary>
+    /// <summary>
+    /// The earliest time at which some delivery becomes due, or null when none is waiting; the deliveries of an
+    /// endpoint whose circuit breaker is open become due at its probe time.
+    /// </summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
 
     /// <summary>
