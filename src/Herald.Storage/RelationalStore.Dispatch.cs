@@ -64,7 +64,7 @@ public abstract partial class RelationalStore
     }
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c => Time.At(await EarliestDueAsync(c, null, cancellationToken)), cancellationToken);
+        ReadAsync(async c => Time.At(await EarliestDueAsync(c, await OpenEndpointQueuesAsync(c, cancellationToken), null, cancellationToken)), cancellationToken);
 
     public Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync(async (c, t) =>
