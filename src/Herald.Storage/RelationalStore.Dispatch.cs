@@ -63,8 +63,8 @@ public abstract partial class RelationalStore
         return rows;
     }
 
-    public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken) =>
-        ReadAsync(async c => Time.At(await EarliestDueAsync(c, await OpenEndpointQueuesAsync(c, cancellationToken), null, cancellationToken)), cancellationToken);
+    public Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset from, CancellationToken cancellationToken) =>
+        ReadAsync(async c => Time.At(await EarliestDueAsync(c, await OpenEndpointQueuesAsync(c, cancellationToken), Time.Ms(from), null, cancellationToken)), cancellationToken);
 
     public Task<RecordedResults> RecordResultsAsync(IReadOnlyList<DeliveryResult> results, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync(async (c, t) =>

@@ -187,7 +187,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
         var wait = _options.PollInterval;
         try
         {
-            if (await _store.NextDueAtAsync(stoppingToken) is { } next)
+            if (await _store.NextDueAtAsync(_time.GetUtcNow(), stoppingToken) is { } next)
             {
                 var until = next - _time.GetUtcNow();
                 if (until > TimeSpan.Zero && until < wait)

@@ -90,14 +90,14 @@ public abstract partial class StoreComplianceTests
 
         // The backlog keeps its place in the queue (nothing of it was rewritten), yet claims pass over it, and the
         // dispatcher's next wake-up is the other endpoint's work, not the backlog that waits for its probe.
-        Assert.Equal(t1, await Store.NextDueAtAsync(Ct));
+        Assert.Equal(t1, await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         var others = await ClaimAsync(t1.AddSeconds(1), max: 10);
         Assert.Equal(3, others.Count);
         Assert.All(others, d => Assert.Equal(healthy.Id, d.EndpointId));
 
         // Waiting for its probe, the backlog is not overdue work: the queue's oldest due counts it from the probe time.
         Assert.Null((await Store.GetQueueStatsAsync(t1.AddSeconds(2), Ct)).OldestDueAt);
-        var probeAt = Assert.NotNull(await Store.NextDueAtAsync(Ct));
+        var probeAt = Assert.NotNull(await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         Assert.InRange(probeAt, t1.AddSeconds(4).AddTicks(1), t1.AddSeconds(5));
         Assert.Equal(probeAt, (await Store.GetQueueStatsAsync(t1.AddSeconds(6), Ct)).OldestDueAt);
         Assert.Empty(await ClaimAsync(t1.AddSeconds(4)));
@@ -114,6 +114,38 @@ public abstract partial class StoreComplianceTests
         var drained = await ClaimAsync(t2, max: 100);
         Assert.Equal(39, drained.Count);
         Assert.All(drained, d => Assert.Equal(failing.Id, d.EndpointId));
+    }
+
+    [Fact]
+    public async Task NextDueAt_FromTheDispatchersClock_LooksOnlyAhead_PastAnOpenEndpointsBacklogAndWhatIsDueAlready()
+    {
+        var app = await CreateAppAsync();
+        await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        for (int i = 0; i < 300; i++) // more than the few rows read from the front of the due order
+        {
+            await SendAsync(app.Id, T0.AddMilliseconds(i));
+        }
+        var t1 = T0.AddSeconds(1);
+        var claimed = await ClaimAsync(t1, max: 3);
+        Assert.True(Assert.Single((await Store.RecordResultsAsync(claimed.Select(d => Failed(d, t1)).ToList(), Ct)).Breakers).Opened);
+        await SendAsync(app.Id, t1.AddSeconds(2), "invoice.voided");
+        await SendAsync(app.Id, t1.AddSeconds(2.5), "invoice.voided");
+
+        // From t1 + 1 s: the failing endpoint's backlog (due since T0) and its retries lie before, the other
+        // endpoint's delivery at t1 + 2 s comes first, then the probe at t1 + 5 s.
+        Assert.Equal(t1.AddSeconds(2), await Store.NextDueAtAsync(t1.AddSeconds(1), Ct));
+        var probeAt = Assert.NotNull(await Store.NextDueAtAsync(t1.AddSeconds(3), Ct));
+        Assert.InRange(probeAt, t1.AddSeconds(4).AddTicks(1), t1.AddSeconds(5));
+        // Once the probe time has passed, nothing lies ahead: what is due waits for capacity or the probe's claim.
+        Assert.Null(await Store.NextDueAtAsync(t1.AddSeconds(6), Ct));
+        // From the beginning of time the earliest is the other endpoint's, the backlog still counting from its probe;
+        // the queue's oldest due too, found behind all of the backlog.
+        Assert.Equal(t1.AddSeconds(2), await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
+        Assert.Equal(t1.AddSeconds(2), (await Store.GetQueueStatsAsync(t1.AddSeconds(3), Ct)).OldestDueAt);
+        Assert.Null((await Store.GetQueueStatsAsync(t1.AddSeconds(1.5), Ct)).OldestDueAt);
+        Assert.Equal(t1.AddSeconds(2.5), await Store.NextDueAtAsync(t1.AddSeconds(2.1), Ct));
+        Assert.Equal(302, (await Store.GetQueueStatsAsync(t1.AddSeconds(3), Ct)).Depth);
     }
 
     [Fact]

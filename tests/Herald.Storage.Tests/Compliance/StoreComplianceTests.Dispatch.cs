@@ -77,7 +77,7 @@ public abstract partial class StoreComplianceTests
 
         Assert.Empty(await ClaimAsync(T0));
         Assert.Empty(await ClaimAsync(T0 + Lease - TimeSpan.FromMilliseconds(1)));
-        Assert.Equal(T0 + Lease, await Store.NextDueAtAsync(Ct));
+        Assert.Equal(T0 + Lease, await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         var again = await ClaimOneAsync(T0 + Lease);
 
         Assert.Equal((first.DeliveryId, 0), (again.DeliveryId, again.AttemptsMade));
@@ -189,7 +189,7 @@ public abstract partial class StoreComplianceTests
         Assert.NotNull(attempt);
         Assert.Equal((endpoint.Id, DeliveryStatus.Success, 200, "answer 200", 12L, T0.AddSeconds(1), """{"webhook-id":"x"}""", endpoint.Url),
             (attempt.EndpointId, attempt.Status, attempt.ResponseStatusCode, attempt.Response, attempt.ResponseDurationMs, attempt.Timestamp, attempt.RequestHeadersJson, attempt.Url));
-        Assert.Null(await Store.NextDueAtAsync(Ct));
+        Assert.Null(await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         Assert.Empty(await ClaimAsync(T0.AddDays(1)));
         Assert.Null((await Store.GetEndpointAsync(app.Id, endpoint.Id, Ct))?.FailingSince);
         Assert.Equal(DeliveryStatus.Success, (await Store.ListMessageDestinationsAsync(app.Id, message.Id, new PageRequest(10), Ct)).Data[0].Status);
@@ -222,7 +222,7 @@ public abstract partial class StoreComplianceTests
 
         await RecordAsync(Result(due, T0, DeliveryStatus.Pending, 503, EndpointHealth.Failed, nextAttemptAt: T0.AddSeconds(5)));
 
-        Assert.Equal(T0.AddSeconds(5), await Store.NextDueAtAsync(Ct));
+        Assert.Equal(T0.AddSeconds(5), await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         Assert.Empty(await ClaimAsync(T0.AddSeconds(4)));
         var retry = await ClaimOneAsync(T0.AddSeconds(5));
         Assert.Equal((due.DeliveryId, 1), (retry.DeliveryId, retry.AttemptsMade));
@@ -292,7 +292,7 @@ public abstract partial class StoreComplianceTests
 
         await Store.ReleaseAsync(claimed, T0.AddSeconds(10), Ct);
 
-        Assert.Equal(T0.AddSeconds(10), await Store.NextDueAtAsync(Ct));
+        Assert.Equal(T0.AddSeconds(10), await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         Assert.Empty(await ClaimAsync(T0.AddSeconds(9)));
         Assert.Equal(claimed[0].DeliveryId, (await ClaimOneAsync(T0.AddSeconds(10))).DeliveryId); // the delivered one stays delivered
     }
@@ -311,7 +311,7 @@ public abstract partial class StoreComplianceTests
         Assert.False(await Store.ResendAsync(app.Id, "msg_unknown", endpoint.Id, T0.AddHours(1), Ct));
         Assert.False(await Store.ResendAsync(app.Id, message.Id, "ep_unknown", T0.AddHours(1), Ct));
 
-        Assert.Equal(T0.AddHours(1), await Store.NextDueAtAsync(Ct));
+        Assert.Equal(T0.AddHours(1), await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         var resent = await ClaimAsync(T0.AddHours(1));
         Assert.Equal(Ids(endpoint, later), resent.Select(d => d.EndpointId).Order(StringComparer.Ordinal));
         Assert.All(resent, d => Assert.Equal((message.Id, TriggerType.Manual), (d.MsgId, d.Trigger)));
@@ -320,9 +320,9 @@ public abstract partial class StoreComplianceTests
     [Fact]
     public async Task NextDueAt_IsNullWithNothingWaiting()
     {
-        Assert.Null(await Store.NextDueAtAsync(Ct));
+        Assert.Null(await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         var app = await CreateAppAsync();
         await SendAsync(app.Id); // no endpoint: nothing to deliver
-        Assert.Null(await Store.NextDueAtAsync(Ct));
+        Assert.Null(await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
     }
 }

@@ -65,7 +65,7 @@ public abstract partial class StoreComplianceTests
         Assert.False(await Store.ResendAsync(stranger.Id, message.Id, endpoint.Id, T0.AddHours(1), Ct));
         Assert.False(await Store.DeleteEndpointAsync(stranger.Id, endpoint.Id, Ct));
         Assert.NotNull(await Store.GetEndpointAsync(owner.Id, endpoint.Id, Ct));
-        Assert.Null(await Store.NextDueAtAsync(Ct));
+        Assert.Null(await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
     }
 
     [Fact]
@@ -117,12 +117,12 @@ public abstract partial class StoreComplianceTests
         }
         var claimed = await ClaimAsync(T0.AddHours(2));
         await RecordAsync(claimed.Select(d => Result(d, T0.AddHours(2), DeliveryStatus.Fail, 500, EndpointHealth.Failed)).ToArray());
-        Assert.Null(await Store.NextDueAtAsync(Ct));
+        Assert.Null(await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
 
         int recovered = await Store.RecoverEndpointAsync(app.Id, endpoint.Id, T0.AddHours(1), T0.AddHours(2), T0.AddHours(3), Ct);
 
         Assert.Equal(1, recovered);
-        Assert.Equal(T0.AddHours(3), await Store.NextDueAtAsync(Ct));
+        Assert.Equal(T0.AddHours(3), await Store.NextDueAtAsync(DateTimeOffset.MinValue, Ct));
         var due = await ClaimOneAsync(T0.AddHours(3));
         Assert.Equal((claimed[1].MsgId, TriggerType.Manual, 1), (due.MsgId, due.Trigger, due.AttemptsMade));
         Assert.Equal(2, await Store.RecoverEndpointAsync(app.Id, endpoint.Id, T0, null, T0.AddHours(4), Ct));

@@ -24,10 +24,13 @@ public interface IDeliveryQueue
     Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, ClaimLimits limits, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The earliest time at which some delivery becomes due, or null when none is waiting; the deliveries of an
-    /// endpoint whose circuit breaker is open become due at its probe time.
+    /// The earliest time, at or after <paramref name="from"/>, at which some delivery becomes due, or null when none
+    /// does; the deliveries of an endpoint whose circuit breaker is open become due at its probe time. What was due
+    /// before <paramref name="from"/> is not looked at: a dispatcher passes its clock, since whatever is due already
+    /// and still queued waits for capacity or a probe, not for time, and so the read stays one short index walk
+    /// however long a held endpoint's backlog is.
     /// </summary>
-    Task<DateTimeOffset?> NextDueAtAsync(CancellationToken cancellationToken);
+    Task<DateTimeOffset?> NextDueAtAsync(DateTimeOffset from, CancellationToken cancellationToken);
 
     /// <summary>
     /// Writes attempts and the deliveries' new state; updates endpoint health, disabling as results demand, and each
