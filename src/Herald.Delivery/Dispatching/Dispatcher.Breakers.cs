@@ -61,8 +61,16 @@ public sealed partial class Dispatcher
         {
             return delivery;
         }
+        // One check at a time: when a breaker opens, every send chain of the endpoint's lane comes here at once, and
+        // as many concurrent transactions would make the store's connection pool open as many connections (each
+        // a new PostgreSQL backend that prepares its statements anew) for the rest of the process's life.
+        await _breakerChecks.WaitAsync();
         try
         {
+            if (!_openBreakers.IsOpen(delivery.EndpointId))
+            {
+                return delivery; // closed while this one waited
+            }
             var passes = await _store.PassBreakersAsync([delivery], _time.GetUtcNow(), _options.Lease, CancellationToken.None);
             return Passed(delivery, passes[0]);
         }
@@ -70,6 +78,10 @@ public sealed partial class Dispatcher
         {
             Log.StoreFailed(_logger, ex);
             return null; // still claimed: its lease expires and it is claimed again
+        }
+        finally
+        {
+            _breakerChecks.Release();
         }
     }
 

@@ -21,6 +21,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
     private readonly Retries.RetryPolicy _retry;
     private readonly Breakers.BreakerPolicy? _breaker;
     private readonly OpenBreakers _openBreakers = new();
+    private readonly SemaphoreSlim _breakerChecks = new(1, 1);
     private readonly TimeProvider _time;
     private readonly ILogger<Dispatcher> _logger;
     private readonly EndpointLanes _lanes;
@@ -135,6 +136,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
     {
         _abort.Dispose();
         _stop.Dispose();
+        _breakerChecks.Dispose();
         base.Dispose();
     }
 

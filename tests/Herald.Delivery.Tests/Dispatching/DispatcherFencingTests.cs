@@ -1,4 +1,5 @@
 using System.Reflection;
+using Herald.Breakers;
 using Herald.Delivery.Dispatching;
 using Herald.Delivery.Sending;
 using Herald.Delivery.Ssrf;
@@ -149,6 +150,18 @@ public class FlakyStore : DispatchProxy
 
     public int FailedRecords => Volatile.Read(ref _failedRecords);
 
+    /// <summary>How long each breaker check takes longer than the real store's, so that concurrent checks would overlap.</summary>
+    public TimeSpan BreakerCheckDelay { get; set; }
+
+    public int BreakerChecks => Volatile.Read(ref _breakerChecks);
+
+    /// <summary>The most breaker checks that were under way at once.</summary>
+    public int MostConcurrentBreakerChecks => Volatile.Read(ref _mostConcurrentBreakerChecks);
+
+    private int _breakerChecks;
+    private int _breakerChecksNow;
+    private int _mostConcurrentBreakerChecks;
+
     public static FlakyStore Over(IHeraldStore inner)
     {
         var proxy = (FlakyStore)(object)Create<IHeraldStore, FlakyStore>();
@@ -176,6 +189,8 @@ public class FlakyStore : DispatchProxy
             case nameof(IHeraldStore.NextDueAtAsync):
                 Interlocked.Increment(ref _looks);
                 break;
+            case nameof(IHeraldStore.PassBreakersAsync):
+                return CheckBreakersAsync(targetMethod, args);
         }
         try
         {
@@ -184,6 +199,25 @@ public class FlakyStore : DispatchProxy
         catch (TargetInvocationException ex) when (ex.InnerException is not null)
         {
             throw ex.InnerException;
+        }
+    }
+
+    private async Task<IReadOnlyList<BreakerPass>> CheckBreakersAsync(MethodInfo method, object?[]? args)
+    {
+        Interlocked.Increment(ref _breakerChecks);
+        int now = Interlocked.Increment(ref _breakerChecksNow);
+        int most;
+        while (now > (most = Volatile.Read(ref _mostConcurrentBreakerChecks)) && Interlocked.CompareExchange(ref _mostConcurrentBreakerChecks, now, most) != most)
+        {
+        }
+        try
+        {
+            await Task.Delay(BreakerCheckDelay);
+            return await (Task<IReadOnlyList<BreakerPass>>)method.Invoke(_inner, args)!;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _breakerChecksNow);
         }
     }
 }
