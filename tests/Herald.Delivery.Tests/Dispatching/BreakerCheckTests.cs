@@ -1,12 +1,8 @@
 using Herald.Delivery.Dispatching;
-using Herald.Delivery.Sending;
-using Herald.Delivery.Ssrf;
 using Herald.Ids;
 using Herald.Model;
-using Herald.Signing;
 using Herald.Storage.Sqlite;
 using Herald.Testing;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Herald.Delivery.Tests.Dispatching;
 
@@ -32,17 +28,11 @@ public sealed class BreakerCheckTests
             ctx.Response.StatusCode = 500;
             return Task.CompletedTask;
         };
+        var (appId, endpointId) = await DispatcherFencingTests.CreateAppAsync(real, receiver, time);
         var now = time.GetUtcNow();
-        var app = new Application { Id = HeraldId.New(HeraldId.App, now), Name = "Corner Shop", CreatedAt = now, UpdatedAt = now };
-        await real.CreateApplicationAsync(app, Ct);
-        var endpoint = new Endpoint
-        {
-            Id = HeraldId.New(HeraldId.Endpoint, now), AppId = app.Id, Url = receiver.Url(), Secret = WebhookSecret.Generate(), CreatedAt = now, UpdatedAt = now,
-        };
-        await real.CreateEndpointAsync(endpoint, Ct);
         for (int i = 0; i < 43; i++)
         {
-            var message = new Message { Id = HeraldId.New(HeraldId.Message, now), AppId = app.Id, EventType = "invoice.paid", Payload = """{"n":1}""", CreatedAt = now };
+            var message = new Message { Id = HeraldId.New(HeraldId.Message, now), AppId = appId, EventType = "invoice.paid", Payload = """{"n":1}""", CreatedAt = now };
             Assert.Equal(1, await real.CreateMessageAsync(message, null, null, Ct));
         }
         var options = new DeliveryOptions
@@ -57,12 +47,12 @@ public sealed class BreakerCheckTests
 
         var store = FlakyStore.Over(real);
         store.BreakerCheckDelay = TimeSpan.FromMilliseconds(20);
-        using var sender = new HttpDeliverySender(options,
-            new GuardedConnector(new OutboundAddressPolicy(options.AllowedSubnets), new SystemHostResolver(), new SocketAddressConnector()), time);
-        using var dispatcher = new Dispatcher(store.AsStore(), sender, new DispatchSignal(), options, time, NullLogger<Dispatcher>.Instance, []);
+        var (dispatcher, sender) = DispatcherFencingTests.NewDispatcher(store.AsStore(), time, options);
+        using var disposeSender = sender;
+        using var disposeDispatcher = dispatcher;
         await dispatcher.StartAsync(Ct);
         // The dispatcher sends the other three, records three failures and so learns that the breaker is open.
-        await Eventually.WaitAsync(async () => (await real.GetEndpointAsync(app.Id, endpoint.Id, Ct))!.Breaker.Open, open => open, what: "the breaker to open");
+        await Eventually.WaitAsync(async () => (await real.GetEndpointAsync(appId, endpointId, Ct))!.Breaker.Open, open => open, what: "the breaker to open");
         await Eventually.WaitAsync(() => dispatcher.Held == 0, what: "the three failed deliveries to be recorded");
         Assert.Equal(3, receiver.Count);
 

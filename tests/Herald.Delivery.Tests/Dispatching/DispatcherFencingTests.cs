@@ -100,14 +100,14 @@ public sealed class DispatcherFencingTests
     private static DeliveryOptions Options() =>
         new() { AllowedSubnets = ["127.0.0.0/8"], PollInterval = TimeSpan.FromSeconds(1), Lease = TimeSpan.FromSeconds(60) };
 
-    private static (Dispatcher Dispatcher, HttpDeliverySender Sender) NewDispatcher(IHeraldStore store, TimeProvider time, DeliveryOptions options)
+    internal static (Dispatcher Dispatcher, HttpDeliverySender Sender) NewDispatcher(IHeraldStore store, TimeProvider time, DeliveryOptions options)
     {
         var sender = new HttpDeliverySender(options,
             new GuardedConnector(new OutboundAddressPolicy(options.AllowedSubnets), new SystemHostResolver(), new SocketAddressConnector()), time);
         return (new Dispatcher(store, sender, new DispatchSignal(), options, time, NullLogger<Dispatcher>.Instance, []), sender);
     }
 
-    private static async Task<(string App, string Endpoint)> CreateAppAsync(SqliteStore store, TestReceiver receiver, TimeProvider time)
+    internal static async Task<(string App, string Endpoint)> CreateAppAsync(SqliteStore store, TestReceiver receiver, TimeProvider time)
     {
         var now = time.GetUtcNow();
         var app = new Application { Id = HeraldId.New(HeraldId.App, now), Name = "Corner Shop", CreatedAt = now, UpdatedAt = now };
