@@ -36,9 +36,27 @@ internal sealed record LatencyResult(
     public bool KeptUp => DeliveredInWindow >= 0.95 * TargetRate * Seconds && BacklogAtEnd <= TargetRate / 2 && AllDelivered;
 }
 
-internal sealed record IsolationResult(string Store, string Variant, DrainResult Baseline, DrainResult WithBad, long HangRequests, long FailRequests)
+/// <summary>
+/// One isolation variant over every round: each round drains a fresh baseline and a fresh backlog with the bad
+/// endpoints. The ratio compares the medians, so that one drain's warm-up (a new process on two cores spends its first
+/// seconds on tier-0 code, and how long differs from start to start) cannot decide it.
+/// </summary>
+internal sealed record IsolationResult(string Store, string Variant, IReadOnlyList<DrainResult> Baselines, IReadOnlyList<DrainResult> WithBad, IReadOnlyList<(long Hang, long Fail)> BadRequests)
 {
-    public double Ratio => WithBad.Rate / Baseline.Rate;
+    public double BaselineRate => Median(Baselines.Select(d => d.Rate));
+    public double WithBadRate => Median(WithBad.Select(d => d.Rate));
+    public double Ratio => WithBadRate / BaselineRate;
+    public bool Complete => WithBad.All(d => d.Complete);
+
+    /// <summary>Each round's ratio: its drain with bad endpoints against its own baseline.</summary>
+    public IEnumerable<double> RoundRatios => WithBad.Zip(Baselines, (bad, good) => bad.Rate / good.Rate);
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        int mid = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
 }
 
 /// <summary>

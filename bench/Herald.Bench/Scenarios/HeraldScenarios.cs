@@ -58,24 +58,40 @@ internal static class HeraldScenarios
         var healthy = Enumerable.Range(0, 10).Select(i => $"/ok/iso-{i}").ToList();
         static bool IsHealthy(string p) => p.StartsWith("/ok/iso-", StringComparison.Ordinal);
         var limit = ctx.Options.IsolationDrainLimit;
+        string storeName = kind == "sqlite" ? "SQLite" : "PostgreSQL";
+        var baselines = new List<DrainResult>();
+        var variants = new[] { false, true }.Select(separate => (Separate: separate, Drains: new List<DrainResult>(), Requests: new List<(long, long)>())).ToList();
 
-        var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
-        var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline", cancellationToken);
-        var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy", cancellationToken, limit);
-        Ui.Info($"{baseStore.Name} isolation baseline, deliveries per second: {PerSecond(baseline.Buckets)}");
-
-        foreach (bool separate in new[] { false, true })
+        for (int round = 1; round <= ctx.Options.IsolationRounds; round++)
         {
-            string variant = separate ? "each endpoint on its own port" : "all endpoints on one receiver";
-            var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
-            var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints", cancellationToken, separate);
-            var withBad = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}", cancellationToken, limit);
-            var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
-            var result = new IsolationResult(baseStore.Name, variant, baseline, withBad, counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso"));
-            ctx.Results.Isolation.Add(result);
-            Ui.Info($"{baseStore.Name} isolation ({variant}), deliveries per second: {PerSecond(withBad.Buckets)}");
-            Ui.Info($"{baseStore.Name} isolation ({variant}): healthy {withBad.Rate:N0}/s with bad endpoints vs {baseline.Rate:N0}/s without = {result.Ratio:P0}");
+            string of = ctx.Options.IsolationRounds > 1 ? $", round {round} of {ctx.Options.IsolationRounds}" : "";
+            var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
+            var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline" + of, cancellationToken);
+            var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy" + of, cancellationToken, limit);
+            baselines.Add(baseline);
+            Ui.Info($"{storeName} isolation baseline{of}, deliveries per second: {PerSecond(baseline.Buckets)}");
+
+            foreach (var (separate, drains, requests) in variants)
+            {
+                string variant = Variant(separate);
+                var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
+                var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints" + of, cancellationToken, separate);
+                var withBad = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit);
+                var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
+                drains.Add(withBad);
+                requests.Add((counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso")));
+                Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(withBad.Buckets)}");
+                Ui.Info($"{storeName} isolation ({variant}{of}): healthy {withBad.Rate:N0}/s with bad endpoints vs {baseline.Rate:N0}/s without = {withBad.Rate / baseline.Rate:P0}");
+            }
         }
+        foreach (var (separate, drains, requests) in variants)
+        {
+            var result = new IsolationResult(storeName, Variant(separate), baselines, drains, requests);
+            ctx.Results.Isolation.Add(result);
+            Ui.Info($"{storeName} isolation ({result.Variant}), medians of {baselines.Count} round(s): healthy {result.WithBadRate:N0}/s with bad endpoints vs {result.BaselineRate:N0}/s without = {result.Ratio:P0}");
+        }
+
+        static string Variant(bool separate) => separate ? "each endpoint on its own port" : "all endpoints on one receiver";
     }
 
     /// <summary>The sink's receipts per second (all paths), from its first receipt.</summary>
