@@ -96,15 +96,33 @@ internal sealed class Postgres(string connectionString)
         await using (var connection = new NpgsqlConnection(ConnectionString))
         {
             await connection.OpenAsync(cancellationToken);
-            await using (var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)", connection))
-            {
-                await drop.ExecuteNonQueryAsync(cancellationToken);
-            }
+            await DropAsync(connection, db, cancellationToken);
             await using var create = new NpgsqlCommand($"CREATE DATABASE \"{db}\"", connection);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
         Created.Add(db);
         return new NpgsqlConnectionStringBuilder(ConnectionString) { Database = db }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Drops a database left by an earlier round or run. FORCE ends the sessions in it, but the bench's role may not end
+    /// an autovacuum worker (42501), which a drained database often has for a second or two: wait for it and try again.
+    /// </summary>
+    private static async Task DropAsync(NpgsqlConnection connection, string db, CancellationToken cancellationToken)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 60)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
     }
 
     private List<string> Created { get; } = [];
@@ -117,8 +135,7 @@ internal sealed class Postgres(string connectionString)
             await connection.OpenAsync();
             foreach (var db in Created)
             {
-                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{db}\" WITH (FORCE)", connection);
-                await drop.ExecuteNonQueryAsync();
+                await DropAsync(connection, db, CancellationToken.None);
             }
         }
         catch (NpgsqlException)
