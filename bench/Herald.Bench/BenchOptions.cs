@@ -22,7 +22,7 @@ internal sealed record BenchOptions
     public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(15);
     public int IsolationMessages { get; init; } = 20_000;
     /// <summary>Isolation rounds, each a fresh baseline and fresh backlogs with the bad endpoints; the medians are compared.</summary>
-    public int IsolationRounds { get; init; } = 3;
+    public int IsolationRounds { get; init; } = 4;
     /// <summary>The longest an isolation drain may take; a hanging endpoint can hold healthy ones back for long.</summary>
     public TimeSpan IsolationDrainLimit { get; init; } = TimeSpan.FromSeconds(300);
     /// <summary>Messages the noisy tenant posts first, each to its 64 endpoints that never answer.</summary>
@@ -121,7 +121,7 @@ internal sealed record BenchOptions
           --duration S             seconds per latency rate (default 60; quick 10)
           --warmup S               seconds of load a fresh server takes before the ingest and each latency rate are measured (default 15; quick 1)
           --isolation-messages N   messages in each isolation run (default 20,000; quick 500)
-          --isolation-rounds N     isolation rounds, each a baseline and both runs with bad endpoints; medians compared (default 3; quick 1)
+          --isolation-rounds N     isolation rounds, each a baseline and both runs with bad endpoints; even rounds in reverse order; medians compared (default 4; quick 1)
           --ordered-messages N     ordered endpoints: messages per drain, unordered / 1 key / 1,000 keys (default 5,000; quick 2,000)
           --noisy-messages N       noisy neighbour: messages the noisy tenant posts to its 64 hanging endpoints (default 128; quick 32)
           --noisy-rate R           noisy neighbour: the other tenant's rate in msg/s (default 100)

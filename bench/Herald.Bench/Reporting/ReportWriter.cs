@@ -112,7 +112,7 @@ internal static class ReportWriter
                     $"| {i.Store} | {i.Variant} | {i.Baselines.Count} | {i.WithBad[0].Expected:N0} | {F(i.BaselineRate)} | {F(i.WithBadRate)} | {i.Ratio:P0} | {string.Join("; ", rounds)} | {string.Join("; ", i.BadRequests.Select(r => $"{r.Hang:N0} / {r.Fail:N0}"))} |");
             }
             md.AppendLine();
-            md.AppendLine("Each round drains a fresh baseline backlog and fresh backlogs with the bad endpoints, every drain on a newly started server; the target compares the medians over the rounds.");
+            md.AppendLine("Each round drains a fresh baseline backlog and fresh backlogs with the bad endpoints, every drain on a newly started server, the baseline first in odd rounds and last in even ones; the target compares the medians over the rounds.");
             md.AppendLine();
 
             md.AppendLine(CultureInfo.InvariantCulture, $"## Noisy neighbour (one tenant's deliveries hang at 64 endpoints; another sends {options.NoisyRate:N0} msg/s for {options.NoisyDuration.TotalSeconds:0} s)");

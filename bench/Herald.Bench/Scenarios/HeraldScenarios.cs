@@ -65,23 +65,38 @@ internal static class HeraldScenarios
         for (int round = 1; round <= ctx.Options.IsolationRounds; round++)
         {
             string of = ctx.Options.IsolationRounds > 1 ? $", round {round} of {ctx.Options.IsolationRounds}" : "";
-            var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
-            var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline" + of, cancellationToken);
-            var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy" + of, cancellationToken, limit);
-            baselines.Add(baseline);
-            Ui.Info($"{storeName} isolation baseline{of}, deliveries per second: {PerSecond(baseline.Buckets)}");
-
-            foreach (var (separate, drains, requests) in variants)
+            // Even rounds run the drains in the reverse order, so that whatever changes along a round (the page cache,
+            // the database server's background work, the machine's state) weighs on the baseline and on the drains
+            // with bad endpoints alike over the rounds instead of always on the later drains.
+            bool reverse = round % 2 == 0;
+            DrainResult? baseline = null;
+            var withBad = new DrainResult?[variants.Count];
+            foreach (int run in reverse ? new[] { 2, 1, 0 } : [0, 1, 2])
             {
+                if (run == 0)
+                {
+                    var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
+                    var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline" + of, cancellationToken);
+                    baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy" + of, cancellationToken, limit);
+                    Ui.Info($"{storeName} isolation baseline{of}, deliveries per second: {PerSecond(baseline.Buckets)}");
+                    continue;
+                }
+                var (separate, _, requests) = variants[run - 1];
                 string variant = Variant(separate);
                 var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
                 var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints" + of, cancellationToken, separate);
-                var withBad = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit);
+                var drain = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit);
                 var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
-                drains.Add(withBad);
+                withBad[run - 1] = drain;
                 requests.Add((counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso")));
-                Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(withBad.Buckets)}");
-                Ui.Info($"{storeName} isolation ({variant}{of}): healthy {withBad.Rate:N0}/s with bad endpoints vs {baseline.Rate:N0}/s without = {withBad.Rate / baseline.Rate:P0}");
+                Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(drain.Buckets)}");
+            }
+            baselines.Add(baseline!);
+            for (int v = 0; v < variants.Count; v++)
+            {
+                var drain = withBad[v]!;
+                variants[v].Drains.Add(drain);
+                Ui.Info($"{storeName} isolation ({Variant(variants[v].Separate)}{of}): healthy {drain.Rate:N0}/s with bad endpoints vs {baseline!.Rate:N0}/s without = {drain.Rate / baseline.Rate:P0}");
             }
         }
         foreach (var (separate, drains, requests) in variants)
