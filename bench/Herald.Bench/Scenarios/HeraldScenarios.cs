@@ -68,35 +68,30 @@ internal static class HeraldScenarios
             // Even rounds run the drains in the reverse order, so that whatever changes along a round (the page cache,
             // the database server's background work, the machine's state) weighs on the baseline and on the drains
             // with bad endpoints alike over the rounds instead of always on the later drains.
-            bool reverse = round % 2 == 0;
-            DrainResult? baseline = null;
-            var withBad = new DrainResult?[variants.Count];
-            foreach (int run in reverse ? new[] { 2, 1, 0 } : [0, 1, 2])
+            var runs = new List<Func<Task>>
             {
-                if (run == 0)
+                async () =>
                 {
                     var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
                     var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline" + of, cancellationToken);
-                    baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy" + of, cancellationToken, limit);
+                    var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy" + of, cancellationToken, limit);
+                    baselines.Add(baseline);
                     Ui.Info($"{storeName} isolation baseline{of}, deliveries per second: {PerSecond(baseline.Buckets)}");
-                    continue;
-                }
-                var (separate, _, requests) = variants[run - 1];
-                string variant = Variant(separate);
-                var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
-                var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints" + of, cancellationToken, separate);
-                var drain = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit);
-                var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
-                withBad[run - 1] = drain;
-                requests.Add((counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso")));
-                Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(drain.Buckets)}");
-            }
-            baselines.Add(baseline!);
-            for (int v = 0; v < variants.Count; v++)
+                },
+            };
+            runs.AddRange(variants.Select(v => (Func<Task>)(() => WithBadAsync(v.Separate, v.Drains, v.Requests, of))));
+            if (round % 2 == 0)
             {
-                var drain = withBad[v]!;
-                variants[v].Drains.Add(drain);
-                Ui.Info($"{storeName} isolation ({Variant(variants[v].Separate)}{of}): healthy {drain.Rate:N0}/s with bad endpoints vs {baseline!.Rate:N0}/s without = {drain.Rate / baseline.Rate:P0}");
+                runs.Reverse();
+            }
+            foreach (var run in runs)
+            {
+                await run();
+            }
+            foreach (var (separate, drains, _) in variants)
+            {
+                double ratio = drains[^1].Rate / baselines[^1].Rate;
+                Ui.Info($"{storeName} isolation ({Variant(separate)}{of}): healthy {drains[^1].Rate:N0}/s with bad endpoints vs {baselines[^1].Rate:N0}/s without = {ratio:P0}");
             }
         }
         foreach (var (separate, drains, requests) in variants)
@@ -104,6 +99,18 @@ internal static class HeraldScenarios
             var result = new IsolationResult(storeName, Variant(separate), baselines, drains, requests);
             ctx.Results.Isolation.Add(result);
             Ui.Info($"{storeName} isolation ({result.Variant}), medians of {baselines.Count} round(s): healthy {result.WithBadRate:N0}/s with bad endpoints vs {result.BaselineRate:N0}/s without = {result.Ratio:P0}");
+        }
+
+        async Task WithBadAsync(bool separate, List<DrainResult> drains, List<(long, long)> requests, string of)
+        {
+            string variant = Variant(separate);
+            var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
+            var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints" + of, cancellationToken, separate);
+            var drain = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit);
+            var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
+            drains.Add(drain);
+            requests.Add((counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso")));
+            Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(drain.Buckets)}");
         }
 
         static string Variant(bool separate) => separate ? "each endpoint on its own port" : "all endpoints on one receiver";
