@@ -7,13 +7,24 @@ namespace Herald.Storage;
 // Every application with queued work is found by skipping through the per-application queue indexes (one seek
 // each), then each gets a share of the claim read from the front of its own queue, so an application with a huge
 // backlog costs no more than one with a single message, and its backlog cannot push anyone else's work back.
+// Where the front of an application's queue is held (an open or busy endpoint's backlog), the read starts where the
+// other endpoints' queued work begins.
 public abstract partial class RelationalStore
 {
     /// <summary>How many rounds a claim hands out what earlier rounds left, to the applications that had more.</summary>
     private const int ClaimRounds = 3;
 
-    /// <summary>How long a claim goes straight to an application's endpoints after its window was found full of excluded work.</summary>
+    /// <summary>How long claims treat an application's queue front as held after a window read found it full of excluded work.</summary>
     private const long WindowFullForMs = 1000;
+
+    /// <summary>How long a claim reuses where an application's endpoints' queued work begins, as read by an earlier claim.</summary>
+    private const long FrontsForMs = 1000;
+
+    /// <summary>
+    /// How far before the fronts read a window read starts: a delivery accepted a moment before the read may be
+    /// committed after it (a group commit), and its due time is its acceptance time.
+    /// </summary>
+    private const long FrontsMarginMs = 1000;
 
     // The application this store's last claim started with; the next claim starts with the one after it.
     private string? _claimTurn;
@@ -21,13 +32,12 @@ public abstract partial class RelationalStore
     // Applications (and kind: retries or not) whose queue front was last found full of excluded endpoints' work, and when.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string App, bool Retries), long> _windowFullAt = new();
 
-    // The endpoints of applications whose claims go to their endpoints one by one, and when they were read: while a
-    // queue front stays full of excluded work every claim of the application needs the list, and it rarely changes.
-    // An endpoint added meanwhile is found by the next read, at most EndpointListForMs later (and by the window reads).
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long At, string[] Ids)> _claimEndpoints = new(StringComparer.Ordinal);
-
-    /// <summary>How long a claim reuses an application's endpoint list read by an earlier claim.</summary>
-    private const long EndpointListForMs = 1000;
+    // Per application whose queue front is held: its endpoints, each with the due time of its earliest queued
+    // delivery when read (null: none queued), and when that was. A claim's window read starts at the earliest front of
+    // the endpoints it may take from, so it does not walk over the held rows before them. Deliveries queued after the
+    // read are due from their acceptance, so no earlier than the read less FrontsMarginMs; an endpoint added after it
+    // is found by the next read, at most FrontsForMs later.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QueueFronts> _fronts = new(StringComparer.Ordinal);
 
     /// <summary>The due-order expression of the per-application queue indexes (PostgreSQL hides it from ix_deliveries_due).</summary>
     protected virtual string AppDueOrder => "next_attempt_at";
@@ -142,25 +152,25 @@ public abstract partial class RelationalStore
     /// <summary>
     /// The oldest due deliveries of one kind (first attempts or retries) of one application, read from the front of
     /// its queue, leaving out the excluded endpoints' rows in the statement itself so that only usable rows come back.
-    /// With endpoints excluded the statement looks at no more than <paramref name="scan"/> rows from the front; when
-    /// it finds fewer than wanted, the result says whether that window was full (so excluded endpoints' backlog may
-    /// hide the rest) or the application's due queue simply ended.
+    /// With endpoints excluded the statement looks at no more than <paramref name="scan"/> rows from the front (or
+    /// from due time <paramref name="from"/>, when given); when it finds fewer than wanted, the result says whether
+    /// that window was full (so excluded endpoints' backlog may hide the rest) or the application's due queue simply ended.
     /// </summary>
     protected virtual async Task<(List<long> Ids, bool WindowFull)> SelectDueOfAppAsync(
-        DbConnection c, DbTransaction t, string appId, bool retries, long now, int want, int scan, IReadOnlySet<string> excluded, CancellationToken ct)
+        DbConnection c, DbTransaction t, string appId, bool retries, long now, long? from, int want, int scan, IReadOnlySet<string> excluded, CancellationToken ct)
     {
         string due = $"""
             SELECT id, endpoint_id FROM deliveries
             WHERE app_id = @appId AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
-              AND {OrderedHeadCheck("deliveries")}
+              {(from is null ? "" : $"AND {AppDueOrder} >= @from")} AND {OrderedHeadCheck("deliveries")}
             ORDER BY {AppDueOrder}
             """;
         if (excluded.Count == 0)
         {
-            return ((await c.QueryAsync<long>(Cmd($"{due} LIMIT @want", new { appId, now, want }, t, ct))).AsList(), false);
+            return ((await c.QueryAsync<long>(Cmd($"{due} LIMIT @want", new { appId, now, from, want }, t, ct))).AsList(), false);
         }
         // The window is a subquery with its own LIMIT: it is read only as far as the outer LIMIT needs.
-        var args = new { appId, now, want, scan, excluded = excluded.ToArray() };
+        var args = new { appId, now, from, want, scan, excluded = excluded.ToArray() };
         var ids = (await c.QueryAsync<long>(Cmd(
             $"SELECT id FROM ({due} LIMIT @scan) w WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @want", args, t, ct))).AsList();
         bool full = ids.Count < want
@@ -184,20 +194,49 @@ public abstract partial class RelationalStore
         return ids;
     }
 
-    /// <summary>The application's endpoint ids, read at most once per <see cref="EndpointListForMs"/>.</summary>
-    private async Task<string[]> EndpointsOfAsync(DbConnection c, DbTransaction t, string appId, long now, CancellationToken ct)
+    /// <summary>
+    /// The application's endpoints and where each one's queued work begins, read at most once per
+    /// <paramref name="maxAgeMs"/>: one seek per endpoint in the per-endpoint queue index, however long its backlog.
+    /// </summary>
+    private async Task<QueueFronts> FrontsOfAsync(DbConnection c, DbTransaction t, string appId, long now, long maxAgeMs, CancellationToken ct)
     {
-        if (_claimEndpoints.TryGetValue(appId, out var known) && now - known.At is >= 0 and < EndpointListForMs)
+        if (_fronts.TryGetValue(appId, out var known) && now - known.At >= 0 && now - known.At < maxAgeMs)
         {
-            return known.Ids;
+            return known;
         }
-        var ids = (await c.QueryAsync<string>(Cmd("SELECT id FROM endpoints WHERE app_id = @appId", new { appId }, t, ct))).ToArray();
-        if (_claimEndpoints.Count > 10_000)
+        var rows = await c.QueryAsync<(string Id, long? First)>(Cmd(
+            $"""
+            SELECT e.id, (SELECT MIN({EndpointDueOrder}) FROM deliveries d WHERE d.endpoint_id = e.id AND d.status IN {StoredStatus.Queued})
+            FROM endpoints e WHERE e.app_id = @appId
+            """, new { appId }, t, ct));
+        var fronts = new QueueFronts(now, rows.ToDictionary(r => r.Id, r => r.First, StringComparer.Ordinal));
+        if (_fronts.Count > 10_000)
         {
-            _claimEndpoints.Clear();
+            _fronts.Clear();
         }
-        _claimEndpoints[appId] = (now, ids);
-        return ids;
+        _fronts[appId] = fronts;
+        return fronts;
+    }
+
+    /// <summary>An application's endpoints, each with the due time of its earliest queued delivery (null: none), as read at <paramref name="At"/>.</summary>
+    private sealed record QueueFronts(long At, Dictionary<string, long?> First)
+    {
+        /// <summary>
+        /// The due time from which a window read misses no delivery of an endpoint outside <paramref name="excluded"/>:
+        /// the earliest front among them, and no later than the read, both less <see cref="FrontsMarginMs"/>.
+        /// </summary>
+        public long Start(IReadOnlySet<string> excluded)
+        {
+            long start = At;
+            foreach (var (endpoint, first) in First)
+            {
+                if (first is { } at && at < start && !excluded.Contains(endpoint))
+                {
+                    start = at;
+                }
+            }
+            return start - FrontsMarginMs;
+        }
     }
 
     /// <summary>Takes candidates for one claim, keeping count of the retries it may still take.</summary>
@@ -222,41 +261,60 @@ public abstract partial class RelationalStore
 
         private async Task<int> KindAsync(string appId, bool retries, int want, List<long> into)
         {
-            // While excluded endpoints' backlog fills the front of the application's queue (a hanging endpoint's, until
-            // its breaker opens), every window read would come back full of it: go to the other endpoints at once.
+            // While excluded endpoints' backlog fills the front of the application's queue (a hanging endpoint's until
+            // its breaker opens, then an open endpoint's), a window read from the front would come back full of it:
+            // read from where the other endpoints' work begins instead. Only where excluded work is interleaved so
+            // densely that even that window is full, go to the other endpoints one by one.
             var key = (appId, retries);
-            bool direct = _excluded.Count > 0 && store._windowFullAt.TryGetValue(key, out long fullAt) && now - fullAt < WindowFullForMs;
-            int got = 0;
-            if (!direct)
+            bool held = _excluded.Count > 0 && store._windowFullAt.TryGetValue(key, out long fullAt) && now - fullAt is >= 0 and < WindowFullForMs;
+            QueueFronts? fronts = held ? await store.FrontsOfAsync(c, t, appId, now, FrontsForMs, ct) : null;
+            long? from = fronts?.Start(_excluded);
+            var mine = new HashSet<long>();
+            bool full = await ReadAsync();
+            if (!full && !held)
             {
-                var (ids, full) = await store.SelectDueOfAppAsync(c, t, appId, retries, now, want, want * 4, _excluded, ct);
-                into.AddRange(ids);
-                got = ids.Count;
-                if (full)
-                {
-                    store._windowFullAt[key] = now;
-                }
-                else
-                {
-                    store._windowFullAt.TryRemove(key, out _);
-                }
-                direct = got < want && full;
+                store._windowFullAt.TryRemove(key, out _);
             }
-            if (direct)
+            // First with the fronts as last read, then (when those are older than this claim) read anew.
+            for (int pass = 0; pass < 2 && mine.Count < want && full; pass++)
             {
-                got += await FromEachEndpointAsync(appId, retries, want - got, into);
+                store._windowFullAt[key] = now;
+                fronts = await store.FrontsOfAsync(c, t, appId, now, pass == 0 ? FrontsForMs : 1, ct);
+                long start = fronts.Start(_excluded);
+                if (from is null || start > from)
+                {
+                    from = start;
+                    full = await ReadAsync();
+                }
             }
-            return got;
+            if (mine.Count < want && full)
+            {
+                return mine.Count + await FromEachEndpointAsync(fronts!, want - mine.Count, retries, into);
+            }
+            return mine.Count;
+
+            async Task<bool> ReadAsync()
+            {
+                var (ids, windowFull) = await store.SelectDueOfAppAsync(c, t, appId, retries, now, from, want, want * 4, _excluded, ct);
+                foreach (long id in ids)
+                {
+                    if (mine.Count < want && mine.Add(id))
+                    {
+                        into.Add(id);
+                    }
+                }
+                return windowFull;
+            }
         }
 
         /// <summary>
         /// Takes up to <paramref name="want"/> due deliveries from the application's endpoints that are not excluded,
         /// an equal part from each; what endpoints with less work leave goes, in further rounds, to those that had more.
         /// </summary>
-        private async Task<int> FromEachEndpointAsync(string appId, bool retries, int want, List<long> into)
+        private async Task<int> FromEachEndpointAsync(QueueFronts fronts, int want, bool retries, List<long> into)
         {
             var taken = into.ToHashSet();
-            var endpoints = (await store.EndpointsOfAsync(c, t, appId, now, ct)).Where(e => !_excluded.Contains(e)).ToList();
+            var endpoints = fronts.First.Keys.Where(e => !_excluded.Contains(e)).ToList();
             int got = 0;
             for (int round = 0; round < ClaimRounds && got < want && endpoints.Count > 0; round++)
             {

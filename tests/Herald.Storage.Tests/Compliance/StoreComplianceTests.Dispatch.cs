@@ -139,7 +139,7 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
-    public async Task ClaimDue_BehindAnExcludedBacklog_GivesWhatEndpointsWithLessWorkLeaveToThoseWithMore()
+    public async Task ClaimDue_BehindAnExcludedBacklog_ReadsFromWhereTheOtherEndpointsWorkBegins_InDueOrder()
     {
         var app = await CreateAppAsync();
         var busy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
@@ -155,10 +155,64 @@ public abstract partial class StoreComplianceTests
         }
         await SendAsync(app.Id, T0.AddSeconds(200), "invoice.sent");
 
-        // An equal part each would be 5 and 1; the part the second endpoint could not use goes to the first.
-        var claimed = await ClaimAsync(T0.AddMinutes(5), max: 10, busy.Id);
+        // The window after the busy endpoint's backlog is read in due order, as it would be without that backlog.
+        var now = T0.AddMinutes(5);
+        var claimed = await ClaimAsync(now, max: 10, busy.Id);
         Assert.Equal(10, claimed.Count);
-        Assert.Equal(9, claimed.Count(d => d.EndpointId == many.Id));
+        Assert.All(claimed, d => Assert.Equal(many.Id, d.EndpointId));
+        var rest = await ClaimAsync(now, max: 10, busy.Id);
+        Assert.Equal(3, rest.Count);
+        Assert.Single(rest, d => d.EndpointId == one.Id);
+
+        // Once the busy endpoint may be sent to again, its backlog (before where the last reads started) comes first.
+        var busyWork = await ClaimAsync(now, max: 10, one.Id);
+        Assert.Equal(10, busyWork.Count);
+        Assert.All(busyWork, d => Assert.Equal(busy.Id, d.EndpointId));
+    }
+
+    [Fact]
+    public async Task ClaimDue_BehindAnExcludedBacklog_StillFindsAWorkMessageAcceptedJustBeforeTheFrontsWereRead()
+    {
+        var app = await CreateAppAsync();
+        var busy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var other = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        for (int i = 0; i < 60; i++)
+        {
+            await SendAsync(app.Id, T0.AddSeconds(i), "invoice.voided");
+        }
+        var now = T0.AddMinutes(5);
+        Assert.Empty(await ClaimAsync(now, max: 10, busy.Id)); // the other endpoint has nothing queued yet
+
+        // Accepted a moment before that read (its due time), committed after it, as a group commit may do.
+        var late = (await SendAsync(app.Id, now.AddMilliseconds(-200))).Message;
+        var claimed = Assert.Single(await ClaimAsync(now.AddMilliseconds(100), max: 10, busy.Id));
+        Assert.Equal((late.Id, other.Id), (claimed.MsgId, claimed.EndpointId));
+    }
+
+    [Fact]
+    public async Task ClaimDue_WhereExcludedWorkIsInterleavedDensely_GivesWhatEndpointsWithLessWorkLeaveToThoseWithMore()
+    {
+        var app = await CreateAppAsync();
+        var busy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var many = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        var one = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.sent"]);
+        // Every one of the first endpoint's deliveries is followed by more of the busy endpoint's than a claim of six
+        // reads in one window (four times what it wants), so even the window from where that work begins is full.
+        for (int i = 0; i < 12; i++)
+        {
+            await SendAsync(app.Id, T0.AddSeconds(100 * i));
+            for (int j = 1; j <= 25; j++)
+            {
+                await SendAsync(app.Id, T0.AddSeconds(100 * i + j), "invoice.voided");
+            }
+        }
+        await SendAsync(app.Id, T0.AddSeconds(5000), "invoice.sent");
+
+        // The window gives the first endpoint's earliest; of the other five an equal part each would be 3 and 1, and
+        // the part the second endpoint could not use goes to the first.
+        var claimed = await ClaimAsync(T0.AddHours(2), max: 6, busy.Id);
+        Assert.Equal(6, claimed.Count);
+        Assert.Equal(5, claimed.Count(d => d.EndpointId == many.Id));
         Assert.Single(claimed, d => d.EndpointId == one.Id);
     }
 
