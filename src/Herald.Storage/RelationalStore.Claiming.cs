@@ -223,11 +223,12 @@ public abstract partial class RelationalStore
     {
         /// <summary>
         /// The due time from which a window read misses no delivery of an endpoint outside <paramref name="excluded"/>:
-        /// the earliest front among them, and no later than the read, both less <see cref="FrontsMarginMs"/>.
+        /// the earliest front among them, and no later than <see cref="FrontsMarginMs"/> before the read (for what was
+        /// accepted before it and committed after it).
         /// </summary>
         public long Start(IReadOnlySet<string> excluded)
         {
-            long start = At;
+            long start = At - FrontsMarginMs;
             foreach (var (endpoint, first) in First)
             {
                 if (first is { } at && at < start && !excluded.Contains(endpoint))
@@ -235,7 +236,7 @@ public abstract partial class RelationalStore
                     start = at;
                 }
             }
-            return start - FrontsMarginMs;
+            return start;
         }
     }
 
