@@ -200,7 +200,7 @@ public abstract partial class RelationalStore
     /// </summary>
     private async Task<QueueFronts> FrontsOfAsync(DbConnection c, DbTransaction t, string appId, long now, long maxAgeMs, CancellationToken ct)
     {
-        if (_fronts.TryGetValue(appId, out var known) && now - known.At >= 0 && now - known.At < maxAgeMs)
+        if (_fronts.TryGetValue(appId, out var known) && now - known.At >= 0 && now - known.At < maxAgeMs) // a clock set back reads anew
         {
             return known;
         }
@@ -276,11 +276,11 @@ public abstract partial class RelationalStore
             {
                 store._windowFullAt.TryRemove(key, out _);
             }
-            // First with the fronts as last read, then (when those are older than this claim) read anew.
+            // The fronts as an earlier claim read them first, unless this claim read from them already; then read anew.
             for (int pass = 0; pass < 2 && mine.Count < want && full; pass++)
             {
                 store._windowFullAt[key] = now;
-                fronts = await store.FrontsOfAsync(c, t, appId, now, pass == 0 ? FrontsForMs : 1, ct);
+                fronts = await store.FrontsOfAsync(c, t, appId, now, fronts is null ? FrontsForMs : 1, ct);
                 long start = fronts.Start(_excluded);
                 if (from is null || start > from)
                 {
