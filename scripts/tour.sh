@@ -21,7 +21,8 @@ receiver() {
 class H(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         body = self.rfile.read(int(self.headers["content-length"]))
-        print("receiver got", {k: v for k, v in self.headers.items() if k.lower().startswith("webhook-")}, body.decode(), flush=True)
+        hooks = {k: v for k, v in self.headers.items() if k.lower().startswith("webhook-")}
+        sys.stdout.write(f"receiver got {hooks} {body.decode()}\n")  # one write: the line stays whole beside curl output
         self.send_response(204); self.end_headers()
     def log_message(self, *args): pass
 http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()' "$PORT" &
