@@ -37,15 +37,21 @@ internal sealed record LatencyResult(
 }
 
 /// <summary>
-/// One isolation variant over every round: each round drains a fresh baseline and a fresh backlog with the bad
-/// endpoints. The ratio compares the medians, so that one drain's warm-up (a new process on two cores spends its first
-/// seconds on tier-0 code, and how long differs from start to start) cannot decide it.
+/// One isolation layout over every round: each round drains a fresh baseline (the healthy endpoints alone, in the same
+/// layout) and a fresh backlog with the bad endpoints. The ratio compares the medians, so that one drain's warm-up (a
+/// new process on two cores spends its first seconds on tier-0 code, and how long differs from start to start) cannot
+/// decide it. OneReceiverBaselines, for the port layout, are the one-receiver layout's baselines of the same rounds.
 /// </summary>
-internal sealed record IsolationResult(string Store, string Variant, IReadOnlyList<DrainResult> Baselines, IReadOnlyList<DrainResult> WithBad, IReadOnlyList<(long Hang, long Fail)> BadRequests)
+internal sealed record IsolationResult(
+    string Store, string Variant, IReadOnlyList<DrainResult> Baselines, IReadOnlyList<DrainResult> WithBad, IReadOnlyList<(long Hang, long Fail)> BadRequests,
+    IReadOnlyList<DrainResult>? OneReceiverBaselines = null)
 {
     public double BaselineRate => Median(Baselines.Select(d => d.Rate));
     public double WithBadRate => Median(WithBad.Select(d => d.Rate));
     public double Ratio => WithBadRate / BaselineRate;
+
+    /// <summary>The port layout's drains with bad endpoints against the one-receiver baseline; NaN for that layout itself.</summary>
+    public double RatioToOneReceiver => OneReceiverBaselines is { } shared ? WithBadRate / Median(shared.Select(d => d.Rate)) : double.NaN;
     public bool Complete => WithBad.All(d => d.Complete);
 
     /// <summary>Each round's ratio: its drain with bad endpoints against its own baseline.</summary>

@@ -112,7 +112,8 @@ internal static class Targets
         iso.Baselines.Count == 1
             ? $"{iso.Ratio:P0} ({F(iso.WithBadRate)} vs {F(iso.BaselineRate)}/s)"
             : $"{iso.Ratio:P0} (medians of {iso.Baselines.Count} rounds, {F(iso.WithBadRate)} vs {F(iso.BaselineRate)}/s; each round: " +
-              $"{string.Join(" / ", iso.RoundRatios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))})";
+              $"{string.Join(" / ", iso.RoundRatios.Select(r => r.ToString("P0", CultureInfo.InvariantCulture)))})" +
+              (double.IsNaN(iso.RatioToOneReceiver) ? "" : $"; against the one-receiver baseline {iso.RatioToOneReceiver:P0}");
 
     private static string Incomplete(DrainResult d) => d.Complete ? "" : $"incomplete: {d.Delivered:N0} of {d.Expected:N0}";
 

@@ -48,9 +48,11 @@ internal static class HeraldScenarios
 
     /// <summary>
     /// Ten healthy endpoints alone, then the same ten plus one that never answers (Herald's request timeout ends
-    /// each attempt) and one that answers 500. Compares the healthy endpoints' deliveries/s. The target run puts
-    /// every endpoint on one receiver (one host:port, as when one customer registers several endpoints); a second
-    /// run gives each endpoint its own port, which tells a shared connection limit apart from other coupling.
+    /// each attempt) and one that answers 500. Compares the healthy endpoints' deliveries/s. Two layouts: every
+    /// endpoint on one receiver (one host:port, as when one customer registers several endpoints), and each endpoint
+    /// on its own port, which tells a shared connection limit apart from other coupling. Each layout has its own
+    /// baseline, the ten healthy endpoints alone in the same layout, so that the ratio measures what the bad endpoints
+    /// cost and not what the layout costs; the port layout's drains are also compared with the one-receiver baseline.
     /// </summary>
     public static async Task IsolationAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
     {
@@ -59,27 +61,24 @@ internal static class HeraldScenarios
         static bool IsHealthy(string p) => p.StartsWith("/ok/iso-", StringComparison.Ordinal);
         var limit = ctx.Options.IsolationDrainLimit;
         string storeName = kind == "sqlite" ? "SQLite" : "PostgreSQL";
-        var baselines = new List<DrainResult>();
-        var variants = new[] { false, true }.Select(separate => (Separate: separate, Drains: new List<DrainResult>(), Requests: new List<(long, long)>())).ToList();
+        var layouts = new[] { false, true }
+            .Select(separate => (Separate: separate, Baselines: new List<DrainResult>(), Drains: new List<DrainResult>(), Requests: new List<(long, long)>()))
+            .ToList();
 
         for (int round = 1; round <= ctx.Options.IsolationRounds; round++)
         {
             string of = ctx.Options.IsolationRounds > 1 ? $", round {round} of {ctx.Options.IsolationRounds}" : "";
-            // Even rounds run the drains in the reverse order, so that whatever changes along a round (the page cache,
-            // the database server's background work, the machine's state) weighs on the baseline and on the drains
-            // with bad endpoints alike over the rounds instead of always on the later drains.
-            var runs = new List<Func<Task>>
+            // Odd rounds run: baseline on one receiver, bad endpoints on one receiver, bad endpoints on a port each,
+            // baseline on a port each. Even rounds run the reverse, so that whatever changes along a round (the page
+            // cache, the database server's background work, the machine's state) weighs on the baselines and on the
+            // drains with bad endpoints alike over the rounds instead of always on the later drains.
+            var runs = new List<Func<Task>>();
+            foreach (var layout in layouts)
             {
-                async () =>
-                {
-                    var baseStore = await ctx.NewStoreAsync(kind, "iso_base", cancellationToken);
-                    var baseBacklog = await HeraldBacklog.BuildAsync(ctx, baseStore, healthy, messages, "isolation baseline" + of, cancellationToken);
-                    var baseline = await HeraldDrain.RunAsync(ctx, baseStore, baseBacklog, IsHealthy, baseBacklog.Accepted * 10, "isolation baseline: 10 healthy" + of, cancellationToken, limit);
-                    baselines.Add(baseline);
-                    Ui.Info($"{storeName} isolation baseline{of}, deliveries per second: {PerSecond(baseline.Buckets)}");
-                },
-            };
-            runs.AddRange(variants.Select(v => (Func<Task>)(() => WithBadAsync(v.Separate, v.Drains, v.Requests, of))));
+                Func<Task> baseline = () => BaselineAsync(layout.Separate, layout.Baselines, of);
+                Func<Task> withBad = () => WithBadAsync(layout.Separate, layout.Drains, layout.Requests, of);
+                runs.AddRange(layout.Separate ? [withBad, baseline] : [baseline, withBad]);
+            }
             if (round % 2 == 0)
             {
                 runs.Reverse();
@@ -88,17 +87,32 @@ internal static class HeraldScenarios
             {
                 await run();
             }
-            foreach (var (separate, drains, _) in variants)
+            foreach (var (separate, baselines, drains, _) in layouts)
             {
                 double ratio = drains[^1].Rate / baselines[^1].Rate;
                 Ui.Info($"{storeName} isolation ({Variant(separate)}{of}): healthy {drains[^1].Rate:N0}/s with bad endpoints vs {baselines[^1].Rate:N0}/s without = {ratio:P0}");
             }
         }
-        foreach (var (separate, drains, requests) in variants)
+        var oneReceiver = layouts[0].Baselines;
+        foreach (var (separate, baselines, drains, requests) in layouts)
         {
-            var result = new IsolationResult(storeName, Variant(separate), baselines, drains, requests);
+            var result = new IsolationResult(storeName, Variant(separate), baselines, drains, requests, separate ? oneReceiver : null);
             ctx.Results.Isolation.Add(result);
             Ui.Info($"{storeName} isolation ({result.Variant}), medians of {baselines.Count} round(s): healthy {result.WithBadRate:N0}/s with bad endpoints vs {result.BaselineRate:N0}/s without = {result.Ratio:P0}");
+            if (result.OneReceiverBaselines is { } shared)
+            {
+                Ui.Info($"{storeName} isolation ({result.Variant}) against the one-receiver baseline ({IsolationResult.Median(shared.Select(d => d.Rate)):N0}/s): {result.RatioToOneReceiver:P0}");
+            }
+        }
+
+        async Task BaselineAsync(bool separate, List<DrainResult> baselines, string of)
+        {
+            string variant = Variant(separate);
+            var store = await ctx.NewStoreAsync(kind, separate ? "iso_base_ports" : "iso_base", cancellationToken);
+            var backlog = await HeraldBacklog.BuildAsync(ctx, store, healthy, messages, $"isolation baseline, {variant}{of}", cancellationToken, separate);
+            var baseline = await HeraldDrain.RunAsync(ctx, store, backlog, IsHealthy, backlog.Accepted * 10, $"isolation baseline: 10 healthy, {variant}{of}", cancellationToken, limit);
+            baselines.Add(baseline);
+            Ui.Info($"{storeName} isolation baseline ({variant}{of}), deliveries per second: {PerSecond(baseline.Buckets)}");
         }
 
         async Task WithBadAsync(bool separate, List<DrainResult> drains, List<(long, long)> requests, string of)
