@@ -50,7 +50,7 @@ internal sealed record BenchOptions
     public bool SkipHangfire { get; init; }
     public string? ServerDll { get; init; }
     public string? Output { get; init; }
-    /// <summary>Profile the 1-endpoint ingest and drain of each store with dotnet-trace and dotnet-counters into this folder.</summary>
+    /// <summary>Profile the 1-endpoint ingest and drain and the isolation drains of each store with dotnet-trace and dotnet-counters into this folder.</summary>
     public string? Trace { get; init; }
     /// <summary>Run only the steps whose name contains this text (e.g. "SQLite: ingest").</summary>
     public string? Only { get; init; }
@@ -132,10 +132,10 @@ internal sealed record BenchOptions
           --postgres CONNSTRING    PostgreSQL to use (default: a private durable one, fsync=on, started by scripts/postgres.sh)
           --no-postgres            SQLite only
           --skip-hangfire          leave Hangfire out
-          --server-dll PATH        Herald.Server.dll to run (default: the Release build next to the sources)
+          --server-dll PATH        Herald.Server.dll to run (default: the server published with dotnet publish -c Release, ReadyToRun)
           -o, --output DIR         results folder (default bench/results)
           --only TEXT              run only the steps whose name contains TEXT
-          --trace DIR              profile the 1-endpoint ingest and drain on each store (dotnet-trace + dotnet-counters must be installed)
+          --trace DIR              profile the 1-endpoint ingest and drain and the isolation drains (dotnet-trace + dotnet-counters must be installed)
         """;
 }
 

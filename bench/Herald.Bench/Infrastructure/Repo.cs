@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Herald.Bench.Infrastructure;
 
-/// <summary>Finds the repository and the Release build of the Herald server.</summary>
+/// <summary>Finds the repository and publishes the Herald server the bench runs.</summary>
 internal static class Repo
 {
     public static string Root { get; } = FindRoot();
@@ -22,31 +22,36 @@ internal static class Repo
         throw new InvalidOperationException("Herald.slnx not found above the bench or the current directory; run the bench from the repository.");
     }
 
+    /// <summary>How the server the bench runs was built, for the report.</summary>
+    public static string ServerBuild { get; private set; } = "unknown";
+
     /// <summary>
-    /// The server DLL of the same configuration as the bench (the project reference builds it), else any Release
-    /// build; builds it with <c>dotnet build -c Release</c> when none exists.
+    /// The server as operators deploy it: <c>dotnet publish -c Release</c> (ReadyToRun, see Herald.Server.csproj) into
+    /// <c>src/Herald.Server/bin/Release/bench-publish</c>, run again on every bench start so it is never stale (an
+    /// unchanged tree publishes in seconds). <c>--server-dll</c> runs another build instead, for example the plain
+    /// Release build <c>src/Herald.Server/bin/Release/net10.0/Herald.Server.dll</c>, which compiles its code just in time.
     /// </summary>
     public static async Task<string> ServerDllAsync(string? explicitPath, CancellationToken cancellationToken)
     {
         if (explicitPath is not null)
         {
+            ServerBuild = $"--server-dll {explicitPath}";
             return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new FileNotFoundException("--server-dll not found.", explicitPath);
         }
         string project = Path.Combine(Root, "src", "Herald.Server");
-        string release = Path.Combine(project, "bin", "Release", "net10.0", "Herald.Server.dll");
-        if (!File.Exists(release))
+        string output = Path.Combine(project, "bin", "Release", "bench-publish");
+        string dll = Path.Combine(output, "Herald.Server.dll");
+        var publish = Process.Start(new ProcessStartInfo("dotnet", ["publish", "-c", "Release", "--nologo", "-v", "q", "-o", output, Path.Combine(project, "Herald.Server.csproj")])
         {
-            var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "--nologo", "-v", "q", Path.Combine(project, "Herald.Server.csproj")])
-            {
-                UseShellExecute = false,
-            }) ?? throw new InvalidOperationException("dotnet build could not start.");
-            await build.WaitForExitAsync(cancellationToken);
-            if (build.ExitCode != 0 || !File.Exists(release))
-            {
-                throw new InvalidOperationException($"Building the Herald server in Release failed (exit {build.ExitCode}).");
-            }
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException("dotnet publish could not start.");
+        await publish.WaitForExitAsync(cancellationToken);
+        if (publish.ExitCode != 0 || !File.Exists(dll))
+        {
+            throw new InvalidOperationException($"Publishing the Herald server in Release failed (exit {publish.ExitCode}).");
         }
-        return release;
+        ServerBuild = "dotnet publish -c Release (ReadyToRun)";
+        return dll;
     }
 
     public static string? Commit()

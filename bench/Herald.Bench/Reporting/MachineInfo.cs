@@ -17,6 +17,7 @@ internal static class MachineInfo
             ("OS", $"{OsRelease()} ({RuntimeInformation.OSDescription.Trim()})"),
             (".NET", $"{RuntimeInformation.FrameworkDescription} ({RuntimeInformation.ProcessArchitecture})"),
             ("Herald commit", Repo.Commit() ?? "unknown"),
+            ("Herald server build", Repo.ServerBuild),
             ("PostgreSQL", postgres ?? "not used"),
             ("Load average at start / end", $"{StartLoad} / {LoadAverage()} (other work on the machine skews every figure)"),
         };

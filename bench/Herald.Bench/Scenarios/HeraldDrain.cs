@@ -35,8 +35,8 @@ internal static class HeraldDrain
             cpu.Add(node, fromItsStart: true);
         }
         await using var memory = new MemorySampler(server.Process);
-        await using var profiler = ctx.Options.Trace is { } traceDir && label == "1 endpoint"
-            ? Profiler.Start(traceDir, server.Process.Id, store.IsPostgres ? "drain-postgres" : "drain")
+        await using var profiler = ctx.Options.Trace is { } traceDir && TracePhase(store, label) is { } phase
+            ? Profiler.Start(traceDir, server.Process.Id, phase)
             : null;
         long delivered = await Ui.TrackAsync($"{store.Name}: drain {expected:N0} deliveries ({label})", expected,
             progress => ctx.Sink.WaitForAsync(counted, expected, ctx.Options.Stall, limit ?? TimeSpan.FromHours(2), n => progress(n), cancellationToken));
@@ -68,5 +68,25 @@ internal static class HeraldDrain
         Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s from restart ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad, " +
                 $"CPU per delivery: Herald {serverUs:0} µs" + (databaseUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
         return result;
+    }
+
+    /// <summary>The drains <c>--trace</c> profiles: the 1-endpoint drain and every isolation drain, each to a file of its own.</summary>
+    private static string? TracePhase(HeraldStore store, string label)
+    {
+        string prefix = store.IsPostgres ? "drain-postgres" : "drain";
+        if (label == "1 endpoint")
+        {
+            return prefix;
+        }
+        if (!label.StartsWith("isolation", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var slug = new System.Text.StringBuilder(prefix + "-");
+        foreach (char c in label)
+        {
+            slug.Append(char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c).ToString() : slug[^1] == '-' ? "" : "-");
+        }
+        return slug.ToString().TrimEnd('-');
     }
 }
