@@ -23,6 +23,13 @@ internal sealed record BenchOptions
     public int IsolationMessages { get; init; } = 20_000;
     /// <summary>Isolation rounds, each a fresh baseline and fresh backlogs with the bad endpoints; the medians are compared.</summary>
     public int IsolationRounds { get; init; } = 4;
+    /// <summary>
+    /// Whether each isolation drain runs on a warmed server (<c>warm</c>, the default): the backlog is held while the new
+    /// server delivers a warm-up application's messages to healthy, hanging and failing endpoints, so that every drain,
+    /// baseline or not, starts with the same code compiled, as on a server that has been running. <c>cold</c> drains
+    /// on a server as it starts, one-off compiling included.
+    /// </summary>
+    public bool IsolationWarm { get; init; } = true;
     /// <summary>The longest an isolation drain may take; a hanging endpoint can hold healthy ones back for long.</summary>
     public TimeSpan IsolationDrainLimit { get; init; } = TimeSpan.FromSeconds(300);
     /// <summary>Messages the noisy tenant posts first, each to its 64 endpoints that never answer.</summary>
@@ -85,6 +92,15 @@ internal sealed record BenchOptions
                 "--duration" => o with { LatencyDuration = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--warmup" => o with { Warmup = TimeSpan.FromSeconds(double.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--isolation-messages" => o with { IsolationMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--isolation-start" => o with
+                {
+                    IsolationWarm = Next() switch
+                    {
+                        "warm" => true,
+                        "cold" => false,
+                        var other => throw new ArgumentException($"--isolation-start takes warm or cold, not {other}."),
+                    },
+                },
                 "--isolation-rounds" => o with { IsolationRounds = Math.Max(1, int.Parse(Next(), CultureInfo.InvariantCulture)) },
                 "--ordered-messages" => o with { OrderedMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--noisy-messages" => o with { NoisyMessages = int.Parse(Next(), CultureInfo.InvariantCulture) },
@@ -122,6 +138,8 @@ internal sealed record BenchOptions
           --warmup S               seconds of load a fresh server takes before the ingest and each latency rate are measured (default 15; quick 1)
           --isolation-messages N   messages in each isolation run (default 20,000; quick 500)
           --isolation-rounds N     isolation rounds, each a baseline and both runs with bad endpoints; even rounds in reverse order; medians compared (default 4; quick 1)
+          --isolation-start warm   isolation drains on a warmed server (default; the backlog is held while the server delivers a warm-up app's messages
+                                   to healthy, hanging and failing endpoints) or cold (on a server as it starts, one-off compiling included)
           --ordered-messages N     ordered endpoints: messages per drain, unordered / 1 key / 1,000 keys (default 5,000; quick 2,000)
           --noisy-messages N       noisy neighbour: messages the noisy tenant posts to its 64 hanging endpoints (default 128; quick 32)
           --noisy-rate R           noisy neighbour: the other tenant's rate in msg/s (default 100)

@@ -44,7 +44,7 @@ internal sealed record LatencyResult(
 /// </summary>
 internal sealed record IsolationResult(
     string Store, string Variant, IReadOnlyList<DrainResult> Baselines, IReadOnlyList<DrainResult> WithBad, IReadOnlyList<(long Hang, long Fail)> BadRequests,
-    IReadOnlyList<DrainResult>? OneReceiverBaselines = null)
+    IReadOnlyList<DrainResult>? OneReceiverBaselines = null, bool Warm = false)
 {
     public double BaselineRate => Median(Baselines.Select(d => d.Rate));
     public double WithBadRate => Median(WithBad.Select(d => d.Rate));

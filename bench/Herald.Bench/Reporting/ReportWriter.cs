@@ -115,6 +115,10 @@ internal static class ReportWriter
             md.AppendLine();
             md.AppendLine("Each layout has its own baseline: the ten healthy endpoints alone, in the same layout. Each round drains fresh backlogs, every drain on a newly started server, in the order baseline and bad endpoints on one receiver, then bad endpoints and baseline on a port each, reversed in even rounds; the target compares the medians over the rounds.");
             md.AppendLine();
+            md.AppendLine(options.IsolationWarm
+                ? "Warmed drains (`--isolation-start warm`, the default): while the backlog is held in the store, each new server first delivers a warm-up application's 1,000 messages to ten healthy endpoints, one that hangs and one that answers 500 (in the drain's layout, past Herald's 15 s request timeout, then deleted), the same before baselines and drains with bad endpoints; the rate counts from the first receipt after the backlog is released to the last, and CPU and memory from the release."
+                : "Cold drains (`--isolation-start cold`): each drain starts on a new server process, and the rate counts from its start, one-off compiling included.");
+            md.AppendLine();
 
             md.AppendLine(CultureInfo.InvariantCulture, $"## Noisy neighbour (one tenant's deliveries hang at 64 endpoints; another sends {options.NoisyRate:N0} msg/s for {options.NoisyDuration.TotalSeconds:0} s)");
             md.AppendLine();

@@ -53,7 +53,7 @@ internal static class Targets
 
         foreach (var iso in r.Isolation)
         {
-            rows.Add(new($"Isolation, {iso.Store}, {iso.Variant}: healthy >= 95% of baseline", IsolationFigure(iso),
+            rows.Add(new($"Isolation, {iso.Store}, {iso.Variant}: healthy >= 95% of baseline", (iso.Warm ? "warmed: " : "cold start: ") + IsolationFigure(iso),
                 iso.Ratio >= 0.95 && iso.Complete, Join([.. iso.WithBad.Select(Incomplete)])));
         }
         if (r.Isolation.Count == 0)

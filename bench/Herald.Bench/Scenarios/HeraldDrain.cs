@@ -7,32 +7,55 @@ namespace Herald.Bench.Scenarios;
 /// <summary>Restarts the server with the dispatcher on and times the backlog until the sink has received all of it.</summary>
 internal static class HeraldDrain
 {
-    public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null, int nodes = 1)
+    /// <param name="warmUp">
+    /// When given, the drain is measured on a warmed server: the backlog is held in the store (see <see cref="BacklogHold"/>)
+    /// while the new server runs this, then released, and time, CPU and memory count from the release instead of the
+    /// restart, the rate from the first receipt to the last (on SQLite the dispatcher finds the released backlog at its
+    /// next poll, up to a second later). Nodes besides the first are not supported then.
+    /// </param>
+    public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null, int nodes = 1,
+        Func<HeraldServerProcess, Task>? warmUp = null)
     {
-        await ctx.Sink.ResetAsync(cancellationToken);
-        if (store.IsPostgres)
+        if (warmUp is not null && nodes != 1)
         {
-            // Every drain starts right after a checkpoint: each page it changes first costs a full-page image in the
-            // WAL after a checkpoint, so a drain that met one part-way paid more than one that did not.
-            await using var pg = new Npgsql.NpgsqlConnection(store.ConnectionString);
-            await pg.OpenAsync(cancellationToken);
-            await using var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", pg) { CommandTimeout = 600 };
-            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+            throw new ArgumentException("A warmed drain runs on one node.", nameof(nodes));
+        }
+        await ctx.Sink.ResetAsync(cancellationToken);
+        if (warmUp is not null)
+        {
+            await BacklogHold.HoldAsync(store, backlog.AppId, cancellationToken);
+        }
+        else
+        {
+            await CheckpointAsync(store, cancellationToken);
         }
         // The dispatcher starts sending as soon as a node is up: each node's CPU counts from its own start (start-up
         // included), PostgreSQL's from before the first one.
         var cpu = await CpuMeter.StartAsync(store, cancellationToken);
         long restart = Stopwatch.GetTimestamp();
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api,dispatcher", cancellationToken);
+        if (warmUp is not null)
+        {
+            await warmUp(server);
+            await CheckpointAsync(store, cancellationToken);
+            await ctx.Sink.ResetAsync(cancellationToken);
+            cpu = await CpuMeter.StartAsync(store, cancellationToken);
+            cpu.Add(server);
+            restart = Stopwatch.GetTimestamp();
+            await BacklogHold.ReleaseAsync(store, backlog.AppId, cancellationToken);
+        }
         // Further nodes only deliver; they share the database and its leases with the first.
         var others = new ServerGroup();
         for (int i = 1; i < nodes; i++)
         {
             others.Add(await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "dispatcher", cancellationToken));
         }
-        foreach (var node in others.Servers.Prepend(server))
+        if (warmUp is null)
         {
-            cpu.Add(node, fromItsStart: true);
+            foreach (var node in others.Servers.Prepend(server))
+            {
+                cpu.Add(node, fromItsStart: true);
+            }
         }
         await using var memory = new MemorySampler(server.Process);
         await using var profiler = ctx.Options.Trace is { } traceDir && TracePhase(store, label) is { } phase
@@ -58,16 +81,32 @@ internal static class HeraldDrain
         // Wall time from the restart to the last receipt; steady time from the first receipt to the last.
         // An incomplete drain counts until the bench gave up waiting, not until the last receipt.
         long end = delivered >= expected ? stats.LastTimestamp : gaveUp;
-        double seconds = (end - restart) / (double)Stopwatch.Frequency;
         double steady = (stats.LastTimestamp - stats.FirstTimestamp) / (double)Stopwatch.Frequency;
+        double seconds = warmUp is not null && delivered >= expected ? steady : (end - restart) / (double)Stopwatch.Frequency;
         var result = new DrainResult("Herald", store.Name, label, backlog.Endpoints.Count(e => counted(e.Path)), expected, delivered, seconds, steady,
             memory.PeakRss / 1024.0 / 1024.0, stats.Buckets, memory.Samples, stats.Verified, stats.BadSignatures)
         {
             ServerCpuUs = serverUs, DatabaseCpuUs = databaseUs,
         };
-        Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s from restart ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad, " +
+        Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s {(warmUp is null ? "from restart" : "warmed, first receipt to last")} ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad, " +
                 $"CPU per delivery: Herald {serverUs:0} µs" + (databaseUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
         return result;
+    }
+
+    /// <summary>
+    /// Every PostgreSQL drain starts right after a checkpoint: each page it changes first costs a full-page image in
+    /// the WAL after a checkpoint, so a drain that met one part-way paid more than one that did not.
+    /// </summary>
+    private static async Task CheckpointAsync(HeraldStore store, CancellationToken cancellationToken)
+    {
+        if (!store.IsPostgres)
+        {
+            return;
+        }
+        await using var pg = new Npgsql.NpgsqlConnection(store.ConnectionString);
+        await pg.OpenAsync(cancellationToken);
+        await using var checkpoint = new Npgsql.NpgsqlCommand("CHECKPOINT", pg) { CommandTimeout = 600 };
+        await checkpoint.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>The drains <c>--trace</c> profiles: the 1-endpoint drain and every isolation drain, each to a file of its own.</summary>

@@ -1,4 +1,5 @@
 using Herald.Bench.Infrastructure;
+using Herald.Bench.Targets;
 
 namespace Herald.Bench.Scenarios;
 
@@ -53,6 +54,9 @@ internal static class HeraldScenarios
     /// on its own port, which tells a shared connection limit apart from other coupling. Each layout has its own
     /// baseline, the ten healthy endpoints alone in the same layout, so that the ratio measures what the bad endpoints
     /// cost and not what the layout costs; the port layout's drains are also compared with the one-receiver baseline.
+    /// By default every drain runs on a warmed server (see <see cref="WarmUpIsolationAsync"/>): a server that has been
+    /// running has compiled its failure paths long before, and a drain on a new process would charge that one-off
+    /// compiling to the bad endpoints.
     /// </summary>
     public static async Task IsolationAsync(BenchContext ctx, string kind, CancellationToken cancellationToken)
     {
@@ -96,7 +100,7 @@ internal static class HeraldScenarios
         var oneReceiver = layouts[0].Baselines;
         foreach (var (separate, baselines, drains, requests) in layouts)
         {
-            var result = new IsolationResult(storeName, Variant(separate), baselines, drains, requests, separate ? oneReceiver : null);
+            var result = new IsolationResult(storeName, Variant(separate), baselines, drains, requests, separate ? oneReceiver : null, ctx.Options.IsolationWarm);
             ctx.Results.Isolation.Add(result);
             Ui.Info($"{storeName} isolation ({result.Variant}), medians of {baselines.Count} round(s): healthy {result.WithBadRate:N0}/s with bad endpoints vs {result.BaselineRate:N0}/s without = {result.Ratio:P0}");
             if (result.OneReceiverBaselines is { } shared)
@@ -110,7 +114,8 @@ internal static class HeraldScenarios
             string variant = Variant(separate);
             var store = await ctx.NewStoreAsync(kind, separate ? "iso_base_ports" : "iso_base", cancellationToken);
             var backlog = await HeraldBacklog.BuildAsync(ctx, store, healthy, messages, $"isolation baseline, {variant}{of}", cancellationToken, separate);
-            var baseline = await HeraldDrain.RunAsync(ctx, store, backlog, IsHealthy, backlog.Accepted * 10, $"isolation baseline: 10 healthy, {variant}{of}", cancellationToken, limit);
+            var baseline = await HeraldDrain.RunAsync(ctx, store, backlog, IsHealthy, backlog.Accepted * 10, $"isolation baseline: 10 healthy, {variant}{of}", cancellationToken, limit,
+                warmUp: WarmUp(separate));
             baselines.Add(baseline);
             Ui.Info($"{storeName} isolation baseline ({variant}{of}), deliveries per second: {PerSecond(baseline.Buckets)}");
         }
@@ -120,14 +125,58 @@ internal static class HeraldScenarios
             string variant = Variant(separate);
             var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
             var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints" + of, cancellationToken, separate);
-            var drain = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit);
+            var drain = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit,
+                warmUp: WarmUp(separate));
             var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
             drains.Add(drain);
             requests.Add((counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso")));
             Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(drain.Buckets)}");
         }
 
+        Func<HeraldServerProcess, Task>? WarmUp(bool separate) =>
+            ctx.Options.IsolationWarm ? server => WarmUpIsolationAsync(ctx, server, storeName, separate, cancellationToken) : null;
+
         static string Variant(bool separate) => separate ? "each endpoint on its own port" : "all endpoints on one receiver";
+    }
+
+    /// <summary>Messages the warm-up before each warmed isolation drain sends, each to its twelve endpoints.</summary>
+    private const int IsolationWarmUpMessages = 1_000;
+
+    /// <summary>Herald's default request timeout, which ends each request to a hanging endpoint.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The warm-up before a warmed isolation drain, the same before baselines and drains with bad endpoints: an
+    /// application of its own with ten healthy endpoints, one that hangs and one that answers 500, in the drain's
+    /// layout, takes <see cref="IsolationWarmUpMessages"/> messages. It lasts past Herald's request timeout, so that
+    /// timeouts, breakers opening, held-back lines, retries and probes have all run once, and ends with the application
+    /// deleted and no request of it left open at the sink.
+    /// </summary>
+    private static async Task WarmUpIsolationAsync(BenchContext ctx, HeraldServerProcess server, string storeName, bool separate, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var healthy = Enumerable.Range(0, 10).Select(i => $"/ok/warm-{i}").ToList();
+        using var api = new HeraldApi(server.BaseUrl, 16);
+        var (appId, _) = await HeraldBacklog.SetUpAsync(ctx, api, [.. healthy, "/hang/warm", "/fail/warm"], "isolation warm-up", cancellationToken, separate);
+        await HeraldBacklog.IngestAsync(api, appId, storeName, IsolationWarmUpMessages, 16, _ => { }, cancellationToken);
+        long delivered = await ctx.Sink.WaitForAsync(p => p.StartsWith("/ok/warm-", StringComparison.Ordinal), IsolationWarmUpMessages * 10L,
+            ctx.Options.Stall, TimeSpan.FromMinutes(2), null, cancellationToken);
+        var past = RequestTimeout + TimeSpan.FromSeconds(2) - started.Elapsed;
+        if (past > TimeSpan.Zero)
+        {
+            await Task.Delay(past, cancellationToken);
+        }
+        var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
+        await api.DeleteAppAsync(appId, cancellationToken);
+        var open = System.Diagnostics.Stopwatch.StartNew();
+        long hanging;
+        while ((hanging = (await ctx.Sink.CountAsync(cancellationToken)).Hanging) > 0 && open.Elapsed < RequestTimeout + TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+        Ui.Info($"{storeName} isolation warm-up ({(separate ? "a port each" : "one receiver")}): {delivered:N0} healthy deliveries, " +
+                $"{counts.GetValueOrDefault("/hang/warm")} requests to the hanging and {counts.GetValueOrDefault("/fail/warm")} to the failing endpoint, " +
+                $"{started.Elapsed.TotalSeconds:0.0} s{(hanging > 0 ? $", {hanging} hanging requests still open" : "")} (not counted)");
     }
 
     /// <summary>The sink's receipts per second (all paths), from its first receipt.</summary>

@@ -3,7 +3,8 @@ using System.Text.Json.Serialization;
 
 namespace Herald.Bench.Sink;
 
-internal sealed record SinkCount(long Total, Dictionary<string, long> Paths);
+/// <summary>Requests received per path since the last reset; <see cref="Hanging"/>: /hang/ requests held open right now (not reset).</summary>
+internal sealed record SinkCount(long Total, Dictionary<string, long> Paths, long Hanging = 0);
 
 /// <summary>
 /// What the sink saw since its last reset: times in ms since the reset, raw Stopwatch timestamps, latency in ms;

@@ -51,6 +51,7 @@ internal sealed class SinkServer
     private long _verified;
     private long _badSignatures;
     private long _sampler;
+    private long _hanging;
     private volatile bool _down;
 
     /// <param name="ports">Every port is the same receiver; several let endpoints sit on distinct host:port pairs.</param>
@@ -97,7 +98,15 @@ internal sealed class SinkServer
             if (path.StartsWith("/hang/", StringComparison.Ordinal))
             {
                 Count(path, now);
-                await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                Interlocked.Increment(ref _hanging);
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, http.RequestAborted);
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _hanging);
+                }
                 return;
             }
             Count(path, now);
@@ -207,7 +216,7 @@ internal sealed class SinkServer
                 http.Response.StatusCode = 204;
                 break;
             case "/_count":
-                await JsonSerializer.SerializeAsync(http.Response.Body, new SinkCount(Interlocked.Read(ref _total), PathCounts()), SinkJson.Default.SinkCount, http.RequestAborted);
+                await JsonSerializer.SerializeAsync(http.Response.Body, new SinkCount(Interlocked.Read(ref _total), PathCounts(), Interlocked.Read(ref _hanging)), SinkJson.Default.SinkCount, http.RequestAborted);
                 break;
             case "/_stats":
                 await JsonSerializer.SerializeAsync(http.Response.Body, Snapshot(), SinkJson.Default.SinkStats, http.RequestAborted);
