@@ -156,27 +156,31 @@ public abstract partial class RelationalStore
     /// from due time <paramref name="from"/>, when given); when it finds fewer than wanted, the result says whether
     /// that window was full (so excluded endpoints' backlog may hide the rest) or the application's due queue simply ended.
     /// </summary>
-    protected virtual async Task<(List<long> Ids, bool WindowFull)> SelectDueOfAppAsync(
+    protected virtual async Task<(List<WindowRow> Rows, bool WindowFull)> SelectDueOfAppAsync(
         DbConnection c, DbTransaction t, string appId, bool retries, long now, long? from, int want, int scan, IReadOnlySet<string> excluded, CancellationToken ct)
     {
         string due = $"""
-            SELECT id, endpoint_id FROM deliveries
+            SELECT id, endpoint_id, next_attempt_at AS due, ordering_key FROM deliveries
             WHERE app_id = @appId AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
               {(from is null ? "" : $"AND {AppDueOrder} >= @from")} AND {OrderedHeadCheck("deliveries")}
             ORDER BY {AppDueOrder}
             """;
         if (excluded.Count == 0)
         {
-            return ((await c.QueryAsync<long>(Cmd($"{due} LIMIT @want", new { appId, now, from, want }, t, ct))).AsList(), false);
+            return ((await c.QueryAsync<WindowRow>(Cmd($"{due} LIMIT @want", new { appId, now, from, want }, t, ct))).AsList(), false);
         }
-        // The window is a subquery with its own LIMIT: it is read only as far as the outer LIMIT needs.
+        // The window is a subquery with its own LIMIT: it is read only as far as the outer LIMIT needs, in due order,
+        // so that what comes back is the first usable rows (see Take.Advance).
         var args = new { appId, now, from, want, scan, excluded = excluded.ToArray() };
-        var ids = (await c.QueryAsync<long>(Cmd(
-            $"SELECT id FROM ({due} LIMIT @scan) w WHERE NOT ({InList("endpoint_id", "@excluded")}) LIMIT @want", args, t, ct))).AsList();
-        bool full = ids.Count < want
+        var rows = (await c.QueryAsync<WindowRow>(Cmd(
+            $"SELECT id, endpoint_id, due, ordering_key FROM ({due} LIMIT @scan) w WHERE NOT ({InList("endpoint_id", "@excluded")}) ORDER BY due LIMIT @want", args, t, ct))).AsList();
+        bool full = rows.Count < want
             && await c.ExecuteScalarAsync<long>(Cmd($"SELECT COUNT(*) FROM ({due} LIMIT @scan) w", args, t, ct)) == scan;
-        return (ids, full);
+        return (rows, full);
     }
+
+    /// <summary>A due delivery read for a claim: its id, endpoint, due time, and ordering key (ordered endpoints only).</summary>
+    protected sealed record WindowRow(long id, string endpoint_id, long due, string? ordering_key);
 
     /// <summary>The earliest due delivery of each endpoint (at most <paramref name="max"/> endpoints), locked for the claim.</summary>
     private async Task<List<long>> SelectProbeCandidatesAsync(DbConnection c, DbTransaction t, List<string> endpoints, long now, int max, CancellationToken ct)
@@ -216,6 +220,39 @@ public abstract partial class RelationalStore
         }
         _fronts[appId] = fronts;
         return fronts;
+    }
+
+    /// <summary>
+    /// Moves the application's known fronts past what a claim's window read took: the read returns the first usable rows
+    /// from its start in due order, so each endpoint in it has nothing queued before the last of its rows that it did
+    /// not return, and the next claims read from there instead of walking again over rows claimed since the fronts
+    /// were read (on PostgreSQL, index entries of rows no longer queued until a vacuum removes them). An endpoint with
+    /// ordered rows is left as it is: rows waiting behind their key's head are skipped, not taken. A claim that does
+    /// not commit leaves its rows queued behind the moved fronts until the fronts are read anew, at most
+    /// <see cref="FrontsForMs"/> later.
+    /// </summary>
+    private QueueFronts AdvanceFronts(string appId, QueueFronts fronts, List<WindowRow> rows)
+    {
+        Dictionary<string, long?>? moved = null;
+        foreach (var group in rows.GroupBy(r => r.endpoint_id, StringComparer.Ordinal))
+        {
+            if (group.Any(r => r.ordering_key is not null) || !fronts.First.TryGetValue(group.Key, out var first))
+            {
+                continue;
+            }
+            long last = group.Max(r => r.due);
+            if (first is null || first < last)
+            {
+                (moved ??= new Dictionary<string, long?>(fronts.First, StringComparer.Ordinal))[group.Key] = last;
+            }
+        }
+        if (moved is null)
+        {
+            return fronts;
+        }
+        var advanced = fronts with { First = moved };
+        _fronts.TryUpdate(appId, advanced, fronts);
+        return advanced;
     }
 
     /// <summary>An application's endpoints, each with the due time of its earliest queued delivery (null: none), as read at <paramref name="At"/>.</summary>
@@ -296,13 +333,17 @@ public abstract partial class RelationalStore
 
             async Task<bool> ReadAsync()
             {
-                var (ids, windowFull) = await store.SelectDueOfAppAsync(c, t, appId, retries, now, from, want, want * 4, _excluded, ct);
-                foreach (long id in ids)
+                var (rows, windowFull) = await store.SelectDueOfAppAsync(c, t, appId, retries, now, from, want, want * 4, _excluded, ct);
+                foreach (var row in rows)
                 {
-                    if (mine.Count < want && mine.Add(id))
+                    if (mine.Count < want && mine.Add(row.id))
                     {
-                        into.Add(id);
+                        into.Add(row.id);
                     }
+                }
+                if (fronts is not null && rows.Count > 0)
+                {
+                    fronts = store.AdvanceFronts(appId, fronts, rows);
                 }
                 return windowFull;
             }

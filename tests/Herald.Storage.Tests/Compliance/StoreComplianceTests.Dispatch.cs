@@ -171,6 +171,45 @@ public abstract partial class StoreComplianceTests
     }
 
     [Fact]
+    public async Task ClaimDue_BehindAnExcludedBacklog_LaterClaimsGoOnFromWhatEarlierOnesTook_AndStillFindWhatWasHandedBack()
+    {
+        var app = await CreateAppAsync();
+        var busy = await CreateEndpointAsync(app.Id, eventTypes: ["invoice.voided"]);
+        var first = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        var second = await CreateEndpointAsync(app.Id, eventTypes: [Paid]);
+        for (int i = 0; i < 60; i++)
+        {
+            await SendAsync(app.Id, T0.AddSeconds(i), "invoice.voided");
+        }
+        var paid = new List<Message>();
+        for (int i = 0; i < 20; i++)
+        {
+            paid.Add((await SendAsync(app.Id, T0.AddSeconds(100 + i))).Message);
+        }
+
+        // Each claim takes the next messages in due order, whichever claim read where the work begins.
+        var now = T0.AddMinutes(5);
+        var taken = new List<DueDelivery>();
+        for (int claim = 0; claim < 4; claim++)
+        {
+            var claimed = await ClaimAsync(now, max: 6, busy.Id);
+            Assert.Equal(6, claimed.Count);
+            Assert.Equal(paid.Skip(claim * 3).Take(3).Select(m => m.Id), claimed.Select(d => d.MsgId).Distinct());
+            taken.AddRange(claimed);
+        }
+
+        // A delivery handed back (due again now) is found by the next claim, before the rest.
+        var back = taken.First(d => d.EndpointId == second.Id);
+        await Store.ReleaseAsync([back], now, Ct);
+        var next = await ClaimAsync(now.AddSeconds(1), max: 17, busy.Id);
+        Assert.Equal(17, next.Count);
+        Assert.Contains(next, d => d.DeliveryId == back.DeliveryId);
+        Assert.Equal(8, next.Count(d => d.EndpointId == first.Id));
+        Assert.DoesNotContain(next, d => d.EndpointId == busy.Id);
+        Assert.Empty(await ClaimAsync(now.AddSeconds(1), max: 10, busy.Id));
+    }
+
+    [Fact]
     public async Task ClaimDue_BehindAnExcludedBacklog_StillFindsAWorkMessageAcceptedJustBeforeTheFrontsWereRead()
     {
         var app = await CreateAppAsync();
