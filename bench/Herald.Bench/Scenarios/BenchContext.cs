@@ -31,6 +31,25 @@ internal sealed class BenchContext(BenchOptions options, string serverDll, SinkP
         return new HeraldStore("PostgreSQL", "postgres", await pg.CreateDatabaseAsync(name, cancellationToken));
     }
 
+    /// <summary>
+    /// Removes a scenario's store once it is done with it (its servers stopped): the SQLite files, or the PostgreSQL
+    /// database, whose dead rows autovacuum would otherwise clean up while a later scenario is timed.
+    /// </summary>
+    public async Task DropStoreAsync(HeraldStore store, CancellationToken cancellationToken)
+    {
+        if (store.IsPostgres)
+        {
+            await Postgres!.DropDatabaseAsync(store.ConnectionString, cancellationToken);
+            return;
+        }
+        string file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(store.ConnectionString).DataSource;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(f);
+        }
+    }
+
     /// <summary>Times a step for the report's timing table.</summary>
     public async Task<T> TimedAsync<T>(string step, Func<Task<T>> work)
     {

@@ -14,6 +14,7 @@ internal static class HeraldScenarios
         ctx.Results.Ingest.Add(backlog.Ingest);
         var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p == "/ok/one", backlog.Accepted, "1 endpoint", cancellationToken);
         ctx.Results.Drains.Add(drain);
+        await ctx.DropStoreAsync(store, cancellationToken);
     }
 
     /// <summary>
@@ -33,6 +34,7 @@ internal static class HeraldScenarios
             var drain = await HeraldDrain.RunAsync(ctx, store, backlog, Counted, backlog.Accepted * 10, $"10 endpoints, {nodes} node(s)", cancellationToken, nodes: nodes);
             ctx.Results.Drains.Add(drain);
             ctx.Results.ScaleOut.Add(new ScaleOutResult(nodes, backlog.Ingest, drain));
+            await ctx.DropStoreAsync(store, cancellationToken);
         }
     }
 
@@ -45,6 +47,7 @@ internal static class HeraldScenarios
         var backlog = await HeraldBacklog.BuildAsync(ctx, store, paths, messages, "fan-out to 10", cancellationToken);
         var drain = await HeraldDrain.RunAsync(ctx, store, backlog, p => p.StartsWith("/ok/fan-", StringComparison.Ordinal), backlog.Accepted * 10, "fan-out to 10 endpoints", cancellationToken);
         ctx.Results.Drains.Add(drain);
+        await ctx.DropStoreAsync(store, cancellationToken);
     }
 
     /// <summary>
@@ -117,6 +120,7 @@ internal static class HeraldScenarios
             var baseline = await HeraldDrain.RunAsync(ctx, store, backlog, IsHealthy, backlog.Accepted * 10, $"isolation baseline: 10 healthy, {variant}{of}", cancellationToken, limit,
                 warmUp: WarmUp(separate));
             baselines.Add(baseline);
+            await ctx.DropStoreAsync(store, cancellationToken);
             Ui.Info($"{storeName} isolation baseline ({variant}{of}), deliveries per second: {PerSecond(baseline.Buckets)}");
         }
 
@@ -129,6 +133,7 @@ internal static class HeraldScenarios
                 warmUp: WarmUp(separate));
             var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
             drains.Add(drain);
+            await ctx.DropStoreAsync(badStore, cancellationToken);
             requests.Add((counts.GetValueOrDefault("/hang/iso"), counts.GetValueOrDefault("/fail/iso")));
             Ui.Info($"{storeName} isolation ({variant}{of}), deliveries per second: {PerSecond(drain.Buckets)}");
         }
