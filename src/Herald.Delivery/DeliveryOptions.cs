@@ -41,9 +41,11 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>
     /// The most deliveries of one application a node holds at once (in flight and waiting in its endpoints' lines),
     /// so that one tenant's hanging or slow endpoints leave the rest of <see cref="MaxInFlight"/> to the others.
+    /// The default is four batches: an application draining at full speed holds about two (one being sent while the
+    /// next is claimed), and its slow or hanging endpoints' lines can hold the other two without cutting its claims short.
     /// </summary>
     [Range(1, 100_000)]
-    public int MaxInFlightPerApp { get; set; } = 1024;
+    public int MaxInFlightPerApp { get; set; } = 2048;
 
     /// <summary>
     /// The share of <see cref="MaxInFlight"/> that retries (deliveries with an attempt made) may hold; the rest is
