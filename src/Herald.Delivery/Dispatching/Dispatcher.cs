@@ -49,8 +49,7 @@ public sealed partial class Dispatcher : BackgroundService, IDeliveryHandoff
         _time = time;
         _logger = logger;
         _observers = observers.ToArray();
-        _lanes = new EndpointLanes(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2),
-            options.Lease, time, options.PerAppLimit, options.RetryLimit);
+        _lanes = EndpointLanes.For(options, time);
         _clusterTurns = store is Herald.Storage.IClusterThrottle cluster ? new ClusterTurns(cluster, time) : null;
         _results = Channel.CreateBounded<(DueDelivery, DeliveryResult)>(new BoundedChannelOptions(options.MaxInFlight * 2) { SingleReader = true });
     }

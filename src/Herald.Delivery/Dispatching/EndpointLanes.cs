@@ -19,6 +19,11 @@ namespace Herald.Delivery.Dispatching;
 internal sealed class EndpointLanes(
     int maxHeld, int perEndpoint, int waitingPerEndpoint, TimeSpan lease, TimeProvider time, int perApp = int.MaxValue, int maxRetries = int.MaxValue)
 {
+    /// <summary>The lanes a dispatcher with these options uses.</summary>
+    public static EndpointLanes For(DeliveryOptions options, TimeProvider time) =>
+        new(options.MaxInFlight, options.MaxInFlightPerEndpoint, Math.Max(options.MaxInFlightPerEndpoint * 4, options.BatchSize * 2),
+            options.Lease, time, options.PerAppLimit, options.RetryLimit);
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     // Buckets outlive their lanes: a lane that empties and is refilled a moment later must not start a fresh burst.

@@ -25,6 +25,27 @@ public sealed class EndpointLanesTests
         Enumerable.Range(0, count).Select(_ => lanes.Admit(next())).ToList();
 
     [Fact]
+    public void With_default_options_a_hanging_endpoint_does_not_cut_its_applications_next_claim_short()
+    {
+        var options = new DeliveryOptions();
+        var lanes = EndpointLanes.For(options, _time);
+
+        // One endpoint that never answers: its lane fills (in flight and waiting) and nothing of it finishes.
+        while (!lanes.Saturated().Contains("ep_hanging"))
+        {
+            Assert.NotNull(lanes.Admit(Delivery("ep_hanging")));
+        }
+        // The batch just claimed for ten healthy endpoints is being sent while the claimer takes the next.
+        for (int i = 0; i < options.BatchSize; i++)
+        {
+            Assert.True(lanes.Admit(Delivery($"ep_ok_{i % 10}")));
+        }
+
+        Assert.True(lanes.Limits().RoomOf("app_1") >= options.BatchSize,
+            $"room {lanes.Limits().RoomOf("app_1")} with {lanes.HeldOf("app_1")} held: the next claim would come out short of a batch");
+    }
+
+    [Fact]
     public void A_throttled_lane_sends_at_most_rate_at_once_and_holds_what_it_can_send_in_half_the_lease()
     {
         var lanes = Lanes();
