@@ -137,7 +137,10 @@ internal sealed class Postgres(string connectionString)
         {
             return;
         }
-        NpgsqlConnection.ClearPool(new NpgsqlConnection(connectionString));
+        await using (var pooled = new NpgsqlConnection(connectionString))
+        {
+            NpgsqlConnection.ClearPool(pooled); // its sessions end with the database
+        }
         await using var connection = new NpgsqlConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
         await DropAsync(connection, db, cancellationToken);

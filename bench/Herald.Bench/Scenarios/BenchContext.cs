@@ -21,10 +21,7 @@ internal sealed class BenchContext(BenchOptions options, string serverDll, SinkP
         if (kind == "sqlite")
         {
             string file = Path.Combine(WorkDir, name + ".db");
-            foreach (var f in new[] { file, file + "-wal", file + "-shm" })
-            {
-                File.Delete(f);
-            }
+            DeleteSqliteFiles(file);
             return new HeraldStore("SQLite", "sqlite", $"Data Source={file}");
         }
         var pg = Postgres ?? throw new InvalidOperationException("PostgreSQL is not available.");
@@ -42,8 +39,12 @@ internal sealed class BenchContext(BenchOptions options, string serverDll, SinkP
             await Postgres!.DropDatabaseAsync(store.ConnectionString, cancellationToken);
             return;
         }
-        string file = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(store.ConnectionString).DataSource;
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        DeleteSqliteFiles(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(store.ConnectionString).DataSource);
+    }
+
+    private static void DeleteSqliteFiles(string file)
+    {
         foreach (var f in new[] { file, file + "-wal", file + "-shm" })
         {
             File.Delete(f);
