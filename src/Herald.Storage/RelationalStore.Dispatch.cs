@@ -21,17 +21,18 @@ public abstract partial class RelationalStore
             {
                 return [];
             }
-            var rows = await c.QueryAsync<DueRow>(Cmd(
+            var rows = (await c.QueryAsync<DueRow>(Cmd(
                 $"""
-                SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.lease_token, d.trigger_type, m.event_type, m.payload,
+                SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.lease_token, d.trigger_type,
                        e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate,
                        e.breaker_state, d.ordering_key
-                FROM deliveries d JOIN messages m ON m.id = d.msg_id JOIN endpoints e ON e.id = d.endpoint_id
+                FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
                      LEFT JOIN applications a ON a.id = d.app_id
                 WHERE {InList("d.id", "@ids")}
                 ORDER BY d.id
-                """, new { ids }, t, cancellationToken));
-            return rows.Select(r => ToDue(r, now, now + lease)).ToList();
+                """, new { ids }, t, cancellationToken))).AsList();
+            var messages = await ClaimedMessagesAsync(c, t, rows, cancellationToken);
+            return rows.Where(r => messages.ContainsKey(r.msg_id)).Select(r => ToDue(r, messages[r.msg_id], now, now + lease)).ToList();
         }, cancellationToken);
 
     /// <summary>
@@ -155,7 +156,23 @@ public abstract partial class RelationalStore
         return released;
     }
 
-    private static DueDelivery ToDue(DueRow r, DateTimeOffset now, DateTimeOffset leaseUntil)
+    /// <summary>
+    /// The event type and payload of each message the claimed deliveries belong to, read once per message (a message
+    /// fanned out to many endpoints is claimed many times over). A statement of its own, by primary key: joined to the
+    /// claimed rows, PostgreSQL may plan a hash join that reads the whole messages table on every claim.
+    /// </summary>
+    private async Task<Dictionary<string, ClaimedMessage>> ClaimedMessagesAsync(DbConnection c, DbTransaction t, List<DueRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.msg_id).Distinct(StringComparer.Ordinal).ToArray();
+        var messages = new Dictionary<string, ClaimedMessage>(ids.Length, StringComparer.Ordinal);
+        foreach (var m in await c.QueryAsync<ClaimedMessage>(Cmd($"SELECT id, event_type, payload FROM messages WHERE {InList("id", "@ids")}", new { ids }, t, ct)))
+        {
+            messages[m.id] = m;
+        }
+        return messages;
+    }
+
+    private static DueDelivery ToDue(DueRow r, ClaimedMessage m, DateTimeOffset now, DateTimeOffset leaseUntil)
     {
         var retired = StoreJson.ReadSecrets(r.retired_secrets);
         var secrets = new List<string>(1 + retired.Length) { r.secret };
@@ -163,7 +180,7 @@ public abstract partial class RelationalStore
         return new DueDelivery
         {
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
-            Trigger = (TriggerType)r.trigger_type, EventType = r.event_type, Payload = r.payload ?? "{}", Url = r.url,
+            Trigger = (TriggerType)r.trigger_type, EventType = m.event_type, Payload = m.payload ?? "{}", Url = r.url,
             EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil, LeaseToken = r.lease_token,
             ThrottleRate = (int?)r.throttle_rate, BreakerOpen = r.breaker_state != 0, OrderingKey = r.ordering_key,
         };

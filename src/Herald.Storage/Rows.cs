@@ -142,6 +142,9 @@ internal sealed class AttemptRow
     };
 }
 
+/// <summary>A claimed delivery's message: what its request carries.</summary>
+internal sealed record ClaimedMessage(string id, string event_type, string? payload);
+
 internal sealed class DueRow
 {
     public long id { get; set; }
@@ -151,8 +154,6 @@ internal sealed class DueRow
     public long attempts { get; set; }
     public long lease_token { get; set; }
     public long trigger_type { get; set; }
-    public string event_type { get; set; } = "";
-    public string? payload { get; set; }
     public string url { get; set; } = "";
     public long disabled { get; set; }
     public string secret { get; set; } = "";
