@@ -159,8 +159,11 @@ public abstract partial class RelationalStore
     protected virtual async Task<(List<WindowRow> Rows, bool WindowFull)> SelectDueOfAppAsync(
         DbConnection c, DbTransaction t, string appId, bool retries, long now, long? from, int want, int scan, IReadOnlySet<string> excluded, CancellationToken ct)
     {
+        // The due time is selected as the expression the window is ordered by, so that the outer ORDER BY due is the
+        // window's own order: PostgreSQL then streams the window up to the outer LIMIT instead of reading all of it
+        // (@scan rows, four times what is wanted) to sort it again.
         string due = $"""
-            SELECT id, endpoint_id, next_attempt_at AS due, ordering_key FROM deliveries
+            SELECT id, endpoint_id, {AppDueOrder} AS due, ordering_key FROM deliveries
             WHERE app_id = @appId AND status IN {StoredStatus.Queued} AND attempts {(retries ? "> 0" : "= 0")} AND {AppDueOrder} <= @now
               {(from is null ? "" : $"AND {AppDueOrder} >= @from")} AND {OrderedHeadCheck("deliveries")}
             ORDER BY {AppDueOrder}
