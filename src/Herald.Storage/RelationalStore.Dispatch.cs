@@ -32,7 +32,15 @@ public abstract partial class RelationalStore
                 ORDER BY d.id
                 """, new { ids }, t, cancellationToken))).AsList();
             var messages = await ClaimedMessagesAsync(c, t, rows, cancellationToken);
-            return rows.Where(r => messages.ContainsKey(r.msg_id)).Select(r => ToDue(r, messages[r.msg_id], now, now + lease)).ToList();
+            var due = new List<DueDelivery>(rows.Count);
+            foreach (var row in rows)
+            {
+                if (messages.TryGetValue(row.msg_id, out var message))
+                {
+                    due.Add(ToDue(row, message, now, now + lease));
+                }
+            }
+            return due;
         }, cancellationToken);
 
     /// <summary>
