@@ -10,6 +10,8 @@ public sealed partial class PostgresStore
 {
     protected override string ClaimLockClause => " FOR UPDATE SKIP LOCKED";
 
+    protected override bool ClaimReadsMessagesApart => true;
+
     protected override string AppDueOrder => "(next_attempt_at + 0)";
 
     protected override string EndpointDueOrder => "(next_attempt_at + 0)";

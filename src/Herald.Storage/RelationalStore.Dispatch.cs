@@ -12,6 +12,14 @@ public abstract partial class RelationalStore
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, IReadOnlyCollection<string> excludedEndpoints, CancellationToken cancellationToken) =>
         ClaimDueAsync(now, lease, max, excludedEndpoints.Count == 0 ? ClaimLimits.None : new ClaimLimits { ExcludedEndpoints = excludedEndpoints }, cancellationToken);
 
+    /// <summary>
+    /// Whether a claim reads its deliveries' messages in a statement of their own, by primary key. Joined to the
+    /// claimed deliveries, PostgreSQL planned a hash join over a sequential scan of every message until its statistics
+    /// caught up with a growing table; SQLite looks each message up by primary key either way, so it reads them joined,
+    /// one statement fewer per claim.
+    /// </summary>
+    protected virtual bool ClaimReadsMessagesApart => false;
+
     public Task<IReadOnlyList<DueDelivery>> ClaimDueAsync(DateTimeOffset now, TimeSpan lease, int max, ClaimLimits limits, CancellationToken cancellationToken) =>
         WriteBookkeepingAsync<IReadOnlyList<DueDelivery>>(async (c, t) =>
         {
@@ -25,12 +33,16 @@ public abstract partial class RelationalStore
                 $"""
                 SELECT d.id, d.msg_id, d.app_id, d.endpoint_id, d.attempts, d.lease_token, d.trigger_type,
                        e.url, e.disabled, e.secret, e.retired_secrets, e.headers, COALESCE(e.throttle_rate, a.throttle_rate) AS throttle_rate,
-                       e.breaker_state, d.ordering_key
+                       e.breaker_state, d.ordering_key{(ClaimReadsMessagesApart ? "" : ", m.event_type, m.payload")}
                 FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id
-                     LEFT JOIN applications a ON a.id = d.app_id
+                     LEFT JOIN applications a ON a.id = d.app_id{(ClaimReadsMessagesApart ? "" : " JOIN messages m ON m.id = d.msg_id")}
                 WHERE {InList("d.id", "@ids")}
                 ORDER BY d.id
                 """, new { ids }, t, cancellationToken))).AsList();
+            if (!ClaimReadsMessagesApart)
+            {
+                return rows.Select(r => ToDue(r, new ClaimedMessage(r.msg_id, r.event_type!, r.payload), now, now + lease)).ToList();
+            }
             var messages = await ClaimedMessagesAsync(c, t, rows, cancellationToken);
             var due = new List<DueDelivery>(rows.Count);
             foreach (var row in rows)

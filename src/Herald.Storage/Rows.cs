@@ -162,6 +162,10 @@ internal sealed class DueRow
     public long? throttle_rate { get; set; }
     public long breaker_state { get; set; }
     public string? ordering_key { get; set; }
+
+    // The message's columns, where the claim reads them joined (see RelationalStore.ClaimReadsMessagesApart).
+    public string? event_type { get; set; }
+    public string? payload { get; set; }
 }
 
 /// <summary>An endpoint's health and breaker columns, read and rewritten together when results are stored.</summary>
