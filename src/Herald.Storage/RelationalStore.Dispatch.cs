@@ -39,20 +39,11 @@ public abstract partial class RelationalStore
                 WHERE {InList("d.id", "@ids")}
                 ORDER BY d.id
                 """, new { ids }, t, cancellationToken))).AsList();
-            if (!ClaimReadsMessagesApart)
+            if (ClaimReadsMessagesApart)
             {
-                return rows.Select(r => ToDue(r, new ClaimedMessage(r.msg_id, r.event_type!, r.payload), now, now + lease)).ToList();
+                await AttachMessagesAsync(c, t, rows, cancellationToken);
             }
-            var messages = await ClaimedMessagesAsync(c, t, rows, cancellationToken);
-            var due = new List<DueDelivery>(rows.Count);
-            foreach (var row in rows)
-            {
-                if (messages.TryGetValue(row.msg_id, out var message))
-                {
-                    due.Add(ToDue(row, message, now, now + lease));
-                }
-            }
-            return due;
+            return rows.Select(r => ToDue(r, now, now + lease)).ToList();
         }, cancellationToken);
 
     /// <summary>
@@ -177,11 +168,12 @@ public abstract partial class RelationalStore
     }
 
     /// <summary>
-    /// The event type and payload of each message the claimed deliveries belong to, read once per message (a message
-    /// fanned out to many endpoints is claimed many times over). A statement of its own, by primary key: joined to the
-    /// claimed rows, PostgreSQL may plan a hash join that reads the whole messages table on every claim.
+    /// Fills in each claimed delivery's event type and payload, read once per message (a message fanned out to many
+    /// endpoints is claimed many times over), and drops a delivery whose message is gone. A statement of its own, by
+    /// primary key: joined to the claimed rows, PostgreSQL may plan a hash join that reads the whole messages table on
+    /// every claim.
     /// </summary>
-    private async Task<Dictionary<string, ClaimedMessage>> ClaimedMessagesAsync(DbConnection c, DbTransaction t, List<DueRow> rows, CancellationToken ct)
+    private async Task AttachMessagesAsync(DbConnection c, DbTransaction t, List<DueRow> rows, CancellationToken ct)
     {
         var ids = rows.Select(r => r.msg_id).Distinct(StringComparer.Ordinal).ToArray();
         var messages = new Dictionary<string, ClaimedMessage>(ids.Length, StringComparer.Ordinal);
@@ -189,10 +181,17 @@ public abstract partial class RelationalStore
         {
             messages[m.id] = m;
         }
-        return messages;
+        foreach (var row in rows)
+        {
+            if (messages.TryGetValue(row.msg_id, out var message))
+            {
+                (row.event_type, row.payload) = (message.event_type, message.payload);
+            }
+        }
+        rows.RemoveAll(r => r.event_type is null); // a message's event type is never null
     }
 
-    private static DueDelivery ToDue(DueRow r, ClaimedMessage m, DateTimeOffset now, DateTimeOffset leaseUntil)
+    private static DueDelivery ToDue(DueRow r, DateTimeOffset now, DateTimeOffset leaseUntil)
     {
         var retired = StoreJson.ReadSecrets(r.retired_secrets);
         var secrets = new List<string>(1 + retired.Length) { r.secret };
@@ -200,7 +199,7 @@ public abstract partial class RelationalStore
         return new DueDelivery
         {
             DeliveryId = r.id, MsgId = r.msg_id, AppId = r.app_id, EndpointId = r.endpoint_id, AttemptsMade = (int)r.attempts,
-            Trigger = (TriggerType)r.trigger_type, EventType = m.event_type, Payload = m.payload ?? "{}", Url = r.url,
+            Trigger = (TriggerType)r.trigger_type, EventType = r.event_type!, Payload = r.payload ?? "{}", Url = r.url,
             EndpointDisabled = r.disabled != 0, Secrets = secrets, Headers = StoreJson.ReadMap(r.headers), LeaseUntil = leaseUntil, LeaseToken = r.lease_token,
             ThrottleRate = (int?)r.throttle_rate, BreakerOpen = r.breaker_state != 0, OrderingKey = r.ordering_key,
         };

@@ -163,7 +163,7 @@ internal sealed class DueRow
     public long breaker_state { get; set; }
     public string? ordering_key { get; set; }
 
-    // The message's columns, where the claim reads them joined (see RelationalStore.ClaimReadsMessagesApart).
+    // The message's columns: joined, or filled in after the claim (see RelationalStore.ClaimReadsMessagesApart).
     public string? event_type { get; set; }
     public string? payload { get; set; }
 }
