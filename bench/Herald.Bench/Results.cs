@@ -22,6 +22,9 @@ internal sealed record DrainResult(
     /// <summary>PostgreSQL's CPU time (all its processes) during the drain, per delivery, in µs.</summary>
     public double? DatabaseCpuUs { get; init; }
 
+    /// <summary>PostgreSQL: how many times autovacuum vacuumed and analyzed the store's tables during the drain.</summary>
+    public (long Vacuums, long Analyzes)? Autovacuum { get; init; }
+
     public double Rate => Delivered / Seconds;
     public double SteadyRate => SteadySeconds > 0 ? Delivered / SteadySeconds : 0;
     public bool Complete => Delivered >= Expected;

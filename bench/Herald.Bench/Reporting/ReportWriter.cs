@@ -107,12 +107,19 @@ internal static class ReportWriter
             md.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
             foreach (var i in results.Isolation)
             {
-                var rounds = i.Baselines.Zip(i.WithBad, (good, bad) => $"{F(good.Rate)}, {F(bad.Rate)}{(bad.Complete ? "" : $" ({bad.Delivered:N0} of {bad.Expected:N0})")}, {bad.Rate / good.Rate:P0}");
+                var rounds = i.Baselines.Zip(i.WithBad, (good, bad) => $"{F(good.Rate)}, {F(bad.Rate)}{(bad.Complete ? "" : $" ({bad.Delivered:N0} of {bad.Expected:N0})")}, {bad.Rate / good.Rate:P0}{Autovacuumed(good, bad)}");
                 string toOneReceiver = double.IsNaN(i.RatioToOneReceiver) ? "–" : i.RatioToOneReceiver.ToString("P0", CultureInfo.InvariantCulture);
                 md.AppendLine(CultureInfo.InvariantCulture,
                     $"| {i.Store} | {i.Variant} | {i.Baselines.Count} | {i.WithBad[0].Expected:N0} | {F(i.BaselineRate)} | {F(i.WithBadRate)} | {i.Ratio:P0} | {toOneReceiver} | {string.Join("; ", rounds)} | {string.Join("; ", i.BadRequests.Select(r => $"{r.Hang:N0} / {r.Fail:N0}"))} |");
             }
             md.AppendLine();
+            if (results.Isolation.Any(i => i.Baselines.Concat(i.WithBad).Any(d => d.Autovacuum is not null)))
+            {
+                md.AppendLine(options.IsolationVacuum
+                    ? "PostgreSQL: each backlog was vacuumed and analyzed once built, before its drain (`--isolation-vacuum on`, the default). A round marked with autovacuum had an autovacuum worker vacuum (v) or analyze (a) the store's tables during the drain."
+                    : "PostgreSQL: the backlogs were left to autovacuum (`--isolation-vacuum off`). A round marked with autovacuum had an autovacuum worker vacuum (v) or analyze (a) the store's tables during the drain.");
+                md.AppendLine();
+            }
             md.AppendLine("Each layout has its own baseline: the ten healthy endpoints alone, in the same layout. Each round drains fresh backlogs, every drain on a newly started server, in the order baseline and bad endpoints on one receiver, then bad endpoints and baseline on a port each, reversed in even rounds; the target compares the medians over the rounds.");
             md.AppendLine();
             md.AppendLine(options.IsolationWarm
@@ -179,5 +186,14 @@ internal static class ReportWriter
         File.WriteAllText(Path.Combine(dir, "report.md"), Body(""));
         File.WriteAllText(Path.Combine(resultsRoot, $"latest-{options.Mode}.md"), Body(runName + "/"));
         return dir;
+    }
+
+    /// <summary>A round's note when autovacuum ran during its baseline or its drain with bad endpoints: vacuums (v) and analyzes (a).</summary>
+    private static string Autovacuumed(DrainResult baseline, DrainResult withBad)
+    {
+        static string? Of(string which, DrainResult d) =>
+            d.Autovacuum is { } av && av.Vacuums + av.Analyzes > 0 ? $"{which} {av.Vacuums}v/{av.Analyzes}a" : null;
+        var parts = new[] { Of("baseline", baseline), Of("with bad", withBad) }.OfType<string>().ToList();
+        return parts.Count == 0 ? "" : $" (autovacuum: {string.Join(", ", parts)})";
     }
 }

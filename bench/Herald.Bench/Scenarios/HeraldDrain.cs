@@ -13,14 +13,19 @@ internal static class HeraldDrain
     /// restart, the rate from the first receipt to the last (on SQLite the dispatcher finds the released backlog at its
     /// next poll, up to a second later). Nodes besides the first are not supported then.
     /// </param>
+    /// <param name="vacuum">PostgreSQL: vacuum and analyze the built backlog before the server starts (see <see cref="Postgres.VacuumAnalyzeAsync"/>).</param>
     public static async Task<DrainResult> RunAsync(BenchContext ctx, HeraldStore store, Backlog backlog, Func<string, bool> counted, long expected, string label, CancellationToken cancellationToken, TimeSpan? limit = null, int nodes = 1,
-        Func<HeraldServerProcess, Task>? warmUp = null)
+        Func<HeraldServerProcess, Task>? warmUp = null, bool vacuum = false)
     {
         if (warmUp is not null && nodes != 1)
         {
             throw new ArgumentException("A warmed drain runs on one node.", nameof(nodes));
         }
         await ctx.Sink.ResetAsync(cancellationToken);
+        if (vacuum && store.IsPostgres)
+        {
+            await Postgres.VacuumAnalyzeAsync(store.ConnectionString, cancellationToken);
+        }
         if (warmUp is not null)
         {
             await BacklogHold.HoldAsync(store, backlog.AppId, cancellationToken);
@@ -31,6 +36,7 @@ internal static class HeraldDrain
         }
         // The dispatcher starts sending as soon as a node is up: each node's CPU counts from its own start (start-up
         // included), PostgreSQL's from before the first one.
+        var autovacuumBefore = await AutovacuumCountsAsync(store, cancellationToken);
         var cpu = await CpuMeter.StartAsync(store, cancellationToken);
         long restart = Stopwatch.GetTimestamp();
         await using var server = await HeraldServerProcess.StartAsync(ctx.ServerDll, store, "api,dispatcher", cancellationToken);
@@ -42,6 +48,7 @@ internal static class HeraldDrain
             cpu = await CpuMeter.StartAsync(store, cancellationToken);
             cpu.Add(server);
             restart = Stopwatch.GetTimestamp();
+            autovacuumBefore = await AutovacuumCountsAsync(store, cancellationToken);
             await BacklogHold.ReleaseAsync(store, backlog.AppId, cancellationToken);
         }
         // Further nodes only deliver; they share the database and its leases with the first.
@@ -66,6 +73,8 @@ internal static class HeraldDrain
         long gaveUp = Stopwatch.GetTimestamp();
         var (serverUs, databaseUs) = cpu.PerItem(delivered);
         var stats = await ctx.Sink.StatsAsync(cancellationToken);
+        var autovacuumAfter = await AutovacuumCountsAsync(store, cancellationToken);
+        (long Vacuums, long Analyzes)? autovacuum = autovacuumBefore is { } b && autovacuumAfter is { } e ? (e.Vacuums - b.Vacuums, e.Analyzes - b.Analyzes) : null;
         await memory.DisposeAsync();
         await others.DisposeAsync();
         if (delivered < expected)
@@ -86,12 +95,17 @@ internal static class HeraldDrain
         var result = new DrainResult("Herald", store.Name, label, backlog.Endpoints.Count(e => counted(e.Path)), expected, delivered, seconds, steady,
             memory.PeakRss / 1024.0 / 1024.0, stats.Buckets, memory.Samples, stats.Verified, stats.BadSignatures)
         {
-            ServerCpuUs = serverUs, DatabaseCpuUs = databaseUs,
+            ServerCpuUs = serverUs, DatabaseCpuUs = databaseUs, Autovacuum = autovacuum,
         };
         Ui.Info($"{store.Name} drain ({label}): {result.Rate:N0} deliveries/s {(warmUp is null ? "from restart" : "warmed, first receipt to last")} ({result.SteadyRate:N0}/s steady), peak RSS {result.PeakRssMb:N0} MB, signatures {stats.Verified} ok / {stats.BadSignatures} bad, " +
-                $"CPU per delivery: Herald {serverUs:0} µs" + (databaseUs is { } db ? $", PostgreSQL {db:0} µs" : ""));
+                $"CPU per delivery: Herald {serverUs:0} µs" + (databaseUs is { } db ? $", PostgreSQL {db:0} µs" : "") +
+                (autovacuum is { } av ? $", autovacuum during the drain: {av.Vacuums} vacuum(s), {av.Analyzes} analyze(s)" : ""));
         return result;
     }
+
+    /// <summary>PostgreSQL: autovacuum's counts over the store's tables so far; null on SQLite.</summary>
+    private static async Task<(long Vacuums, long Analyzes)?> AutovacuumCountsAsync(HeraldStore store, CancellationToken cancellationToken) =>
+        store.IsPostgres ? await Postgres.AutovacuumCountsAsync(store.ConnectionString, cancellationToken) : null;
 
     /// <summary>
     /// Every PostgreSQL drain starts right after a checkpoint: each page it changes first costs a full-page image in

@@ -118,7 +118,7 @@ internal static class HeraldScenarios
             var store = await ctx.NewStoreAsync(kind, separate ? "iso_base_ports" : "iso_base", cancellationToken);
             var backlog = await HeraldBacklog.BuildAsync(ctx, store, healthy, messages, $"isolation baseline, {variant}{of}", cancellationToken, separate);
             var baseline = await HeraldDrain.RunAsync(ctx, store, backlog, IsHealthy, backlog.Accepted * 10, $"isolation baseline: 10 healthy, {variant}{of}", cancellationToken, limit,
-                warmUp: WarmUp(separate));
+                warmUp: WarmUp(separate), vacuum: ctx.Options.IsolationVacuum);
             baselines.Add(baseline);
             await ctx.DropStoreAsync(store, cancellationToken);
             Ui.Info($"{storeName} isolation baseline ({variant}{of}), deliveries per second: {PerSecond(baseline.Buckets)}");
@@ -130,7 +130,7 @@ internal static class HeraldScenarios
             var badStore = await ctx.NewStoreAsync(kind, separate ? "iso_bad_ports" : "iso_bad", cancellationToken);
             var badBacklog = await HeraldBacklog.BuildAsync(ctx, badStore, [.. healthy, "/hang/iso", "/fail/iso"], messages, "isolation with bad endpoints" + of, cancellationToken, separate);
             var drain = await HeraldDrain.RunAsync(ctx, badStore, badBacklog, IsHealthy, badBacklog.Accepted * 10, $"isolation: 10 healthy + hanging + 500, {variant}{of}", cancellationToken, limit,
-                warmUp: WarmUp(separate));
+                warmUp: WarmUp(separate), vacuum: ctx.Options.IsolationVacuum);
             var counts = (await ctx.Sink.CountAsync(cancellationToken)).Paths;
             drains.Add(drain);
             await ctx.DropStoreAsync(badStore, cancellationToken);
