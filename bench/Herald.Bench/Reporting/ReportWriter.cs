@@ -115,9 +115,10 @@ internal static class ReportWriter
             md.AppendLine();
             if (results.Isolation.Any(i => i.Baselines.Concat(i.WithBad).Any(d => d.Autovacuum is not null)))
             {
-                md.AppendLine(options.IsolationVacuum
-                    ? "PostgreSQL: each backlog was vacuumed and analyzed once built, before its drain (`--isolation-vacuum on`, the default). A round marked with autovacuum had an autovacuum worker vacuum (v) or analyze (a) the store's tables during the drain."
-                    : "PostgreSQL: the backlogs were left to autovacuum (`--isolation-vacuum off`). A round marked with autovacuum had an autovacuum worker vacuum (v) or analyze (a) the store's tables during the drain.");
+                md.AppendLine((options.IsolationVacuum
+                    ? "PostgreSQL: each backlog was vacuumed and analyzed once built, before its drain (`--isolation-vacuum on`, the default)."
+                    : "PostgreSQL: the backlogs were left to autovacuum (`--isolation-vacuum off`).")
+                    + " A round marked with autovacuum had an autovacuum worker vacuum (v) or analyze (a) the store's tables during the drain.");
                 md.AppendLine();
             }
             md.AppendLine("Each layout has its own baseline: the ten healthy endpoints alone, in the same layout. Each round drains fresh backlogs, every drain on a newly started server, in the order baseline and bad endpoints on one receiver, then bad endpoints and baseline on a port each, reversed in even rounds; the target compares the medians over the rounds.");
